@@ -1,0 +1,428 @@
+"""Web API method handlers: each takes the state and one request and returns the success body."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.emulator.blockkit import MAX_FALLBACK_TEXT, message_problems
+from bot.emulator.state import APP_ID, Channel, State, User, Workspace, dm_channel_id
+
+
+class ApiError(Exception):
+    """A Slack error answer: `{"ok": false, "error": ...}`, HTTP 200 unless `status` is set."""
+
+    def __init__(self, error: str, messages: list[str] | None = None, status: int = 200) -> None:
+        super().__init__(error)
+        self.error = error
+        self.messages = messages or []
+        self.status = status
+
+
+@dataclass
+class Request:
+    """One decoded Web API request."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    workspace: Workspace | None
+    root_url: str  # e.g. http://127.0.0.1:1234, for URLs that point back at the emulator
+    basic_auth: tuple[str, str] | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        """The caller's workspace (auth was checked before the handler runs)."""
+        assert self.workspace is not None
+        return self.workspace
+
+    def str_param(self, name: str) -> str:
+        """A parameter as a string, "" when missing."""
+        value = self.params.get(name)
+        return "" if value is None else str(value)
+
+
+Handler = Callable[[State, Request], dict[str, Any]]
+METHODS: dict[str, Handler] = {}
+NO_AUTH: set[str] = set()
+
+
+def method(name: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
+    """Register a handler for a Web API method."""
+
+    def register(fn: Handler) -> Handler:
+        METHODS[name] = fn
+        if not auth:
+            NO_AUTH.add(name)
+        return fn
+
+    return register
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+
+
+def _check_dm_user(user: User) -> None:
+    if user.deleted:
+        raise ApiError("user_disabled")
+    if user.is_bot:
+        raise ApiError("cannot_dm_bot")
+
+
+def post_target(state: State, ws: Workspace, channel_param: str) -> Channel:
+    """Resolve chat.postMessage's `channel` (id, #name or user id) the way Slack does."""
+    if channel_param[:1] in ("U", "W"):
+        user = state.team_user(ws.id, channel_param)
+        if user is None:
+            raise ApiError("user_not_found")
+        _check_dm_user(user)
+        return state.ensure_dm(ws.id, user.id)
+    if channel_param.startswith("#"):
+        name = channel_param[1:]
+        found = [
+            c
+            for c in state.channels.values()
+            if c.team_id == ws.id and c.name == name and not c.is_im
+        ]
+        channel = found[0] if found else None
+    else:
+        channel = state.team_channel(ws.id, channel_param)
+    if channel is None:
+        raise ApiError("channel_not_found")
+    if channel.is_im:
+        assert channel.user is not None
+        dm_user = state.team_user(ws.id, channel.user)
+        if dm_user is not None:
+            _check_dm_user(dm_user)
+    elif not channel.bot_is_member:
+        # A private channel the bot is not in is invisible to it, not merely "not joined".
+        raise ApiError("channel_not_found" if channel.is_private else "not_in_channel")
+    return channel
+
+
+def _existing_channel(state: State, ws: Workspace, channel_id: str) -> Channel:
+    channel = state.team_channel(ws.id, channel_id)
+    if channel is None or (channel.is_private and not channel.bot_is_member):
+        raise ApiError("channel_not_found")
+    return channel
+
+
+def _check_message(text: Any, blocks: Any, attachments: Any) -> None:
+    if blocks is not None and not isinstance(blocks, list):
+        raise ApiError("invalid_blocks_format")
+    if not text and not blocks and not attachments:
+        raise ApiError("no_text")
+    if isinstance(text, str) and len(text) > MAX_FALLBACK_TEXT:
+        raise ApiError("msg_too_long")
+    problems = message_problems(text if text else None, blocks if blocks else None)
+    if blocks and problems:
+        raise ApiError("invalid_blocks", problems)
+
+
+def _message_body(
+    state: State, ws: Workspace, req: Request, *, user: str | None = None
+) -> dict[str, Any]:
+    text = req.params.get("text")
+    blocks = req.params.get("blocks")
+    attachments = req.params.get("attachments")
+    _check_message(text, blocks, attachments)
+    message: dict[str, Any] = {
+        "type": "message",
+        "ts": state.next_ts(),
+        "user": user or ws.bot_user_id,
+        "text": text or "",
+        "blocks": copy.deepcopy(blocks) if blocks else [],
+        "thread_ts": req.params.get("thread_ts") or None,
+        "team": ws.id,
+    }
+    if user is None:
+        message.update(bot_id=ws.bot_id, app_id=APP_ID)
+    for key in ("attachments", "metadata"):
+        if req.params.get(key):
+            message[key] = copy.deepcopy(req.params[key])
+    return message
+
+
+def append_message(state: State, channel_id: str, message: dict[str, Any]) -> None:
+    """Store a message, keeping thread bookkeeping on the parent like Slack does."""
+    thread_ts = message.get("thread_ts")
+    if thread_ts:
+        parent = state.find_message(channel_id, thread_ts)
+        if parent is not None:
+            parent["thread_ts"] = parent["ts"]
+            parent["reply_count"] = parent.get("reply_count", 0) + 1
+            parent["latest_reply"] = message["ts"]
+    state.messages.setdefault(channel_id, []).append(message)
+
+
+def _own_message(state: State, req: Request, not_mine: str) -> tuple[Channel, dict[str, Any]]:
+    channel = _existing_channel(state, req.ws, req.str_param("channel"))
+    message = state.find_message(channel.id, req.str_param("ts"))
+    if message is None:
+        raise ApiError("message_not_found")
+    if message.get("user") != req.ws.bot_user_id:
+        raise ApiError(not_mine)
+    return channel, message
+
+
+def user_object(user: User) -> dict[str, Any]:
+    """Slack's users.info user object."""
+    now = datetime.now(ZoneInfo(user.tz))
+    offset = now.utcoffset()
+    profile: dict[str, Any] = {
+        "real_name": user.real_name,
+        "real_name_normalized": user.real_name,
+        "display_name": user.name,
+        "display_name_normalized": user.name,
+        "team": user.team_id,
+    }
+    if user.is_bot:
+        profile["bot_id"] = f"B{user.team_id}BOT"
+    return {
+        "id": user.id,
+        "team_id": user.team_id,
+        "name": user.name,
+        "deleted": user.deleted,
+        "real_name": user.real_name,
+        "tz": user.tz,
+        "tz_label": now.tzname(),
+        "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+        "is_admin": user.is_admin,
+        "is_owner": user.is_owner,
+        "is_primary_owner": False,
+        "is_restricted": False,
+        "is_ultra_restricted": False,
+        "is_bot": user.is_bot,
+        "is_app_user": False,
+        "updated": int(time.time()),
+        "profile": profile,
+    }
+
+
+def channel_object(channel: Channel) -> dict[str, Any]:
+    """Slack's conversations.info channel object."""
+    if channel.is_im:
+        return {
+            "id": channel.id,
+            "created": channel.created,
+            "is_im": True,
+            "is_org_shared": False,
+            "user": channel.user,
+            "is_archived": False,
+            "context_team_id": channel.team_id,
+        }
+    return {
+        "id": channel.id,
+        "name": channel.name,
+        "is_channel": not channel.is_private,
+        "is_group": channel.is_private,
+        "is_im": False,
+        "is_mpim": False,
+        "is_private": channel.is_private,
+        "created": channel.created,
+        "is_archived": False,
+        "is_general": False,
+        "is_member": channel.bot_is_member,
+        "context_team_id": channel.team_id,
+    }
+
+
+# -- api / auth / team / users / conversations ------------------------------------------------
+
+
+@method("api.test", auth=False)
+def api_test(state: State, req: Request) -> dict[str, Any]:
+    """Echo the arguments; an `error` argument makes it fail with that error, like Slack."""
+    if req.params.get("error"):
+        raise ApiError(req.str_param("error"))
+    return {"args": {k: v for k, v in req.params.items() if k != "token"}}
+
+
+@method("auth.test")
+def auth_test(state: State, req: Request) -> dict[str, Any]:
+    """Identify the bot behind the token."""
+    ws = req.ws
+    return {
+        "url": f"https://{ws.domain}.slack.com/",
+        "team": ws.name,
+        "user": state.users[ws.bot_user_id].name,
+        "team_id": ws.id,
+        "user_id": ws.bot_user_id,
+        "bot_id": ws.bot_id,
+        "app_id": APP_ID,
+        "is_enterprise_install": False,
+    }
+
+
+@method("team.info")
+def team_info(state: State, req: Request) -> dict[str, Any]:
+    """The caller's team."""
+    team_id = req.str_param("team") or req.ws.id
+    ws = state.workspaces.get(team_id)
+    if ws is None or team_id != req.ws.id:
+        raise ApiError("team_not_found")
+    return {
+        "team": {
+            "id": ws.id,
+            "name": ws.name,
+            "domain": ws.domain,
+            "email_domain": "",
+            "icon": {"image_default": True},
+        }
+    }
+
+
+@method("users.info")
+def users_info(state: State, req: Request) -> dict[str, Any]:
+    """One user of the caller's team."""
+    user = state.team_user(req.ws.id, req.str_param("user"))
+    if user is None:
+        raise ApiError("user_not_found")
+    return {"user": user_object(user)}
+
+
+@method("conversations.info")
+def conversations_info(state: State, req: Request) -> dict[str, Any]:
+    """One channel or DM."""
+    return {"channel": channel_object(_existing_channel(state, req.ws, req.str_param("channel")))}
+
+
+@method("conversations.open")
+def conversations_open(state: State, req: Request) -> dict[str, Any]:
+    """Open (or find) the bot's DM with one user."""
+    if req.params.get("channel"):
+        channel = _existing_channel(state, req.ws, req.str_param("channel"))
+        already = True
+    else:
+        users = [u.strip() for u in req.str_param("users").split(",") if u.strip()]
+        if not users:
+            raise ApiError("users_list_not_supplied")
+        if len(users) > 1:
+            raise ApiError("not_supported", ["[ERROR] the emulator only opens 1:1 DMs"])
+        user = state.team_user(req.ws.id, users[0])
+        if user is None:
+            raise ApiError("user_not_found")
+        _check_dm_user(user)
+        already = dm_channel_id(req.ws.id, user.id) in state.channels
+        channel = state.ensure_dm(req.ws.id, user.id)
+    body: dict[str, Any] = {"channel": {"id": channel.id}}
+    if str(req.params.get("return_im", "")).lower() in ("1", "true"):
+        body["channel"] = channel_object(channel)
+    if already:
+        body.update(no_op=True, already_open=True)
+    return body
+
+
+# -- chat -------------------------------------------------------------------------------------
+
+
+@method("chat.postMessage")
+def chat_post_message(state: State, req: Request) -> dict[str, Any]:
+    """Post to a channel, or to the bot's DM when `channel` is a user id."""
+    channel = post_target(state, req.ws, req.str_param("channel"))
+    message = _message_body(state, req.ws, req)
+    append_message(state, channel.id, message)
+    return {"channel": channel.id, "ts": message["ts"], "message": copy.deepcopy(message)}
+
+
+@method("chat.postEphemeral")
+def chat_post_ephemeral(state: State, req: Request) -> dict[str, Any]:
+    """Show a message to one user in a channel; kept apart from the channel's messages."""
+    channel = post_target(state, req.ws, req.str_param("channel"))
+    user = state.team_user(req.ws.id, req.str_param("user"))
+    if user is None or user.deleted or (channel.is_im and channel.user != user.id):
+        raise ApiError("user_not_in_channel")
+    message = _message_body(state, req.ws, req)
+    message["recipient"] = user.id
+    state.ephemerals.setdefault(channel.id, []).append(message)
+    return {"message_ts": message["ts"]}
+
+
+@method("chat.update")
+def chat_update(state: State, req: Request) -> dict[str, Any]:
+    """Edit one of the bot's messages; omitted text/blocks are kept, as in Slack."""
+    channel, message = _own_message(state, req, "cant_update_message")
+    has_text, has_blocks = "text" in req.params, "blocks" in req.params
+    if not has_text and not has_blocks and not req.params.get("attachments"):
+        raise ApiError("no_text")
+    text = req.params.get("text") if has_text else message["text"]
+    blocks = req.params.get("blocks") if has_blocks else message["blocks"]
+    _check_message(text, blocks, req.params.get("attachments") or message.get("attachments"))
+    message["text"] = text or ""
+    message["blocks"] = copy.deepcopy(blocks) if blocks else []
+    if req.params.get("attachments") is not None:
+        message["attachments"] = copy.deepcopy(req.params["attachments"])
+    message["edited"] = {"user": req.ws.bot_user_id, "ts": state.next_ts()}
+    return {
+        "channel": channel.id,
+        "ts": message["ts"],
+        "text": message["text"],
+        "message": copy.deepcopy(message),
+    }
+
+
+@method("chat.delete")
+def chat_delete(state: State, req: Request) -> dict[str, Any]:
+    """Delete one of the bot's messages."""
+    channel, message = _own_message(state, req, "cant_delete_message")
+    state.messages[channel.id].remove(message)
+    return {"channel": channel.id, "ts": message["ts"]}
+
+
+@method("chat.getPermalink")
+def chat_get_permalink(state: State, req: Request) -> dict[str, Any]:
+    """Permalink in Slack's https://<domain>.slack.com/archives/<channel>/p<ts> form."""
+    channel = _existing_channel(state, req.ws, req.str_param("channel"))
+    ts = req.str_param("message_ts")
+    message = state.find_message(channel.id, ts)
+    if message is None:
+        raise ApiError("message_not_found")
+    link = f"https://{req.ws.domain}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
+    thread_ts = message.get("thread_ts")
+    if thread_ts and thread_ts != ts:
+        link += f"?thread_ts={thread_ts}&cid={channel.id}"
+    return {"channel": channel.id, "permalink": link}
+
+
+# -- oauth ------------------------------------------------------------------------------------
+
+
+@method("oauth.v2.access", auth=False)
+def oauth_v2_access(state: State, req: Request) -> dict[str, Any]:
+    """Exchange a registered, single-use code for the team's bot token."""
+    client_id, client_secret = req.basic_auth or (
+        req.str_param("client_id"),
+        req.str_param("client_secret"),
+    )
+    code = state.oauth_codes.get(req.str_param("code"))
+    if code is None:
+        raise ApiError("invalid_code")
+    if client_id != code.client_id:
+        raise ApiError("invalid_client_id")
+    if client_secret != code.client_secret:
+        raise ApiError("bad_client_secret")
+    del state.oauth_codes[req.str_param("code")]
+    ws = state.workspace(code.team_id)
+    if ws.revoked:
+        # Reinstalling after an uninstall issues a fresh bot token.
+        state.tokens.pop(ws.token, None)
+        ws.token = f"xoxb-{ws.id}-{secrets.token_hex(12)}"
+        ws.revoked = False
+        state.tokens[ws.token] = ws.id
+    return {
+        "access_token": ws.token,
+        "token_type": "bot",
+        "scope": code.scope,
+        "bot_user_id": ws.bot_user_id,
+        "app_id": APP_ID,
+        "team": {"id": ws.id, "name": ws.name},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "authed_user": {"id": code.user_id},
+    }

@@ -1,0 +1,325 @@
+"""A real HTTP server on 127.0.0.1 that plays Slack's Web API for tests and offline mode."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.emulator.methods import append_message
+from bot.emulator.state import Channel, Fault, OAuthCode, RecordedCall, State, User
+from bot.emulator.transport import EmulatorHTTPServer
+
+logger = logging.getLogger(__name__)
+
+
+class SlackEmulator:
+    """Slack Web API on a local port, with seeded state, fault injection and call recording."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0) -> None:
+        self.host = host
+        self.port = port
+        self.latency = latency
+        self._state = State()
+        self._server: EmulatorHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> SlackEmulator:
+        """Bind the port and serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        # latency is read per request so a benchmark can change it while the server runs.
+        server = EmulatorHTTPServer((self.host, self.port), self._state, lambda: self.latency)
+        self._server = server
+        self.port = server.server_address[1]
+        # A short poll interval keeps stop() fast.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        logger.debug("Slack emulator listening on %s", self.base_url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        logger.debug("Slack emulator on port %s stopped", self.port)
+
+    def __enter__(self) -> SlackEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def root_url(self) -> str:
+        """http://host:port without a path."""
+        if self._server is None:
+            raise RuntimeError("SlackEmulator is not started")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The Web API base URL, with the trailing slash WebClient needs."""
+        return f"{self.root_url}/api/"
+
+    # -- seeding ------------------------------------------------------------------------------
+
+    def add_workspace(
+        self, team_id: str, name: str = "", domain: str = "", token: str | None = None
+    ) -> str:
+        """Register a team with a bot user; returns its bot token (generated unless given)."""
+        with self._state.lock:
+            return self._state.add_workspace(
+                team_id, name or team_id, domain or team_id.lower(), token
+            )
+
+    def bot_user_id(self, team_id: str) -> str:
+        """The bot's user id in a team."""
+        with self._state.lock:
+            return self._state.workspace(team_id).bot_user_id
+
+    def bot_id(self, team_id: str) -> str:
+        """The bot's B… id in a team."""
+        with self._state.lock:
+            return self._state.workspace(team_id).bot_id
+
+    def token(self, team_id: str) -> str:
+        """The team's current bot token."""
+        with self._state.lock:
+            return self._state.workspace(team_id).token
+
+    def add_user(
+        self,
+        team_id: str,
+        user_id: str,
+        name: str = "",
+        real_name: str = "",
+        tz: str = "UTC",
+        is_admin: bool = False,
+        is_owner: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
+    ) -> None:
+        """Add (or replace) a member of a team."""
+        ZoneInfo(tz)  # fail here, not inside a later users.info call
+        with self._state.lock:
+            self._state.workspace(team_id)
+            self._state.users[user_id] = User(
+                id=user_id,
+                team_id=team_id,
+                name=name or user_id.lower(),
+                real_name=real_name or name or user_id,
+                tz=tz,
+                is_admin=is_admin,
+                is_owner=is_owner,
+                deleted=deleted,
+                is_bot=is_bot,
+            )
+
+    def add_channel(
+        self,
+        team_id: str,
+        channel_id: str,
+        name: str = "",
+        is_private: bool = False,
+        bot_is_member: bool = True,
+    ) -> None:
+        """Add (or replace) a channel; `bot_is_member=False` makes posts fail like Slack."""
+        with self._state.lock:
+            self._state.workspace(team_id)
+            self._state.channels[channel_id] = Channel(
+                id=channel_id,
+                team_id=team_id,
+                name=name or channel_id.lower(),
+                is_private=is_private,
+                bot_is_member=bot_is_member,
+            )
+
+    def dm_channel(self, team_id: str, user_id: str) -> str:
+        """The D… id of the bot's DM with a user (the same id chat.postMessage returns)."""
+        with self._state.lock:
+            if self._state.team_user(team_id, user_id) is None:
+                raise KeyError(f"unknown user {user_id!r} in team {team_id!r}")
+            return self._state.ensure_dm(team_id, user_id).id
+
+    def add_message(
+        self,
+        channel_id: str,
+        user: str,
+        text: str,
+        blocks: list[Any] | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Seed a message written by someone else (e.g. a human); returns its ts."""
+        with self._state.lock:
+            channel = self._state.channels[channel_id]
+            message = {
+                "type": "message",
+                "ts": self._state.next_ts(),
+                "user": user,
+                "text": text,
+                "blocks": blocks or [],
+                "thread_ts": thread_ts,
+                "team": channel.team_id,
+            }
+            append_message(self._state, channel_id, message)
+            return str(message["ts"])
+
+    def add_oauth_code(
+        self,
+        code: str,
+        team_id: str,
+        client_id: str = "",
+        client_secret: str = "",
+        user_id: str | None = None,
+        scope: str = "chat:write,commands,im:write,users:read,team:read,files:write",
+    ) -> None:
+        """Register a single-use code oauth.v2.access will exchange for the team's token."""
+        with self._state.lock:
+            self._state.workspace(team_id)
+            self._state.oauth_codes[code] = OAuthCode(
+                team_id=team_id,
+                client_id=client_id,
+                client_secret=client_secret,
+                user_id=user_id,
+                scope=scope,
+            )
+
+    def revoke_workspace(self, team_id: str) -> None:
+        """Simulate an uninstall: the team's token now answers `token_revoked`."""
+        with self._state.lock:
+            self._state.workspace(team_id).revoked = True
+
+    # -- fault injection ----------------------------------------------------------------------
+
+    def _add_fault(self, method: str, fault: Fault) -> None:
+        with self._state.lock:
+            self._state.faults.setdefault(method, []).append(fault)
+
+    def fail(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next `times` calls of a method with HTTP 200 `{"ok": false, "error"}`."""
+        self._add_fault(method, Fault("error", times, error=error))
+
+    def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next `times` calls of a method with HTTP 429 and Retry-After."""
+        self._add_fault(method, Fault("ratelimit", times, retry_after=retry_after))
+
+    def server_error(self, method: str, status: int = 500, times: int = 1) -> None:
+        """Answer the next `times` calls of a method with an HTTP 5xx."""
+        self._add_fault(method, Fault("server", times, status=status))
+
+    def clear_faults(self) -> None:
+        """Drop every pending injected fault."""
+        with self._state.lock:
+            self._state.faults.clear()
+
+    # -- recording ----------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Every call so far, in order (a snapshot copy)."""
+        with self._state.lock:
+            return list(self._state.calls)
+
+    def calls_to(self, method: str, ok_only: bool = False) -> list[RecordedCall]:
+        """Calls of one method, optionally only the successful ones."""
+        with self._state.lock:
+            return [c for c in self._state.matching(method, None) if c.ok or not ok_only]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,
+        predicate: Callable[[RecordedCall], bool] | None = None,
+    ) -> list[RecordedCall]:
+        """Block until `count` matching calls are recorded; returns all matching calls."""
+        state = self._state
+        with state.recorded:
+            if state.recorded.wait_for(
+                lambda: len(state.matching(method, predicate)) >= count, timeout=timeout
+            ):
+                return state.matching(method, predicate)
+            seen = state.matching(method, predicate)
+            summary = "\n".join(
+                f"  {c.method} status={c.status} ok={c.ok} error={c.error} "
+                f"params={json.dumps(c.params, default=str)[:200]}"
+                for c in state.calls
+            )
+        raise AssertionError(
+            f"timed out after {timeout}s waiting for {count} call(s) to {method}"
+            f"{' matching predicate' if predicate else ''}; got {len(seen)}. "
+            f"Calls seen ({len(state.calls)}):\n{summary or '  (none)'}"
+        )
+
+    def reset_calls(self) -> None:
+        """Forget recorded calls (state and faults stay)."""
+        with self._state.lock:
+            self._state.calls.clear()
+
+    # -- inspection ---------------------------------------------------------------------------
+
+    def messages(self, channel_id: str) -> list[dict[str, Any]]:
+        """Current messages (including thread replies) in a channel or DM, oldest first."""
+        with self._state.lock:
+            return copy.deepcopy(self._state.messages.get(channel_id, []))
+
+    def ephemerals(self, channel_id: str) -> list[dict[str, Any]]:
+        """Ephemeral messages shown in a channel; each has a `recipient` user id."""
+        with self._state.lock:
+            return copy.deepcopy(self._state.ephemerals.get(channel_id, []))
+
+    def home_view(self, team_id: str, user_id: str) -> dict[str, Any] | None:
+        """The last Home tab published for a user, or None."""
+        with self._state.lock:
+            view_id = self._state.home_views.get((team_id, user_id))
+            return copy.deepcopy(self._state.views[view_id]) if view_id else None
+
+    @property
+    def open_views(self) -> dict[str, dict[str, Any]]:
+        """Modals currently open (opened or pushed, not closed), by view id."""
+        with self._state.lock:
+            return {
+                view_id: copy.deepcopy(self._state.views[view_id])
+                for stack in self._state.view_stacks
+                for view_id in stack
+            }
+
+    def close_view(self, view_id: str) -> None:
+        """Close a modal and every view pushed above it (what the user's X/submit would do)."""
+        with self._state.lock:
+            for stack in self._state.view_stacks:
+                if view_id in stack:
+                    del stack[stack.index(view_id) :]
+            self._state.view_stacks = [s for s in self._state.view_stacks if s]
+
+    @property
+    def files(self) -> dict[str, dict[str, Any]]:
+        """Uploaded files by id: filename, title, content (bytes), channel_id, completed."""
+        with self._state.lock:
+            return {
+                file_id: {
+                    key: record[key]
+                    for key in ("filename", "title", "content", "channel_id", "completed")
+                }
+                for file_id, record in self._state.files.items()
+            }

@@ -1,0 +1,231 @@
+"""In-memory Slack state for the emulator: workspaces, users, channels, messages, views, files."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+APP_ID = "A0EMULATOR1"
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One Web API call as the emulator saw and answered it."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    team_id: str | None
+    status: int
+    response: dict[str, Any]
+    at: float
+
+    @property
+    def ok(self) -> bool:
+        """True when Slack would have answered HTTP 200 with `"ok": true`."""
+        return self.status == 200 and bool(self.response.get("ok"))
+
+    @property
+    def error(self) -> str | None:
+        """The Slack error code of a failed call, else None."""
+        return None if self.ok else self.response.get("error")
+
+
+@dataclass
+class User:
+    """A workspace member (or the app's bot user)."""
+
+    id: str
+    team_id: str
+    name: str
+    real_name: str
+    tz: str
+    is_admin: bool = False
+    is_owner: bool = False
+    deleted: bool = False
+    is_bot: bool = False
+
+
+@dataclass
+class Channel:
+    """A public/private channel or the bot's DM with one user (`user` set)."""
+
+    id: str
+    team_id: str
+    name: str
+    is_private: bool = False
+    bot_is_member: bool = True
+    user: str | None = None
+    created: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def is_im(self) -> bool:
+        """True for a DM channel."""
+        return self.user is not None
+
+
+@dataclass
+class Workspace:
+    """One installed team and the bot's identity in it."""
+
+    id: str
+    name: str
+    domain: str
+    token: str
+    bot_user_id: str
+    bot_id: str
+    revoked: bool = False
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next `remaining` calls of a method."""
+
+    kind: str  # "error", "ratelimit" or "server"
+    remaining: int
+    error: str = ""
+    retry_after: int = 0
+    status: int = 500
+
+
+@dataclass
+class OAuthCode:
+    """A code the emulator's oauth.v2.access will exchange once."""
+
+    team_id: str
+    client_id: str
+    client_secret: str
+    user_id: str | None
+    scope: str
+
+
+def dm_channel_id(team_id: str, user_id: str) -> str:
+    """Deterministic DM id for the bot's DM with a user, independent of call order."""
+    digest = hashlib.sha1(f"{team_id}:{user_id}".encode()).hexdigest()[:10].upper()
+    return f"D{digest}"
+
+
+class State:
+    """Everything the emulator knows; every access goes through `lock`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        # Notified whenever a call is recorded so wait_for() needs no polling.
+        self.recorded = threading.Condition(self.lock)
+        self.workspaces: dict[str, Workspace] = {}
+        self.tokens: dict[str, str] = {}  # token -> team_id
+        self.users: dict[str, User] = {}
+        self.channels: dict[str, Channel] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.ephemerals: dict[str, list[dict[str, Any]]] = {}
+        self.views: dict[str, dict[str, Any]] = {}  # view_id -> view (modals and home tabs)
+        self.view_stacks: list[list[str]] = []  # modal stacks, most recent last
+        self.home_views: dict[tuple[str, str], str] = {}  # (team, user) -> view_id
+        self.files: dict[str, dict[str, Any]] = {}
+        self.oauth_codes: dict[str, OAuthCode] = {}
+        self.faults: dict[str, list[Fault]] = {}
+        self.calls: list[RecordedCall] = []
+        self._seq = 0
+        self._ts_seq = 0
+
+    # -- ids ----------------------------------------------------------------------------------
+
+    def next_id(self, prefix: str) -> str:
+        """Next deterministic Slack-looking id such as V0000001."""
+        self._seq += 1
+        return f"{prefix}{self._seq:07d}"
+
+    def next_ts(self) -> str:
+        """Next unique, increasing message ts: 1700000000.000100, 1700000000.000200, ..."""
+        self._ts_seq += 100
+        return f"{1_700_000_000 + self._ts_seq // 1_000_000}.{self._ts_seq % 1_000_000:06d}"
+
+    # -- setup --------------------------------------------------------------------------------
+
+    def add_workspace(self, team_id: str, name: str, domain: str, token: str | None) -> str:
+        """Register a team with its bot user; returns the bot token."""
+        token = token or f"xoxb-{team_id}-{secrets.token_hex(12)}"
+        ws = Workspace(
+            id=team_id,
+            name=name,
+            domain=domain,
+            token=token,
+            bot_user_id=f"U{team_id}BOT",
+            bot_id=f"B{team_id}BOT",
+        )
+        self.workspaces[team_id] = ws
+        self.tokens[token] = team_id
+        self.users[ws.bot_user_id] = User(
+            id=ws.bot_user_id,
+            team_id=team_id,
+            name="transition-coach",
+            real_name="Transition Coach",
+            tz="America/Los_Angeles",
+            is_bot=True,
+        )
+        return token
+
+    def workspace(self, team_id: str) -> Workspace:
+        """The workspace, or KeyError naming the missing team."""
+        try:
+            return self.workspaces[team_id]
+        except KeyError:
+            raise KeyError(f"unknown team {team_id!r}: call add_workspace() first") from None
+
+    def team_user(self, team_id: str, user_id: str) -> User | None:
+        """The user if they belong to that team."""
+        user = self.users.get(user_id)
+        return user if user is not None and user.team_id == team_id else None
+
+    def team_channel(self, team_id: str, channel_id: str) -> Channel | None:
+        """The channel if it belongs to that team."""
+        channel = self.channels.get(channel_id)
+        return channel if channel is not None and channel.team_id == team_id else None
+
+    def ensure_dm(self, team_id: str, user_id: str) -> Channel:
+        """The bot's DM channel with a user, created on first use."""
+        channel_id = dm_channel_id(team_id, user_id)
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            channel = Channel(id=channel_id, team_id=team_id, name=user_id, user=user_id)
+            self.channels[channel_id] = channel
+        return channel
+
+    # -- messages -----------------------------------------------------------------------------
+
+    def find_message(self, channel_id: str, ts: str) -> dict[str, Any] | None:
+        """The live message with that ts in a channel."""
+        for message in self.messages.get(channel_id, []):
+            if message["ts"] == ts:
+                return message
+        return None
+
+    # -- faults and recording -----------------------------------------------------------------
+
+    def take_fault(self, method: str) -> Fault | None:
+        """Consume one use of the oldest pending fault for a method."""
+        queue = self.faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.remaining -= 1
+        if fault.remaining <= 0:
+            queue.pop(0)
+        return fault
+
+    def record(self, call: RecordedCall) -> None:
+        """Append a call and wake every wait_for()."""
+        with self.recorded:
+            self.calls.append(call)
+            self.recorded.notify_all()
+
+    def matching(
+        self, method: str, predicate: Callable[[RecordedCall], bool] | None
+    ) -> list[RecordedCall]:
+        """Recorded calls of a method that satisfy the predicate."""
+        return [c for c in self.calls if c.method == method and (predicate is None or predicate(c))]

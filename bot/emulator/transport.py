@@ -1,0 +1,229 @@
+"""HTTP side of the emulator: request decoding, auth, fault injection, recording, the server."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import copy
+import json
+import logging
+import time
+from collections.abc import Callable
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+# Importing methods_views registers the views.* and files.* handlers.
+from bot.emulator import methods_views  # noqa: F401
+from bot.emulator.methods import METHODS, NO_AUTH, ApiError, Request
+from bot.emulator.state import RecordedCall, State
+
+logger = logging.getLogger(__name__)
+
+# Parameters Slack accepts as JSON-encoded strings in form bodies; decoded for handlers and tests.
+JSON_PARAMS = ("blocks", "view", "attachments", "files", "metadata")
+
+Answer = tuple[int, dict[str, Any], dict[str, str]]
+
+
+def _decode_params(params: dict[str, Any]) -> dict[str, Any]:
+    for key in JSON_PARAMS:
+        value = params.get(key)
+        if isinstance(value, str):
+            # An undecodable value stays a string: the handler reports it like Slack would.
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(value)
+    return params
+
+
+def _form(raw: str) -> dict[str, Any]:
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _multipart_file(body: bytes, content_type: str) -> bytes:
+    """The first file part of a multipart/form-data body (or the first part at all)."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    parts = list(message.iter_parts())  # type: ignore[attr-defined]
+    for part in parts:
+        if part.get_filename():
+            return part.get_payload(decode=True) or b""
+    return (parts[0].get_payload(decode=True) or b"") if parts else b""
+
+
+def _credentials(
+    headers: dict[str, str], params: dict[str, Any]
+) -> tuple[str | None, tuple[str, str] | None]:
+    """Bearer token (header or `token` param) and Basic client credentials (oauth.v2.access)."""
+    auth = headers.get("authorization", "")
+    token: str | None = None
+    basic: tuple[str, str] | None = None
+    if auth.startswith("Bearer "):
+        token = auth[len("Bearer ") :].strip()
+    elif auth.startswith("Basic "):
+        with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+            user, _, password = base64.b64decode(auth[len("Basic ") :]).decode().partition(":")
+            basic = (user, password)
+    if not token and params.get("token"):
+        token = str(params["token"])
+    return token, basic
+
+
+def handle_api(
+    state: State, method: str, query: str, body: bytes, headers: dict[str, str], root_url: str
+) -> Answer:
+    """Decode, answer and record one Web API call."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    params: dict[str, Any] = _form(query)
+    if body and lower.get("content-type", "").startswith("application/json"):
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            decoded = None
+        if not isinstance(decoded, dict):
+            return 200, {"ok": False, "error": "invalid_json"}, {}
+        params.update(decoded)
+    elif body:
+        params.update(_form(body.decode("utf-8", "replace")))
+    _decode_params(params)
+    token, basic = _credentials(lower, params)
+
+    with state.lock:
+        team_id = state.tokens.get(token) if token else None
+        status, response, extra = _answer(state, method, params, token, team_id, basic, root_url)
+        # Recorded before the response is sent, so a caller that got its answer can assert on it.
+        state.record(
+            RecordedCall(
+                method=method,
+                params=params,
+                token=token,
+                team_id=team_id,
+                status=status,
+                response=copy.deepcopy(response),
+                at=time.time(),
+            )
+        )
+    return status, response, extra
+
+
+def _answer(
+    state: State,
+    method: str,
+    params: dict[str, Any],
+    token: str | None,
+    team_id: str | None,
+    basic: tuple[str, str] | None,
+    root_url: str,
+) -> Answer:
+    fault = state.take_fault(method)
+    if fault is not None:
+        if fault.kind == "ratelimit":
+            body = {"ok": False, "error": "ratelimited"}
+            return 429, body, {"Retry-After": str(fault.retry_after)}
+        if fault.kind == "server":
+            return fault.status, {"ok": False, "error": "internal_error"}, {}
+        return 200, {"ok": False, "error": fault.error}, {}
+    handler = METHODS.get(method)
+    if handler is None:
+        return 404, {"ok": False, "error": "unknown_method"}, {}
+    workspace = state.workspaces.get(team_id) if team_id else None
+    if method not in NO_AUTH:
+        if not token:
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        if workspace is None:
+            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        if workspace.revoked:
+            return 200, {"ok": False, "error": "token_revoked"}, {}
+    request = Request(method, params, token, workspace, root_url, basic)
+    try:
+        result = handler(state, request)
+    except ApiError as err:
+        body: dict[str, Any] = {"ok": False, "error": err.error}
+        if err.messages:
+            body["response_metadata"] = {"messages": err.messages}
+        return err.status, body, {}
+    except Exception:
+        logger.exception("Slack emulator handler for %s failed", method)
+        return 500, {"ok": False, "error": "internal_error"}, {}
+    return 200, {"ok": True, **result}, {}
+
+
+def handle_upload(state: State, file_id: str, body: bytes, content_type: str) -> tuple[int, str]:
+    """Store bytes POSTed to an upload URL from files.getUploadURLExternal."""
+    if content_type.startswith("multipart/form-data"):
+        body = _multipart_file(body, content_type)
+    with state.lock:
+        record = state.files.get(file_id)
+        if record is None:
+            return 404, "file not found"
+        record["content"] = body
+        record["uploaded"] = True
+    return 200, f"OK - {len(body)}"
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer carrying the emulator state; handler threads are daemons."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, address: tuple[str, int], state: State, latency: Callable[[], float]
+    ) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+        self.latency = latency
+        self.root_url = f"http://{address[0]}:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: EmulatorHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output clean: http.server would print every request to stderr."""
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        server = self.server
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        json_type = "application/json; charset=utf-8"
+        headers: dict[str, str] = {}
+        if url.path.startswith("/api/"):
+            status, payload, headers = handle_api(
+                server.state,
+                url.path[len("/api/") :],
+                url.query,
+                body,
+                dict(self.headers.items()),
+                server.root_url,
+            )
+            data, content_type = json.dumps(payload).encode(), json_type
+        elif url.path.startswith("/upload/") and self.command == "POST":
+            file_id = url.path[len("/upload/") :]
+            status, text = handle_upload(
+                server.state, file_id, body, self.headers.get("Content-Type", "")
+            )
+            data, content_type = text.encode(), "text/plain; charset=utf-8"
+        else:
+            status, content_type = 404, json_type
+            data = json.dumps({"ok": False, "error": "not_found"}).encode()
+        latency = server.latency()
+        if latency > 0:
+            time.sleep(latency)  # simulated network time for benchmarks
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
