@@ -1,0 +1,121 @@
+"""Small Block Kit builders shared by every surface. Text passed in must already be safe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+SECTION_TEXT_LIMIT = 3000
+PLAIN_LIMIT = 150
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object (already escaped text)."""
+    return {"type": "mrkdwn", "text": text}
+
+
+def plain(text: str, *, emoji: bool = True) -> dict[str, Any]:
+    """A plain_text object."""
+    return {"type": "plain_text", "text": text, "emoji": emoji}
+
+
+def section(text: str, **extra: Any) -> Block:
+    """A section with mrkdwn text."""
+    return {"type": "section", "text": mrkdwn(text[:SECTION_TEXT_LIMIT]), **extra}
+
+
+def header(text: str) -> Block:
+    """A header block (plain text, at most 150 characters)."""
+    return {"type": "header", "text": plain(text[:PLAIN_LIMIT])}
+
+
+def context(*texts: str) -> Block:
+    """A context line made of mrkdwn pieces."""
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
+
+
+def divider() -> Block:
+    """A divider."""
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, *, value: str = "", style: str | None = None) -> Block:
+    """A button element."""
+    element: Block = {"type": "button", "text": plain(text[:75]), "action_id": action_id}
+    if value:
+        element["value"] = value
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(block_id: str, *elements: Block) -> Block:
+    """An actions block."""
+    return {"type": "actions", "block_id": block_id, "elements": list(elements)}
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    """An option for a static select or radio buttons."""
+    return {"text": plain(text[:75]), "value": value}
+
+
+def text_input(
+    ids: tuple[str, str],
+    label: str,
+    *,
+    multiline: bool = False,
+    optional: bool = False,
+    placeholder: str | None = None,
+    max_length: int = 3000,
+    hint: str | None = None,
+) -> Block:
+    """An input block wrapping a plain-text input."""
+    block_id, action_id = ids
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "optional": optional,
+        "element": element,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    blocks: list[Block],
+    *,
+    submit: str | None = "Save",
+    private_metadata: str = "",
+) -> Block:
+    """A modal view."""
+    view: Block = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title[:24]),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+        "private_metadata": private_metadata,
+    }
+    if submit:
+        view["submit"] = plain(submit[:24])
+    return view
+
+
+def progress_bar(done: int, total: int, width: int = 12) -> str:
+    """A bar like ▰▰▰▱▱▱ showing `done` of `total`."""
+    total = max(total, 1)
+    filled = round(width * min(max(done, 0), total) / total)
+    return "▰" * filled + "▱" * (width - filled)

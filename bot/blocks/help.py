@@ -1,0 +1,43 @@
+"""The help message: what `/transition` can do."""
+
+from __future__ import annotations
+
+from bot.blocks.common import Block, context, divider, header, section
+from bot.text import safe_text
+
+COMMANDS: list[tuple[str, str]] = [
+    ("join [program]", "Join a program: pick your program, background and start week."),
+    ("log <text>", "Add a one-line entry to your decision journal, stored at once."),
+    ("log", "Open the journal form: the decision, who made it, the data, the alternative."),
+    ("status", "Your week, phase, this phase's deliverable and your journal streak."),
+    ("help", "This list."),
+]
+
+EXAMPLES = [
+    "/transition join product-engineer",
+    "/transition log Our PM chose the annual plan without looking at usage data",
+    "/transition status",
+]
+
+
+def help_blocks(unknown: str | None = None) -> tuple[str, list[Block]]:
+    """Fallback text and blocks for the help message; `unknown` is the word we didn't know."""
+    blocks: list[Block] = []
+    if unknown is not None:
+        word = safe_text(unknown, 40)
+        blocks.append(section(f"I don't know `{word}` yet. Here is what I can do:"))
+    blocks.append(header("Transition Coach"))
+    blocks.append(
+        section(
+            "Twelve-odd weeks from _building what was asked_ to _deciding what to build and "
+            "proving it worked_. A focus each week, a private decision journal, and evidence "
+            "you can take to a promotion case or an interview."
+        )
+    )
+    blocks.append(divider())
+    lines = [f"`/transition {usage}`  {what}" for usage, what in COMMANDS]
+    blocks.append(section("\n".join(lines)))
+    blocks.append(context("Try: " + "  ·  ".join(f"`{e}`" for e in EXAMPLES)))
+    blocks.append(context(":lock: Your journal and evidence are private to you."))
+    text = "Transition Coach: /transition join, log, status, help"
+    return (f"I don't know that command. {text}" if unknown is not None else text), blocks

@@ -1,0 +1,27 @@
+"""Every callback, block and action id the app uses, in one place."""
+
+from __future__ import annotations
+
+from typing import Final
+
+COMMAND: Final = "/transition"
+
+# Modals (callback ids)
+JOIN_VIEW: Final = "join_submit"
+JOURNAL_VIEW: Final = "journal_submit"
+
+# Join modal inputs: (block_id, action_id)
+JOIN_PROGRAM: Final = ("join_program", "program")
+JOIN_BACKGROUND: Final = ("join_background", "background")
+JOIN_START: Final = ("join_start", "start_date")
+JOIN_TIMEZONE_NOTE: Final = "join_timezone"
+
+# Journal modal inputs: (block_id, action_id)
+JOURNAL_DECISION: Final = ("journal_decision", "decision")
+JOURNAL_WHO: Final = ("journal_who", "who")
+JOURNAL_DATA: Final = ("journal_data", "data")
+JOURNAL_ALTERNATIVE: Final = ("journal_alternative", "alternative")
+
+# Buttons
+OPEN_JOURNAL: Final = "open_journal"
+OPEN_JOIN: Final = "open_join"

@@ -1,0 +1,107 @@
+"""The join modal and the messages around joining."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+
+from bot.blocks import ids
+from bot.blocks.common import Block, context, modal, option, plain, section
+from bot.kinds import BACKGROUNDS
+from bot.programs import Program
+from bot.text import safe_text
+
+
+def join_modal(
+    programs: Mapping[str, Program],
+    *,
+    selected_program: str | None,
+    start_date: date,
+    timezone: str | None,
+    channel_id: str | None,
+) -> Block:
+    """The join form. `timezone` is None until we have read the user's Slack profile."""
+    program_options = [
+        option(f"{p.title} ({p.weeks} weeks)", p.id) for p in list(programs.values())[:100]
+    ]
+    program_select: Block = {
+        "type": "static_select",
+        "action_id": ids.JOIN_PROGRAM[1],
+        "options": program_options,
+        "placeholder": plain("Choose a program"),
+    }
+    initial = next((o for o in program_options if o["value"] == selected_program), None)
+    if initial is not None:
+        program_select["initial_option"] = initial
+    background_select: Block = {
+        "type": "static_select",
+        "action_id": ids.JOIN_BACKGROUND[1],
+        "options": [option(label, key) for key, label in BACKGROUNDS.items()],
+        "placeholder": plain("Where do you come from?"),
+    }
+    summaries = "\n".join(
+        f"*{safe_text(p.title, 80)}*: {safe_text(p.summary, 300)}"
+        for p in list(programs.values())[:8]
+    )
+    tz_line = (
+        f":clock9: Prompts arrive Monday mornings in *{safe_text(timezone, 64)}*, "
+        "the time zone in your Slack profile."
+        if timezone
+        else ":clock9: Reading your time zone from your Slack profile…"
+    )
+    blocks: list[Block] = [
+        section(summaries or "Pick a program."),
+        {
+            "type": "input",
+            "block_id": ids.JOIN_PROGRAM[0],
+            "label": plain("Program"),
+            "element": program_select,
+        },
+        {
+            "type": "input",
+            "block_id": ids.JOIN_BACKGROUND[0],
+            "label": plain("Your engineering background"),
+            "hint": plain("Tips are tailored to it."),
+            "element": background_select,
+        },
+        {
+            "type": "input",
+            "block_id": ids.JOIN_START[0],
+            "label": plain("Start week"),
+            "hint": plain("Week 1 starts on the Monday of the week you pick."),
+            "element": {
+                "type": "datepicker",
+                "action_id": ids.JOIN_START[1],
+                "initial_date": start_date.isoformat(),
+            },
+        },
+        {**context(tz_line), "block_id": ids.JOIN_TIMEZONE_NOTE},
+    ]
+    metadata = json.dumps({"tz": timezone, "channel": channel_id})
+    return modal(ids.JOIN_VIEW, "Join a program", blocks, submit="Join", private_metadata=metadata)
+
+
+def joined_message(
+    program: Program, *, start: date, week: int, created: bool
+) -> tuple[str, list[Block]]:
+    """The confirmation sent after joining (or re-joining) a program."""
+    title = safe_text(program.title, 100)
+    when = start.strftime("%A %-d %B %Y")
+    if not created:
+        text = f"You're already in *{title}* (week 1 started {when}). Nothing changed."
+        return text, [section(text), context("`/transition status` shows where you are.")]
+    if week < 1:
+        opening = f"You're in *{title}*. Week 1 starts on *{when}*; your first prompt comes then."
+    else:
+        opening = f"You're in *{title}*, week {week} of {program.weeks}. Week 1 started {when}."
+    blocks = [
+        section(f":wave: {opening}"),
+        section(
+            "Each week brings a focus, a few activities and one deliverable. Keep a one-line "
+            "decision journal as you go: `/transition log <what was decided, by whom, on what "
+            "data>`."
+        ),
+        context(":lock: Entries are private to you. `/transition status` shows your progress."),
+    ]
+    return opening.replace("*", ""), blocks

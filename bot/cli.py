@@ -1,0 +1,136 @@
+"""`transition-coach`: run the bot, migrate the database, talk to an offline bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings, load_settings
+
+logger = logging.getLogger("transition_coach")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="transition-coach",
+        description="Transition Coach: a Slack app that coaches engineers into product roles.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "run",
+        help="Serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT); "
+        "with no tokens, run offline against the built-in Slack emulator.",
+    )
+    sub.add_parser("migrate", help="Create or upgrade the database schema, then exit.")
+    send = sub.add_parser("send", help="Send a slash command to a bot running offline.")
+    send.add_argument("text", help='e.g. "/transition log We chose X over Y"')
+    send.add_argument("--user", default="U0ALEX", help="demo member to act as (default U0ALEX)")
+    return parser
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import create_app
+    from bot.server import serve
+
+    if settings.offline:
+        from bot.offline import run_offline
+
+        run_offline(settings)
+        return 0
+    app = create_app(settings)
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        logger.info("connecting to Slack over Socket Mode")
+        SocketModeHandler(app, settings.app_token).start()
+        return 0
+    logger.info("serving Slack over HTTP on %s:%s", settings.host, settings.port)
+    serve(app, host=settings.host, port=settings.port)
+    return 0
+
+
+def _send(settings: Settings, text: str, user: str) -> int:
+    from bot.emulator.slack_requests import SlackSender
+    from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OFFLINE_SIGNING_SECRET
+
+    command, _, rest = text.strip().partition(" ")
+    if not command.startswith("/"):
+        command, rest = "/transition", text.strip()
+    sender = SlackSender(
+        f"http://127.0.0.1:{settings.port}/slack/events",
+        OFFLINE_SIGNING_SECRET,
+        team_id=DEMO_TEAM,
+        team_domain="demo-team",
+    )
+    try:
+        response = sender.command(rest, user_id=user, channel_id=DEMO_CHANNEL, command=command)
+    except OSError as error:
+        print(f"No offline bot answers on port {settings.port} ({error}). Start it: scripts/run")
+        return 1
+    if response.status != 200:
+        print(f"The bot answered HTTP {response.status}: {response.body[:200]}")
+        return 1
+    print(_as_text(response.json()) or "(acknowledged; a modal or message was opened)")
+    return 0
+
+
+def _as_text(message: dict[str, Any]) -> str:
+    """A terminal rendering of a Block Kit message: the text of each block, in order."""
+    lines: list[str] = []
+    for block in message.get("blocks", []):
+        if "text" in block and isinstance(block["text"], dict):
+            lines.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            if isinstance(element.get("text"), str):
+                lines.append(element["text"])
+            elif isinstance(element.get("text"), dict):
+                lines.append(f"[{element['text']['text']}]")
+    return "\n".join(lines) or str(message.get("text", "")) or json.dumps(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `transition-coach` command."""
+    args = _parser().parse_args(argv)
+    load_dotenv()  # .env is read here only, never at import time
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"transition-coach: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(settings.log_level)
+    try:
+        if args.command == "migrate":
+            from storage.db import Database
+
+            Database(settings.database_url).migrate()
+            return 0
+        if args.command == "send":
+            return _send(settings, args.text, args.user)
+        return _run(settings)
+    except KeyboardInterrupt:
+        return 0
+    except Exception as error:
+        from bot.programs import ProgramFileError
+
+        if isinstance(error, ProgramFileError):
+            print(f"transition-coach: program file refused: {error}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

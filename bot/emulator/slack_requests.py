@@ -1,0 +1,271 @@
+"""Slack's side of the conversation: signed requests to the app, in Slack's documented shapes.
+
+Tests and the offline mode use this to drive the app exactly as Slack does: form-encoded
+slash commands, `payload=` interactivity, JSON events, each signed with v0 HMAC-SHA256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_counter = itertools.count(1)
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    """Slack's v0 request signature for `body` sent at `timestamp`."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class SlackHTTPResponse:
+    """What the app answered."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+    elapsed: float
+
+    def json(self) -> Any:
+        """The body parsed as JSON ({} when empty)."""
+        return json.loads(self.body) if self.body.strip() else {}
+
+
+@dataclass
+class SlackSender:
+    """Sends signed Slack requests to an app's /slack/events URL."""
+
+    url: str
+    signing_secret: str
+    team_id: str = "T1"
+    team_domain: str = "acme"
+    api_app_id: str = "A0TRANSITION"
+    now: Callable[[], float] = time.time
+    timeout: float = 10.0
+    sent: list[str] = field(default_factory=list)
+
+    # -- transport ---------------------------------------------------------------------------
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: str | None = None,
+        secret: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        sign: bool = True,
+    ) -> SlackHTTPResponse:
+        """POST `body` signed (or not) and return the app's answer."""
+        ts = timestamp if timestamp is not None else str(int(self.now()))
+        request_headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts}
+        if sign:
+            request_headers["X-Slack-Signature"] = signature(
+                secret or self.signing_secret, ts, body
+            )
+        request_headers.update(headers or {})
+        request = urllib.request.Request(
+            self.url, data=body.encode(), headers=request_headers, method="POST"
+        )
+        started = time.perf_counter()
+        self.sent.append(body)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                text = response.read().decode()
+                return SlackHTTPResponse(
+                    response.status, dict(response.headers), text, time.perf_counter() - started
+                )
+        except urllib.error.HTTPError as error:
+            text = error.read().decode()
+            return SlackHTTPResponse(
+                error.code, dict(error.headers), text, time.perf_counter() - started
+            )
+
+    def post_form(self, fields: Mapping[str, str], **kwargs: Any) -> SlackHTTPResponse:
+        """POST form-encoded fields."""
+        return self.post(
+            urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs
+        )
+
+    def post_json(self, payload: Mapping[str, Any], **kwargs: Any) -> SlackHTTPResponse:
+        """POST a JSON body (Events API)."""
+        return self.post(json.dumps(payload), "application/json", **kwargs)
+
+    # -- payloads ----------------------------------------------------------------------------
+    def command_fields(
+        self,
+        text: str,
+        *,
+        user_id: str,
+        team_id: str | None = None,
+        channel_id: str = "C0GENERAL",
+        command: str = "/transition",
+        trigger_id: str | None = None,
+    ) -> dict[str, str]:
+        """A slash command's form fields, as Slack sends them."""
+        team = team_id or self.team_id
+        n = next(_counter)
+        return {
+            "token": "verification-token-unused",
+            "team_id": team,
+            "team_domain": self.team_domain,
+            "channel_id": channel_id,
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": self.api_app_id,
+            "is_enterprise_install": "false",
+            "response_url": f"https://hooks.slack.com/commands/{team}/{n}/x",
+            "trigger_id": trigger_id or f"{n}.{team}.trigger",
+        }
+
+    def command(self, text: str, *, user_id: str, **kwargs: Any) -> SlackHTTPResponse:
+        """Send `/transition <text>` as `user_id`."""
+        return self.post_form(self.command_fields(text, user_id=user_id, **kwargs))
+
+    def _user(self, user_id: str, team_id: str) -> dict[str, str]:
+        return {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": team_id,
+        }
+
+    def interaction(self, payload: Mapping[str, Any], **kwargs: Any) -> SlackHTTPResponse:
+        """Send an interactivity payload (form field `payload` holding JSON)."""
+        return self.post_form({"payload": json.dumps(payload)}, **kwargs)
+
+    def block_action(
+        self,
+        action_id: str,
+        *,
+        user_id: str,
+        value: str = "",
+        block_id: str = "actions",
+        team_id: str | None = None,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        view: Mapping[str, Any] | None = None,
+    ) -> SlackHTTPResponse:
+        """Click a button: a `block_actions` payload."""
+        team = team_id or self.team_id
+        n = next(_counter)
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": self._user(user_id, team),
+            "api_app_id": self.api_app_id,
+            "token": "verification-token-unused",
+            "trigger_id": f"{n}.{team}.trigger",
+            "team": {"id": team, "domain": self.team_domain},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "response_url": f"https://hooks.slack.com/actions/{team}/{n}/x",
+            "state": {"values": {}},
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "text": {"type": "plain_text", "text": "button"},
+                    "value": value,
+                    "type": "button",
+                    "action_ts": f"{int(self.now())}.{n:06d}",
+                }
+            ],
+        }
+        if view is not None:
+            payload["container"] = {"type": "view", "view_id": view.get("id")}
+            payload["view"] = dict(view)
+        else:
+            channel = channel_id or "D0DM"
+            payload["container"] = {
+                "type": "message",
+                "message_ts": message_ts or "1700000000.000100",
+                "channel_id": channel,
+                "is_ephemeral": False,
+            }
+            payload["channel"] = {"id": channel, "name": "directmessage"}
+        return self.interaction(payload)
+
+    def view_submission(
+        self,
+        view: Mapping[str, Any],
+        values: Mapping[str, Mapping[str, Any]],
+        *,
+        user_id: str,
+        team_id: str | None = None,
+    ) -> SlackHTTPResponse:
+        """Submit a modal that was opened with views.open. `values` maps
+        block_id -> action_id -> Slack's value object (see `text_value` and friends)."""
+        team = team_id or self.team_id
+        submitted = dict(view)
+        submitted.setdefault("id", f"V{next(_counter):08d}")
+        submitted["state"] = {"values": {b: dict(a) for b, a in values.items()}}
+        submitted.setdefault("team_id", team)
+        submitted.setdefault("hash", f"{int(self.now())}.hash")
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team, "domain": self.team_domain},
+            "user": self._user(user_id, team),
+            "api_app_id": self.api_app_id,
+            "token": "verification-token-unused",
+            "trigger_id": f"{next(_counter)}.{team}.trigger",
+            "view": submitted,
+            "response_urls": [],
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        return self.interaction(payload)
+
+    def event(
+        self,
+        event: Mapping[str, Any],
+        *,
+        team_id: str | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+    ) -> SlackHTTPResponse:
+        """Deliver an Events API `event_callback`."""
+        team = team_id or self.team_id
+        envelope = {
+            "token": "verification-token-unused",
+            "team_id": team,
+            "api_app_id": self.api_app_id,
+            "event": dict(event),
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_counter):08d}",
+            "event_time": int(self.now()),
+            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
+        }
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post_json(envelope, headers=headers)
+
+
+def text_value(value: str) -> dict[str, Any]:
+    """Slack's state value for a plain_text_input."""
+    return {"type": "plain_text_input", "value": value}
+
+
+def select_value(value: str) -> dict[str, Any]:
+    """Slack's state value for a static_select."""
+    return {
+        "type": "static_select",
+        "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+    }
+
+
+def date_value(value: str) -> dict[str, Any]:
+    """Slack's state value for a datepicker (YYYY-MM-DD)."""
+    return {"type": "datepicker", "selected_date": value}

@@ -1,0 +1,107 @@
+"""HTTP mode: Bolt behind Starlette, served by uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from typing import Any
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def build_asgi(app: App) -> Starlette:
+    """The ASGI app: Slack's requests on /slack/events, a health check on /healthz."""
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except ValueError:  # a body Bolt cannot parse (bad JSON in `payload`, bad UTF-8)
+            logger.warning("refused a malformed request body (%d bytes)", len(body))
+            return JSONResponse({"ok": False, "error": "malformed_request"}, status_code=400)
+        # Bolt is synchronous: dispatch in a worker thread so one slow request never
+        # holds up the event loop (and every other request with it).
+        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
+        return to_starlette_response(bolt_response)
+
+    async def healthz(_: Request) -> Response:
+        services: Any = getattr(app, "services", None)
+        try:
+            if services is not None:
+                await run_in_threadpool(_ping_database, services)
+        except Exception as error:  # the health check reports, it does not raise
+            logger.warning("health check failed: %s", error)
+            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
+
+
+def _ping_database(services: Any) -> None:
+    with services.db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def serve(app: App, *, host: str, port: int) -> None:
+    """Serve until interrupted."""
+    uvicorn.run(build_asgi(app), host=host, port=port, log_level="warning", access_log=False)
+
+
+class ServerThread:
+    """Runs the HTTP server in a background thread on a free port (offline mode and tests)."""
+
+    def __init__(self, app: App, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.host, self.port = self._socket.getsockname()[:2]
+        config = uvicorn.Config(
+            build_asgi(app), log_level="warning", access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:54321."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> ServerThread:
+        """Start serving; returns once the server accepts connections."""
+        self._thread.start()
+        started = threading.Event()
+        # uvicorn flips `started` when it is listening; wait on it without busy sleeping.
+        for _ in range(500):
+            if self._server.started:
+                started.set()
+                break
+            started.wait(0.01)
+        if not started.is_set():
+            raise RuntimeError("HTTP server did not start")
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()

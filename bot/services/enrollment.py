@@ -1,0 +1,83 @@
+"""Joining a program."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.kinds import BACKGROUNDS
+from bot.programs import Program
+from bot.progress import local_date, program_week, week_start, zone
+from bot.services import Services
+from storage import participants, workspaces
+from storage.models import Participant
+
+
+class EnrollmentError(ValueError):
+    """The join form holds a value we cannot accept; the message is for the user."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class JoinOutcome:
+    """What happened when someone joined."""
+
+    participant: Participant
+    program: Program
+    created: bool
+    week: int
+
+
+def join(
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    program_id: str,
+    background: str,
+    start_date: date,
+    timezone: str,
+) -> JoinOutcome:
+    """Enroll `user_id`; joining again while enrolled changes nothing and says so."""
+    program = services.programs.get(program_id)
+    if program is None:
+        raise EnrollmentError("program", f"There is no program called {program_id!r}.")
+    if background not in BACKGROUNDS:
+        raise EnrollmentError("background", "Pick the background closest to yours.")
+    now = services.clock.now()
+    today = local_date(now, timezone)
+    start = week_start(start_date)  # weeks run Monday to Sunday
+    if (start - today).days > 7 * 8:
+        raise EnrollmentError("start", "Pick a start date within the next eight weeks.")
+    if program_week(start, today) > program.weeks:
+        raise EnrollmentError("start", f"That start date is over {program.weeks} weeks ago.")
+    with services.db.session() as session:
+        workspaces.ensure_workspace(session, team_id=team_id, now=now)
+        participant, created = participants.enroll(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            program_id=program_id,
+            background=background,
+            start_date=start,
+            timezone=zone(timezone).key,
+            now=now,
+        )
+    enrolled_program = services.programs.get(participant.program_id, program)
+    week = program_week(participant.start_date, local_date(now, participant.timezone))
+    return JoinOutcome(participant, enrolled_program, created, week)
+
+
+def update_timezone(services: Services, *, team_id: str, user_id: str, timezone: str) -> None:
+    """Store a participant's time zone from their Slack profile."""
+    with services.db.session() as session:
+        participants.set_timezone(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            timezone=zone(timezone).key,
+            now=services.clock.now(),
+        )

@@ -1,0 +1,12 @@
+"""Events API listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.events import app_home
+
+
+def register(app: App) -> None:
+    """Register every event."""
+    app.event("app_home_opened")(app_home.handle_app_home_opened)

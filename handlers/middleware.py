@@ -1,0 +1,61 @@
+"""Cross-cutting listener concerns: service injection, one log line per request, errors."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.services import Services
+
+logger = logging.getLogger("transition_coach.requests")
+
+
+def _describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """(what happened, team, user) for a log line, without any text the user typed."""
+    if "command" in body:
+        words = str(body.get("text", "")).split()
+        sub = words[0].lower()[:20] if words else "help"
+        return f"command {body['command']} {sub}", body.get("team_id"), body.get("user_id")
+    kind = str(body.get("type", "unknown"))
+    team = (body.get("team") or {}).get("id") or body.get("team_id")
+    user = (body.get("user") or {}).get("id")
+    if kind == "block_actions":
+        action_ids = ",".join(a.get("action_id", "?") for a in body.get("actions", []))
+        return f"action {action_ids}", team, user
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind} {(body.get('view') or {}).get('callback_id')}", team, user
+    if kind == "event_callback":
+        event = body.get("event") or {}
+        return f"event {event.get('type')}", team, event.get("user")
+    return kind, team, user
+
+
+def register(app: App, services: Services) -> None:
+    """Install the middleware and the global error handler."""
+
+    @app.middleware
+    def inject_and_time(
+        body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        context["services"] = services
+        started = time.perf_counter()
+        try:
+            return next()
+        finally:
+            what, team, user = _describe(body)
+            logger.info(
+                "%s team=%s user=%s acked_in=%.1fms",
+                what,
+                team,
+                user,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    @app.error
+    def log_error(error: Exception, body: dict[str, Any]) -> None:
+        what, team, user = _describe(body)
+        logger.error("%s team=%s user=%s failed", what, team, user, exc_info=error)

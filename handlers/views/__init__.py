@@ -1,0 +1,14 @@
+"""Modal submission listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.blocks import ids
+from handlers.views import join, journal
+
+
+def register(app: App) -> None:
+    """Register every view submission."""
+    app.view(ids.JOIN_VIEW)(join.handle_submission)
+    app.view(ids.JOURNAL_VIEW)(journal.handle_submission)

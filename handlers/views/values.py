@@ -1,0 +1,31 @@
+"""Reading values out of a submitted view's state."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
+    """The submitted value of one input (text, select, or date), stripped; None when empty."""
+    block_id, action_id = ids
+    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
+    if not isinstance(element, dict):
+        return None
+    value: Any = element.get("value")
+    if value is None and isinstance(element.get("selected_option"), dict):
+        value = element["selected_option"].get("value")
+    if value is None:
+        value = element.get("selected_date")
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """The private_metadata we stored as JSON, or {} when missing or malformed."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}

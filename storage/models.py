@@ -1,0 +1,60 @@
+"""Database tables. Every row is scoped by the Slack team (workspace) it belongs to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Workspace(SQLModel, table=True):
+    """One Slack workspace that uses the bot, with its admin settings."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str | None = Field(default=None, max_length=255)
+    team_channel_id: str | None = Field(default=None, max_length=32)
+    prompt_weekday: int = 0  # 0 = Monday, as in datetime.weekday()
+    prompt_hour: int = 9
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Participant(SQLModel, table=True):
+    """A person enrolled in a program in one workspace (one enrollment per person)."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_participant_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=32)
+    program_id: str = Field(max_length=64)
+    background: str = Field(max_length=32)
+    start_date: date  # the Monday of program week 1, in the participant's own time zone
+    timezone: str = Field(max_length=64)
+    status: str = Field(default="active", max_length=16)  # active | paused | left | inactive
+    joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Entry(SQLModel, table=True):
+    """One thing a participant logged: a journal decision or a piece of evidence. Private."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "client_key", name="uq_entry_team_client_key"),
+        Index("ix_entry_team_user_created", "team_id", "user_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    kind: str = Field(max_length=32)
+    program_week: int | None = None  # None when logged outside an enrollment
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Identifies the Slack interaction that created the entry (trigger or view id), so a
+    # replayed request or a double-submitted modal stores the entry once.
+    client_key: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,198 @@
+"""Shared fixtures: a real database (SQLite file or PostgreSQL), the Slack emulator over real
+HTTP, the app served by uvicorn on 127.0.0.1, and a Slack-side sender that signs requests."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.app import create_app
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.emulator import SlackEmulator
+from bot.emulator.slack_requests import SlackSender
+from bot.programs import load_programs
+from bot.server import EVENTS_PATH, ServerThread
+from bot.services import Services
+from storage.db import Database
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+TEAM = "T1"
+# A Monday morning in Berlin: a handy, fixed "now" for the tests.
+START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header() -> str:
+    """Say which database this run uses."""
+    if PG_URL:
+        return f"database: PostgreSQL ({make_url(PG_URL).render_as_string()})"
+    return "database: SQLite"
+
+
+@pytest.fixture(scope="session")
+def programs() -> Any:
+    """The built-in programs, loaded once."""
+    return load_programs()
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """On PostgreSQL: a migrated template database each test copies (fast and isolated)."""
+    if not PG_URL:
+        yield None
+        return
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"tc_template_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    template_url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    db = Database(template_url)
+    db.migrate()
+    db.dispose()
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Any, pg_template: str | None) -> Iterator[str]:
+    """A fresh, migrated database for one test."""
+    if pg_template is None:
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        db = Database(url)
+        db.migrate()
+        db.dispose()
+        yield url
+        return
+    assert PG_URL is not None
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"tc_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    """A clock that only moves when a test moves it."""
+    return MovableClock(START)
+
+
+@pytest.fixture
+def emulator_and_token() -> Iterator[tuple[SlackEmulator, str]]:
+    """The Slack Web API emulator with workspace T1, members U1/U2 and channel C1."""
+    emu = SlackEmulator(host="127.0.0.1", port=0)
+    emu.start()
+    token = emu.add_workspace(TEAM, name="Acme", domain="acme")
+    emu.add_user(TEAM, "U1", name="alex", real_name="Alex Doe", tz="Europe/Berlin")
+    emu.add_user(TEAM, "U2", name="sam", real_name="Sam Roe", tz="America/Los_Angeles")
+    emu.add_channel(TEAM, "C1", name="transition", bot_is_member=True)
+    yield emu, token
+    emu.stop()
+
+
+@pytest.fixture
+def emulator(emulator_and_token: tuple[SlackEmulator, str]) -> SlackEmulator:
+    """The running emulator."""
+    return emulator_and_token[0]
+
+
+class LogWatcher(logging.Handler):
+    """Collects log records from every thread and lets a test wait for one to appear."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self._records: list[str] = []
+        self._changed = threading.Condition()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._changed:
+            self._records.append(record.getMessage())
+            self._changed.notify_all()
+
+    def messages(self) -> list[str]:
+        """Everything logged so far."""
+        with self._changed:
+            return list(self._records)
+
+    def wait_for(self, fragment: str, timeout: float = 5.0) -> bool:
+        """True once a message containing `fragment` is logged, False after `timeout`."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: any(fragment in m for m in self._records), timeout=timeout
+            )
+
+
+@pytest.fixture
+def log_watcher() -> Iterator[LogWatcher]:
+    """Watch the app's log lines (listener threads included)."""
+    watcher = LogWatcher()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(watcher)
+    root.setLevel(logging.INFO)
+    yield watcher
+    root.removeHandler(watcher)
+    root.setLevel(previous)
+
+
+@dataclass
+class Harness:
+    """Everything a scenario test touches: Slack's side, the app's side, the database."""
+
+    sender: SlackSender
+    emulator: SlackEmulator
+    services: Services
+    clock: MovableClock
+    url: str
+
+    def command(self, text: str, *, user_id: str = "U1", **kwargs: Any) -> Any:
+        """Send `/transition <text>` and return the app's HTTP response."""
+        return self.sender.command(text, user_id=user_id, **kwargs)
+
+    def opened_view(self, index: int = -1) -> dict[str, Any]:
+        """The view the app opened with views.open (the latest by default), as Slack holds it."""
+        call = self.emulator.wait_for("views.open")[index]
+        return call.response["view"]
+
+
+@pytest.fixture
+def slack(
+    emulator_and_token: tuple[SlackEmulator, str],
+    database_url: str,
+    clock: MovableClock,
+    programs: Any,
+) -> Iterator[Harness]:
+    """The app served over real HTTP, wired to the emulator and a fresh database."""
+    emulator, token = emulator_and_token
+    settings = Settings(
+        bot_token=token,
+        signing_secret=SIGNING_SECRET,
+        database_url=database_url,
+        slack_api_url=emulator.base_url,
+    )
+    services = Services(db=Database(database_url), programs=programs, clock=clock)
+    app = create_app(settings, services=services)
+    server = ServerThread(app).start()
+    url = server.url + EVENTS_PATH
+    # Slack's clock is the real one: request timestamps are checked against real time.
+    sender = SlackSender(url, SIGNING_SECRET, team_id=TEAM)
+    yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url=url)
+    server.stop()
+    services.db.dispose()

@@ -1,0 +1,31 @@
+"""`/transition`, `help` and unknown words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.emulator import message_problems
+
+
+@pytest.mark.parametrize("text", ["", "help", "HELP", "?"])
+def test_help_lists_the_commands(slack, text):
+    body = slack.command(text).json()
+    rendered = str(body["blocks"])
+    for command in ("join", "log", "status"):
+        assert f"/transition {command}" in rendered
+    assert message_problems(body["text"], body["blocks"]) == []
+
+
+def test_unknown_word_gets_usage_help_not_an_error(slack):
+    response = slack.command("frobnicate the roadmap")
+    assert response.status == 200
+    body = response.json()
+    assert "I don't know `frobnicate` yet" in str(body["blocks"])
+    assert "/transition log" in str(body["blocks"])
+
+
+def test_unknown_word_that_looks_like_a_mention_is_shown_as_text(slack):
+    body = slack.command("<!here>").json()
+    rendered = str(body["blocks"])
+    assert "<!here>" not in rendered
+    assert "&lt;!here&gt;" in rendered
