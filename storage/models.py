@@ -58,3 +58,21 @@ class Entry(SQLModel, table=True):
     # replayed request or a double-submitted modal stores the entry once.
     client_key: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class DeliverableDone(SQLModel, table=True):
+    """A participant marked a phase's deliverable done, with the evidence they gave."""
+
+    __table_args__ = (
+        UniqueConstraint(
+            "team_id", "user_id", "program_id", "phase_key", name="uq_deliverable_done"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    program_id: str = Field(max_length=64)
+    phase_key: str = Field(max_length=64)
+    evidence: str = Field(sa_column=Column(Text, nullable=False))
+    done_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

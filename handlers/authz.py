@@ -1,0 +1,22 @@
+"""Who counts as an admin: Slack workspace admins and owners."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+def is_admin(client: WebClient, services: Services, *, team_id: str, user_id: str) -> bool:
+    """True for Slack workspace admins and owners (read with users.info)."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
