@@ -1,0 +1,85 @@
+"""The README's run command with no tokens: the bot runs offline against the emulator."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port_pair() -> int:
+    """A port p such that p and p+1 are free (bot and emulator)."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            with socket.socket() as second:
+                try:
+                    second.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+                return port
+    raise RuntimeError("no free port pair")
+
+
+def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env.update(
+        PORT=str(port),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'offline.db'}",
+        PYTHONPATH=str(ROOT),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
+    port = free_port_pair()
+    env = offline_env(tmp_path, port)
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in bot.stdout], daemon=True).start()
+    try:
+        banner = []
+        while not banner or "Ctrl-C" not in banner[-1]:
+            banner.append(lines.get(timeout=60))
+        text = "".join(banner)
+        assert "running offline" in text
+        assert f"http://127.0.0.1:{port}/slack/events" in text
+
+        def send(*args: str) -> str:
+            result = subprocess.run(
+                [sys.executable, "-m", "bot.cli", "send", *args],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            return result.stdout
+
+        assert "/transition join" in send("/transition help")
+        assert "of 12" in send("--user", "U0SAM", "/transition status")
+        assert "Saved" in send("--user", "U0ALEX", "/transition log We dropped CSV export")
+    finally:
+        bot.send_signal(signal.SIGINT)
+        try:
+            assert bot.wait(timeout=20) == 0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
