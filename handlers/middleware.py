@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.blocks.errors import command_failed_message
 from bot.services import Services
 
 logger = logging.getLogger("transition_coach.requests")
@@ -56,6 +58,12 @@ def register(app: App, services: Services) -> None:
             )
 
     @app.error
-    def log_error(error: Exception, body: dict[str, Any]) -> None:
+    def log_error(
+        error: Exception, body: dict[str, Any], response: BoltResponse | None
+    ) -> BoltResponse | None:
         what, team, user = _describe(body)
         logger.error("%s team=%s user=%s failed", what, team, user, exc_info=error)
+        if "command" in body and response is not None:
+            # Slack would show "dispatch_failed"; say what happened in words instead.
+            return BoltResponse(status=200, body=json.dumps(command_failed_message()))
+        return None  # modals stay open on a 500, so the user's input is not lost

@@ -130,9 +130,11 @@ class SlackSender:
             "trigger_id": trigger_id or f"{n}.{team}.trigger",
         }
 
-    def command(self, text: str, *, user_id: str, **kwargs: Any) -> SlackHTTPResponse:
-        """Send `/transition <text>` as `user_id`."""
-        return self.post_form(self.command_fields(text, user_id=user_id, **kwargs))
+    def command(
+        self, text: str, *, user_id: str, secret: str | None = None, **kwargs: Any
+    ) -> SlackHTTPResponse:
+        """Send `/transition <text>` as `user_id` (signed with `secret` when given)."""
+        return self.post_form(self.command_fields(text, user_id=user_id, **kwargs), secret=secret)
 
     def _user(self, user_id: str, team_id: str) -> dict[str, str]:
         return {

@@ -190,3 +190,16 @@ def test_rate_limited_confirmation_is_retried_not_dropped(slack):
     calls = slack.emulator.wait_for("chat.postEphemeral", count=2, timeout=10)
     assert calls[0].status == 429 and calls[1].ok
     assert len(entries(slack)) == 1
+
+
+def test_database_failure_gets_a_friendly_answer_and_a_logged_error(slack, log_watcher):
+    from sqlalchemy import text
+
+    with slack.services.db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE entry"))
+    response = slack.command("log This cannot be stored")
+    assert response.status == 200
+    body = response.json()
+    assert "didn't go through" in body["text"]
+    assert "Nothing from this command was saved" in body["text"]
+    assert log_watcher.wait_for("command /transition log team=T1 user=U1 failed")

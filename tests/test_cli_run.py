@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,20 @@ def free_port_pair() -> int:
                     continue
                 return port
     raise RuntimeError("no free port pair")
+
+
+def wait_until_healthy(port: int, timeout: float = 60.0) -> None:
+    """Poll /healthz until the server answers (start-up readiness, bounded)."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pause.wait(0.1)
+    raise AssertionError(f"no answer on port {port} after {timeout}s")
 
 
 def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
@@ -76,6 +92,44 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
         assert "/transition join" in send("/transition help")
         assert "of 12" in send("--user", "U0SAM", "/transition status")
         assert "Saved" in send("--user", "U0ALEX", "/transition log We dropped CSV export")
+    finally:
+        bot.send_signal(signal.SIGINT)
+        try:
+            assert bot.wait(timeout=20) == 0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+
+
+def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
+    """HTTP mode: uvicorn on PORT, signed requests in, Web API calls out to SLACK_API_URL."""
+    from bot.emulator.slack_requests import SlackSender
+
+    emulator, token = emulator_and_token
+    port = free_port_pair()
+    env = offline_env(tmp_path, port)
+    env.update(
+        SLACK_BOT_TOKEN=token,
+        SLACK_SIGNING_SECRET="http-mode-secret",
+        SLACK_API_URL=emulator.base_url,
+        HOST="127.0.0.1",
+    )
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_healthy(port)
+        sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "http-mode-secret")
+        response = sender.command("join", user_id="U1", team_id="T1")
+        assert response.status == 200
+        opened = emulator.wait_for("views.open", timeout=10)[0]
+        assert opened.ok and opened.token == token
+        forged = sender.command("help", user_id="U1", secret="wrong")
+        assert forged.status == 401
     finally:
         bot.send_signal(signal.SIGINT)
         try:

@@ -1,0 +1,21 @@
+"""Messages for when something fails on our side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.common import context, section
+
+COMMAND_FAILED = (
+    ":warning: That didn't go through: something failed on our side and it has been logged. "
+    "Nothing from this command was saved; please try again in a minute."
+)
+
+
+def command_failed_message() -> dict[str, Any]:
+    """The ephemeral answer to a slash command whose handler failed."""
+    return {
+        "response_type": "ephemeral",
+        "text": COMMAND_FAILED,
+        "blocks": [section(COMMAND_FAILED), context("If it keeps happening, tell your admin.")],
+    }
