@@ -54,9 +54,19 @@ def _run(settings: Settings) -> int:
     app = create_app(settings)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_sdk.errors import SlackApiError
 
         logger.info("connecting to Slack over Socket Mode")
-        SocketModeHandler(app, settings.app_token).start()
+        try:
+            SocketModeHandler(app, settings.app_token).start()
+        except SlackApiError as error:
+            print(
+                "transition-coach: Slack refused the Socket Mode connection "
+                f"({error.response.get('error')}): check SLACK_APP_TOKEN and that Socket Mode "
+                "is enabled for the app.",
+                file=sys.stderr,
+            )
+            return 1
         return 0
     logger.info("serving Slack over HTTP on %s:%s", settings.host, settings.port)
     serve(app, host=settings.host, port=settings.port)

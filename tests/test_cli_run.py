@@ -137,3 +137,26 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
         finally:
             if bot.poll() is None:
                 bot.kill()
+
+
+def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
+    """With SLACK_APP_TOKEN the bot opens a Socket Mode connection instead of serving HTTP."""
+    emulator, token = emulator_and_token
+    env = offline_env(tmp_path, free_port_pair())
+    env.update(
+        SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=emulator.base_url
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # The emulator does not speak Socket Mode: the bot says so in one line and stops.
+    [call] = emulator.calls_to("apps.connections.open")
+    assert call.token == "xapp-1-test"
+    assert result.returncode == 1
+    assert "Slack refused the Socket Mode connection (unknown_method)" in result.stderr
+    assert "Traceback" not in result.stderr
