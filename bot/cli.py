@@ -85,6 +85,7 @@ def _send(settings: Settings, text: str, user: str) -> int:
         OFFLINE_SIGNING_SECRET,
         team_id=DEMO_TEAM,
         team_domain="demo-team",
+        response_url_base=f"http://127.0.0.1:{settings.port + 1}/respond/",
     )
     try:
         response = sender.command(rest, user_id=user, channel_id=DEMO_CHANNEL, command=command)

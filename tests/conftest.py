@@ -192,7 +192,9 @@ def slack(
     server = ServerThread(app).start()
     url = server.url + EVENTS_PATH
     # Slack's clock is the real one: request timestamps are checked against real time.
-    sender = SlackSender(url, SIGNING_SECRET, team_id=TEAM)
+    sender = SlackSender(
+        url, SIGNING_SECRET, team_id=TEAM, response_url_base=f"{emulator.root_url}/respond/"
+    )
     yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url=url)
     server.stop()
     services.db.dispose()

@@ -25,3 +25,7 @@ JOURNAL_ALTERNATIVE: Final = ("journal_alternative", "alternative")
 # Buttons
 OPEN_JOURNAL: Final = "open_journal"
 OPEN_JOIN: Final = "open_join"
+
+# Forget (delete all my data)
+FORGET_CONFIRM: Final = "forget_confirm"
+FORGET_CANCEL: Final = "forget_cancel"

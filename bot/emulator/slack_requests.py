@@ -52,6 +52,9 @@ class SlackSender:
     api_app_id: str = "A0TRANSITION"
     now: Callable[[], float] = time.time
     timeout: float = 10.0
+    # Where interactions' response_url points: the emulator's /respond/ (tests, offline mode)
+    # or Slack's own hooks host when left empty.
+    response_url_base: str = "https://hooks.slack.com/actions/"
     sent: list[str] = field(default_factory=list)
 
     # -- transport ---------------------------------------------------------------------------
@@ -126,7 +129,7 @@ class SlackSender:
             "text": text,
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
-            "response_url": f"https://hooks.slack.com/commands/{team}/{n}/x",
+            "response_url": f"{self.response_url_base}{team}/{n}",
             "trigger_id": trigger_id or f"{n}.{team}.trigger",
         }
 
@@ -172,7 +175,7 @@ class SlackSender:
             "team": {"id": team, "domain": self.team_domain},
             "enterprise": None,
             "is_enterprise_install": False,
-            "response_url": f"https://hooks.slack.com/actions/{team}/{n}/x",
+            "response_url": f"{self.response_url_base}{team}/{n}",
             "state": {"values": {}},
             "actions": [
                 {

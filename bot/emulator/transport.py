@@ -179,6 +179,35 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.root_url = f"http://{address[0]}:{self.server_address[1]}"
 
 
+def handle_response_url(state: State, key: str, body: bytes) -> tuple[int, str]:
+    """A POST to an interaction's response_url: recorded as method "response_url".
+
+    Slack answers a response_url with plain "ok"; the team id is the key's first part
+    (SlackSender builds keys as <team>/<n>).
+    """
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        status, answer = 400, {"ok": False, "error": "invalid_json"}
+    else:
+        status, answer = 200, {"ok": True}
+    with state.lock:
+        state.record(
+            RecordedCall(
+                method="response_url",
+                params=_decode_params(payload) if isinstance(payload, dict) else {},
+                token=None,
+                team_id=key.split("/", 1)[0] or None,
+                status=status,
+                response=answer,
+                at=time.time(),
+            )
+        )
+    return status, "ok" if status == 200 else "invalid_payload"
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
 
@@ -208,6 +237,9 @@ class _Handler(BaseHTTPRequestHandler):
                 server.root_url,
             )
             data, content_type = json.dumps(payload).encode(), json_type
+        elif url.path.startswith("/respond/") and self.command == "POST":
+            status, text = handle_response_url(server.state, url.path[len("/respond/") :], body)
+            data, content_type = text.encode(), "text/plain; charset=utf-8"
         elif url.path.startswith("/upload/") and self.command == "POST":
             file_id = url.path[len("/upload/") :]
             status, text = handle_upload(
