@@ -9,7 +9,9 @@ import pytest
 
 from bot.programs import BUILTIN_DIR
 
-GUIDES = Path("/work/shared/seeds")
+# shared/ sits beside the repository (in CI and on developers' machines).
+_CANDIDATES = [Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds")]
+GUIDES = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 RUN = 12  # words; shared facts are fine, copied sentences are not
 
 
