@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from storage.insert_once import insert_once
 from storage.models import DeliverableDone
 
 
@@ -37,16 +37,14 @@ def mark_done(
         evidence=evidence,
         done_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # a double submit raced us: keep the first
-        found = get_done(
+    # A double submit may race us: the first one stands.
+    return insert_once(
+        session,
+        row,
+        lambda: get_done(
             session, team_id=team_id, user_id=user_id, program_id=program_id, phase_key=phase_key
-        )
-        assert found is not None
-        return found, False
-    return row, True
+        ),
+    )
 
 
 def get_done(

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.insert_once import insert_once
 from storage.models import Entry
 
 
@@ -39,15 +39,16 @@ def add_entry(
         client_key=client_key,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(entry)
-    except IntegrityError:  # the same request raced itself (retry or double submit)
-        assert client_key is not None
-        found = _by_client_key(session, team_id=team_id, client_key=client_key)
-        assert found is not None
-        return found, False
-    return entry, True
+    # A retry or double submit of the same request may race this insert.
+    return insert_once(
+        session,
+        entry,
+        lambda: (
+            _by_client_key(session, team_id=team_id, client_key=client_key)
+            if client_key is not None
+            else None
+        ),
+    )
 
 
 def _by_client_key(session: Session, *, team_id: str, client_key: str) -> Entry | None:

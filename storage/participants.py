@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from storage.insert_once import insert_once
 from storage.models import Participant
 
 
@@ -58,14 +58,10 @@ def enroll(
         joined_at=now,
         updated_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(participant)
-    except IntegrityError:  # a concurrent join (double-click) won the race
-        found = get_participant(session, team_id=team_id, user_id=user_id)
-        assert found is not None
-        return found, False
-    return participant, True
+    # A concurrent join (a double click) may win the race: then theirs stands.
+    return insert_once(
+        session, participant, lambda: get_participant(session, team_id=team_id, user_id=user_id)
+    )
 
 
 def set_timezone(

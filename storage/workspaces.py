@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage.insert_once import insert_once
 from storage.models import Workspace
 
 
@@ -16,11 +16,5 @@ def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Worksp
     if found is not None:
         return found
     workspace = Workspace(team_id=team_id, created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(workspace)
-    except IntegrityError:  # another request created it first
-        found = session.get(Workspace, team_id)
-        assert found is not None
-        return found
-    return workspace
+    row, _ = insert_once(session, workspace, lambda: session.get(Workspace, team_id))
+    return row

@@ -11,7 +11,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +48,21 @@ def wait_until_healthy(port: int, timeout: float = 60.0) -> None:
     raise AssertionError(f"no answer on port {port} after {timeout}s")
 
 
+@contextmanager
+def bot_process(tmp_path: Path, env: dict[str, str], **popen: Any) -> Iterator[subprocess.Popen]:
+    """`transition-coach run` in a subprocess; on exit it must stop cleanly on Ctrl-C."""
+    bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env, **popen)
+    try:
+        yield bot
+    finally:
+        bot.send_signal(signal.SIGINT)
+        try:
+            assert bot.wait(timeout=20) == 0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+
+
 def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
     env.update(
@@ -59,17 +77,11 @@ def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
 def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
     port = free_port_pair()
     env = offline_env(tmp_path, port)
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in bot.stdout], daemon=True).start()
-    try:
+    output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    with bot_process(tmp_path, env, **output) as bot:
+        lines: queue.Queue[str] = queue.Queue()
+        reader = threading.Thread(target=lambda: [lines.put(x) for x in bot.stdout], daemon=True)
+        reader.start()
         banner = []
         while not banner or "Ctrl-C" not in banner[-1]:
             banner.append(lines.get(timeout=60))
@@ -92,13 +104,6 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
         assert "/transition join" in send("/transition help")
         assert "of 12" in send("--user", "U0SAM", "/transition status")
         assert "Saved" in send("--user", "U0ALEX", "/transition log We dropped CSV export")
-    finally:
-        bot.send_signal(signal.SIGINT)
-        try:
-            assert bot.wait(timeout=20) == 0
-        finally:
-            if bot.poll() is None:
-                bot.kill()
 
 
 def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
@@ -114,14 +119,7 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
         SLACK_API_URL=emulator.base_url,
         HOST="127.0.0.1",
     )
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with bot_process(tmp_path, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         wait_until_healthy(port)
         sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "http-mode-secret")
         response = sender.command("join", user_id="U1", team_id="T1")
@@ -130,13 +128,6 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
         assert opened.ok and opened.token == token
         forged = sender.command("help", user_id="U1", secret="wrong")
         assert forged.status == 401
-    finally:
-        bot.send_signal(signal.SIGINT)
-        try:
-            assert bot.wait(timeout=20) == 0
-        finally:
-            if bot.poll() is None:
-                bot.kill()
 
 
 def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
