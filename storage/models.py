@@ -76,3 +76,19 @@ class DeliverableDone(SQLModel, table=True):
     phase_key: str = Field(max_length=64)
     evidence: str = Field(sa_column=Column(Text, nullable=False))
     done_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SkillRating(SQLModel, table=True):
+    """A participant's 1-5 self-rating of one skill, at the start or at the end of a program."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", "moment", "skill", name="uq_skill_rating"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    moment: str = Field(max_length=8)  # start | end
+    skill: str = Field(max_length=32)
+    score: int
+    rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -161,14 +161,20 @@ class Harness:
     services: Services
     clock: MovableClock
     url: str
+    _views_seen: int = 0
 
     def command(self, text: str, *, user_id: str = "U1", **kwargs: Any) -> Any:
         """Send `/transition <text>` and return the app's HTTP response."""
         return self.sender.command(text, user_id=user_id, **kwargs)
 
-    def opened_view(self, index: int = -1) -> dict[str, Any]:
-        """The view the app opened with views.open (the latest by default), as Slack holds it."""
-        call = self.emulator.wait_for("views.open")[index]
+    def opened_view(self) -> dict[str, Any]:
+        """The next view the app opens with views.open (waiting for it), as Slack holds it.
+
+        Each call returns a newer view than the last, so a test that opens two modals never
+        reads the first one twice.
+        """
+        self._views_seen += 1
+        call = self.emulator.wait_for("views.open", count=self._views_seen)[self._views_seen - 1]
         return call.response["view"]
 
 

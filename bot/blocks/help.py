@@ -10,6 +10,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("log <text>", "Add a one-line entry to your decision journal, stored at once."),
     ("log", "Open the journal form: the decision, who made it, the data, the alternative."),
     ("status", "Your week, phase, this phase's deliverable and your journal streak."),
+    ("summary", "Your recap: what you logged, your deliverables, what comes next."),
+    ("skills", "Rate yourself on seven product skills; again in your final week."),
     ("export", "All of your data, as a JSON file in your DM."),
     ("forget", "Delete all of your data in this workspace (asks first)."),
     ("help", "This list."),

@@ -1,15 +1,44 @@
-"""The App Home tab."""
+"""The App Home tab: the participant's dashboard."""
 
 from __future__ import annotations
 
-from bot.blocks.common import Block, divider
+from bot.blocks import ids
+from bot.blocks.common import Block, actions, button, context, divider, section
 from bot.blocks.help import help_blocks
+from bot.blocks.skills import skills_comparison
 from bot.blocks.status import not_joined_blocks, status_blocks
-from bot.services.status import StatusReport
+from bot.kinds import ENTRY_KINDS
+from bot.services.summary import Recap
 
 
-def home_view(report: StatusReport | None) -> Block:
-    """The Home tab view: status on top, the command list below."""
-    _, status_part = status_blocks(report) if report else not_joined_blocks()
+def home_view(recap: Recap | None) -> Block:
+    """Progress, deliverable, what was logged and the skills on top; the commands below."""
+    blocks: list[Block] = []
+    if recap is None:
+        _, blocks = not_joined_blocks()
+    else:
+        _, status_part = status_blocks(recap.report)
+        blocks.extend(b for b in status_part if b.get("type") != "actions")
+        done = ":white_check_mark: done" if recap.deliverable_done else "not done yet"
+        logged = ", ".join(
+            f"{n} {ENTRY_KINDS[k].lower()}"
+            for k, n in recap.total_counts.items()
+            if k in ENTRY_KINDS
+        )
+        blocks.append(
+            context(
+                f"This phase's deliverable: {done}  ·  "
+                f"{recap.deliverables_done} of {len(recap.report.program.phases)} done"
+            )
+        )
+        blocks.append(section(f"*Logged so far:* {logged or 'nothing yet'}"))
+        blocks.extend(skills_comparison(recap.skills))
+        blocks.append(
+            actions(
+                "home_actions",
+                button("Log a decision", ids.OPEN_JOURNAL, style="primary"),
+                button("Rate my skills", ids.OPEN_SKILLS),
+            )
+        )
     _, help_part = help_blocks()
-    return {"type": "home", "blocks": [*status_part, divider(), *help_part][:100]}
+    return {"type": "home", "blocks": [*blocks, divider(), *help_part][:100]}

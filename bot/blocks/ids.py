@@ -29,3 +29,7 @@ OPEN_JOIN: Final = "open_join"
 # Forget (delete all my data)
 FORGET_CONFIRM: Final = "forget_confirm"
 FORGET_CANCEL: Final = "forget_cancel"
+
+# Skills self-assessment
+SKILLS_VIEW: Final = "skills_submit"
+OPEN_SKILLS: Final = "open_skills"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.blocks import ids
-from bot.blocks.common import Block, context, modal, option, plain, section
+from bot.blocks.common import Block, actions, button, context, modal, option, plain, section
 from bot.kinds import BACKGROUNDS
 from bot.programs import Program
 from bot.text import safe_text
@@ -103,5 +103,10 @@ def joined_message(
             "data>`."
         ),
         context(":lock: Entries are private to you. `/transition status` shows your progress."),
+        actions(
+            "welcome_actions",
+            button("Rate my skills (1 min)", ids.OPEN_SKILLS, style="primary"),
+            button("Log a decision", ids.OPEN_JOURNAL),
+        ),
     ]
     return opening.replace("*", ""), blocks

@@ -14,3 +14,4 @@ def register(app: App) -> None:
     app.action(ids.OPEN_JOIN)(open_modals.open_join)
     app.action(ids.FORGET_CONFIRM)(forget.confirm)
     app.action(ids.FORGET_CANCEL)(forget.cancel)
+    app.action(ids.OPEN_SKILLS)(open_modals.open_skills)

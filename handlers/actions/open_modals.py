@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.journal import journal_modal
 from handlers.commands.join import open_join_modal
+from handlers.commands.skills import open_skills_modal
 
 
 def _channel(body: dict[str, Any]) -> str | None:
@@ -32,4 +33,16 @@ def open_join(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[s
         user_id=body["user"]["id"],
         channel_id=_channel(body),
         program=None,
+    )
+
+
+def open_skills(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    """Open the skills self-assessment."""
+    ack()
+    open_skills_modal(
+        client,
+        context["services"],
+        trigger_id=body["trigger_id"],
+        team_id=body["team"]["id"],
+        user_id=body["user"]["id"],
     )

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.journal import journal_modal, logged_message
 from bot.services import Services
 from bot.services.journal import log_entry
+from handlers.home import publish_home
 
 
 def run(
@@ -41,3 +42,4 @@ def run(
         created=outcome.created,
     )
     ack(text=text, blocks=blocks)
+    publish_home(client, services, team_id=command["team_id"], user_id=command["user_id"])

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import export, forget, join, log, status
+from handlers.commands import export, forget, join, log, skills, status, summary
 
 Subcommand = Callable[..., None]
 
@@ -18,6 +18,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "join": join.run,
     "log": log.run,
     "status": status.run,
+    "summary": summary.run,
+    "skills": skills.run,
     "export": export.run,
     "forget": forget.run,
 }

@@ -12,6 +12,7 @@ from bot.blocks import ids
 from bot.blocks.join import joined_message
 from bot.services.enrollment import EnrollmentError, join, update_timezone
 from handlers.commands.join import read_timezone
+from handlers.home import publish_home
 from handlers.replies import reply_privately
 from handlers.views.values import metadata, state_value
 
@@ -79,3 +80,4 @@ def handle_submission(
         blocks=blocks,
         prefer_dm=True,
     )
+    publish_home(client, services, team_id=team_id, user_id=user_id)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks import ids
 from bot.blocks.journal import logged_message
 from bot.services.journal import log_entry
+from handlers.home import publish_home
 from handlers.replies import reply_privately
 from handlers.views.values import metadata, state_value
 
@@ -49,3 +50,4 @@ def handle_submission(
     reply_privately(
         client, user_id=user_id, channel_id=metadata(view).get("channel"), text=text, blocks=blocks
     )
+    publish_home(client, context["services"], team_id=body["team"]["id"], user_id=user_id)

@@ -67,3 +67,14 @@ def test_app_home_publishes_the_dashboard(slack):
     assert publish.params["user_id"] == "U1"
     assert "Week 3 of 12" in str(publish.params["view"])
     assert view_problems(publish.params["view"]) == []
+
+
+def test_home_is_refreshed_after_a_new_entry(slack):
+    enroll(slack, date(2026, 11, 9))
+    slack.command("log Picked the cheaper vendor without a trial")
+    publish = slack.emulator.wait_for("views.publish")[0]
+    assert publish.params["user_id"] == "U1"
+    home = str(publish.params["view"])
+    assert "*Logged so far:* 1 decision journal" in home
+    assert "Picked the cheaper vendor" not in home  # the dashboard counts, it doesn't quote
+    assert view_problems(publish.params["view"]) == []
