@@ -25,3 +25,10 @@ JOURNAL_ALTERNATIVE: Final = ("journal_alternative", "alternative")
 # Buttons
 OPEN_JOURNAL: Final = "open_journal"
 OPEN_JOIN: Final = "open_join"
+
+# The weekly prompt's buttons and the mark-done modal
+PROMPT_ACTIONS: Final = "prompt_actions"
+MARK_DELIVERABLE_DONE: Final = "mark_deliverable_done"
+SNOOZE_PROMPT: Final = "snooze_prompt"
+DELIVERABLE_VIEW: Final = "deliverable_submit"
+DELIVERABLE_EVIDENCE: Final = ("deliverable_evidence", "evidence")
