@@ -24,3 +24,8 @@ def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Worksp
         assert found is not None
         return found
     return workspace
+
+
+def get_workspace(session: Session, *, team_id: str) -> Workspace | None:
+    """The workspace row for `team_id`, if the bot has seen it."""
+    return session.get(Workspace, team_id)
