@@ -5,10 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from handlers.actions import open_modals
+from handlers.actions import deliverables, open_modals, snooze
 
 
 def register(app: App) -> None:
     """Register every action."""
     app.action(ids.OPEN_JOURNAL)(open_modals.open_journal)
     app.action(ids.OPEN_JOIN)(open_modals.open_join)
+    app.action(ids.MARK_DELIVERABLE_DONE)(deliverables.open_mark_done)
+    app.action(ids.SNOOZE_PROMPT)(snooze.snooze_prompt)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from handlers.views import join, journal
+from handlers.views import deliverables, join, journal
 
 
 def register(app: App) -> None:
     """Register every view submission."""
     app.view(ids.JOIN_VIEW)(join.handle_submission)
     app.view(ids.JOURNAL_VIEW)(journal.handle_submission)
+    app.view(ids.DELIVERABLE_VIEW)(deliverables.handle_submission)
