@@ -10,6 +10,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("log <text>", "Add a one-line entry to your decision journal, stored at once."),
     ("log", "Open the journal form: the decision, who made it, the data, the alternative."),
     ("status", "Your week, phase, this phase's deliverable and your journal streak."),
+    (
+        "preview <program> <week> [background]",
+        "Admins: see the weekly prompt participants get that week.",
+    ),
     ("help", "This list."),
 ]
 

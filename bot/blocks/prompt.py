@@ -198,3 +198,31 @@ def _list_sections(title: str, lines: list[str]) -> list[Block]:
     if hidden > 0:
         blocks.append(context(f"…and {hidden} more."))
     return blocks
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def preview(text: str, blocks: list[Block], *, weekday: int, hour: int) -> tuple[str, list[Block]]:
+    """A prompt as an admin previews it: a line on top saying when participants get it."""
+    day = _WEEKDAYS[weekday % 7]
+    note = context(
+        f":eyes: Preview — participants see this on {day} at {hour:02d}:00 (their own time zone)."
+    )
+    return truncate(f"Preview: {text}", FALLBACK_LIMIT), [note, *blocks]
+
+
+def preview_usage(
+    programs: Mapping[str, Program], problem: str | None = None
+) -> tuple[str, list[Block]]:
+    """How to call `/transition preview`, listing the programs, weeks and backgrounds."""
+    usage = "Usage: `/transition preview <program> <week> [background]`"
+    names = ", ".join(
+        f"`{safe_text(p.id, 64)}` (weeks 1-{p.weeks})" for p in list(programs.values())[:20]
+    )
+    backgrounds = ", ".join(f"`{key}`" for key in BACKGROUNDS)
+    lines = [usage, f"Programs: {names or 'none loaded'}", f"Backgrounds: {backgrounds}"]
+    if problem:
+        lines.insert(0, problem)
+    body = "\n".join(lines)
+    return truncate(" ".join(lines).replace("`", ""), FALLBACK_LIMIT), [section(body)]

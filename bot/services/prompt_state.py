@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.services import Services
-from storage import deliverables, entries, participants
-from storage.models import Participant
+from storage import deliverables, entries, participants, workspaces
+from storage.models import Participant, Workspace
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,13 @@ def prompt_state(
         logged=logged,
         deliverable_done=done,
     )
+
+
+def prompt_schedule(services: Services, *, team_id: str) -> tuple[int, int]:
+    """(weekday, hour) the workspace's weekly prompts go out at, in each participant's zone."""
+    with services.db.session() as session:
+        workspace = workspaces.get_workspace(session, team_id=team_id)
+    if workspace is None:  # not seen yet: the table's defaults apply
+        fields = Workspace.model_fields
+        return fields["prompt_weekday"].default, fields["prompt_hour"].default
+    return workspace.prompt_weekday, workspace.prompt_hour

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import join, log, status
+from handlers.commands import join, log, preview, status
 
 Subcommand = Callable[..., None]
 
@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "join": join.run,
     "log": log.run,
     "status": status.run,
+    "preview": preview.run,
 }
 
 

@@ -187,3 +187,30 @@ def test_hostile_evidence_is_stored_raw_and_escaped_in_every_reply(slack):
     slack.sender.view_submission(view, evidence_values(HOSTILE + " v2"), user_id="U1")
     second = slack.emulator.wait_for("chat.postEphemeral", count=2)[1]
     assert_no_markup(str(second.params["blocks"]) + second.params["text"])
+
+
+def test_participant_past_the_last_week_gets_the_completion_message(slack):
+    from datetime import timedelta
+
+    from bot.services.prompt_state import prompt_state
+    from handlers.prompt_messages import render_state
+
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    submit_evidence(slack, "The doc")
+    slack.clock.advance(timedelta(weeks=10))  # week 13 of a 12-week program
+    program = slack.services.programs["product-engineer"]
+
+    state = prompt_state(slack.services, team_id="T1", user_id="U1")
+    assert state is not None and state.week == 13
+    text, blocks = render_state(state)
+    assert text.startswith("You finished")
+    assert program.horizon[0][:40] in str(blocks)
+    assert message_problems(text, blocks) == []
+
+    status = slack.command("status").json()
+    assert status["text"].startswith("You finished")
+    assert program.horizon[0][:40] in str(status["blocks"])
+    assert "1 of 6 deliverables done" in str(status["blocks"])
+    assert message_problems(status["text"], status["blocks"]) == []
