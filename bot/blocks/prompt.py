@@ -21,7 +21,7 @@ from bot.blocks.common import (
 )
 from bot.kinds import BACKGROUNDS, ENTRY_KINDS
 from bot.programs import Phase, Program
-from bot.text import safe_text, truncate
+from bot.text import safe_text
 
 FALLBACK_LIMIT = 300
 # Slack allows 50 blocks; a prompt stays well under so a note (snoozed, preview) always fits.
@@ -157,7 +157,7 @@ def snoozed(
             elements = [e for e in block["elements"] if e.get("action_id") != ids.SNOOZE_PROMPT]
             block = {**block, "elements": elements}
         kept.append(block)
-    return truncate(f"Snoozed: {text}", FALLBACK_LIMIT), [note, *kept]
+    return _cut_escaped(f"Snoozed: {text}", FALLBACK_LIMIT), [note, *kept]
 
 
 def _due_blocks(phase: Phase, week: int, *, logged: Mapping[str, int], done: bool) -> list[Block]:
@@ -209,7 +209,7 @@ def preview(text: str, blocks: list[Block], *, weekday: int, hour: int) -> tuple
     note = context(
         f":eyes: Preview — participants see this on {day} at {hour:02d}:00 (their own time zone)."
     )
-    return truncate(f"Preview: {text}", FALLBACK_LIMIT), [note, *blocks]
+    return _cut_escaped(f"Preview: {text}", FALLBACK_LIMIT), [note, *blocks]
 
 
 def preview_usage(
@@ -225,4 +225,15 @@ def preview_usage(
     if problem:
         lines.insert(0, problem)
     body = "\n".join(lines)
-    return truncate(" ".join(lines).replace("`", ""), FALLBACK_LIMIT), [section(body)]
+    return _cut_escaped(" ".join(lines).replace("`", ""), FALLBACK_LIMIT), [section(body)]
+
+
+def _cut_escaped(text: str, limit: int) -> str:
+    """Shorten already-escaped text to `limit`, never leaving half of an `&amp;` behind."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"

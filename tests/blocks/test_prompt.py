@@ -8,7 +8,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.blocks.common import slack_date
-from bot.blocks.prompt import PromptRef, completion_message, snoozed, weekly_prompt
+from bot.blocks.prompt import PromptRef, completion_message, preview, snoozed, weekly_prompt
 from bot.emulator import message_problems
 from bot.kinds import BACKGROUNDS, ENTRY_KINDS
 from bot.programs import Program
@@ -213,3 +213,16 @@ def test_slack_date_format():
         "<!date^1700000000^{date_short_pretty} at {time}|Nov 14>"
     )
     assert slack_date(1, "{time}", "a|b>c") == "<!date^1^{time}|a|b&gt;c>"
+
+
+def test_fallbacks_never_split_an_escape():
+    program = hostile_program()
+    text, blocks = weekly_prompt(program, 1, background=None, logged={}, deliverable_done=False)
+    wrapped = [
+        snoozed(text, blocks, post_at=1, fallback="x")[0],
+        preview(text, blocks, weekday=0, hour=9)[0],
+    ]
+    for fallback in [text, *wrapped]:
+        assert len(fallback) <= 300
+        for at in (i for i, char in enumerate(fallback) if char == "&"):
+            assert fallback[at:].startswith(("&amp;", "&lt;", "&gt;")), fallback[at:]
