@@ -27,6 +27,12 @@ class SnoozeClaim:
     state: PromptState
     timezone: str
 
+    @property
+    def snooze_id(self) -> int:
+        """The stored snooze's id (always set once claimed)."""
+        assert self.snooze.id is not None
+        return self.snooze.id
+
 
 def snooze_until(now: datetime, timezone: str | None) -> datetime:
     """09:00 on the next calendar day in `timezone`, as an aware UTC datetime."""

@@ -65,14 +65,14 @@ def snooze_prompt(
             channel=channel_id, post_at=post_at, text=text, blocks=blocks
         )
     except SlackApiError as error:
-        release_snooze(services, snooze_id=claim.snooze.id or 0)
+        release_snooze(services, snooze_id=claim.snooze_id)
         reason = error.response.get("error")
         logger.warning("snooze for %s not scheduled: %s", user_id, reason)
         tell("I could not snooze this prompt just now. Try the button again in a minute.")
         return
     confirm_scheduled(
         services,
-        snooze_id=claim.snooze.id or 0,
+        snooze_id=claim.snooze_id,
         scheduled_message_id=str(scheduled.get("scheduled_message_id", "")),
     )
     redraw_prompt(
