@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
         "with no tokens, run offline against the built-in Slack emulator.",
     )
     sub.add_parser("migrate", help="Create or upgrade the database schema, then exit.")
+    sub.add_parser(
+        "check",
+        help="Validate the settings and every program file (built-in and PROGRAMS_DIR), print "
+        "one line, exit 0 when all is well and 2 when not. Run it after editing a program.",
+    )
     send = sub.add_parser("send", help="Send a slash command to a bot running offline.")
     send.add_argument("text", help='e.g. "/transition log We chose X over Y"')
     send.add_argument("--user", default="U0ALEX", help="demo member to act as (default U0ALEX)")
@@ -70,6 +75,17 @@ def _run(settings: Settings) -> int:
         return 0
     logger.info("serving Slack over HTTP on %s:%s", settings.host, settings.port)
     serve(app, host=settings.host, port=settings.port)
+    return 0
+
+
+def _check(settings: Settings) -> int:
+    """Load the programs as start-up would; a ProgramFileError reaches main()'s handler."""
+    from bot.programs import load_programs
+
+    programs = load_programs(settings.programs_dir)
+    names = ", ".join(f"{p.id} ({p.weeks} weeks)" for p in programs.values())
+    where = f" with PROGRAMS_DIR {settings.programs_dir}" if settings.programs_dir else ""
+    print(f"transition-coach: OK: settings are valid; {len(programs)} programs{where}: {names}")
     return 0
 
 
@@ -129,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             Database(settings.database_url).migrate()
             return 0
+        if args.command == "check":
+            return _check(settings)
         if args.command == "send":
             return _send(settings, args.text, args.user)
         return _run(settings)

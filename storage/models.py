@@ -92,3 +92,24 @@ class SkillRating(SQLModel, table=True):
     skill: str = Field(max_length=32)
     score: int
     rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PromptSnooze(SQLModel, table=True):
+    """A weekly prompt message the participant snoozed: one per message, so a double click
+    schedules the re-send once."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_prompt_snooze_message"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    program_id: str = Field(max_length=64)
+    week: int
+    post_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Set once Slack accepted chat.scheduleMessage; None while the claim is in flight.
+    scheduled_message_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

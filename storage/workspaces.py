@@ -18,3 +18,8 @@ def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Worksp
     workspace = Workspace(team_id=team_id, created_at=now)
     row, _ = insert_once(session, workspace, lambda: session.get(Workspace, team_id))
     return row
+
+
+def get_workspace(session: Session, *, team_id: str) -> Workspace | None:
+    """The workspace row for `team_id`, if the bot has seen it."""
+    return session.get(Workspace, team_id)

@@ -162,6 +162,7 @@ class Harness:
     clock: MovableClock
     url: str
     _views_seen: int = 0
+    last_view: dict[str, Any] | None = None  # the view opened_view returned last
 
     def command(self, text: str, *, user_id: str = "U1", **kwargs: Any) -> Any:
         """Send `/transition <text>` and return the app's HTTP response."""
@@ -175,7 +176,8 @@ class Harness:
         """
         self._views_seen += 1
         call = self.emulator.wait_for("views.open", count=self._views_seen)[self._views_seen - 1]
-        return call.response["view"]
+        self.last_view = call.response["view"]
+        return self.last_view
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.text import escape_mrkdwn
+
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
@@ -119,3 +121,12 @@ def progress_bar(done: int, total: int, width: int = 12) -> str:
     total = max(total, 1)
     filled = round(width * min(max(done, 0), total) / total)
     return "▰" * filled + "▱" * (width - filled)
+
+
+def slack_date(ts: int, fmt: str, fallback: str) -> str:
+    """A time Slack shows in each reader's own zone: `<!date^{ts}^{fmt}|{fallback}>`.
+
+    The fallback is what clients that cannot format dates show; it is escaped so it cannot
+    close the token early.
+    """
+    return f"<!date^{int(ts)}^{fmt}|{escape_mrkdwn(fallback)}>"

@@ -14,6 +14,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("skills", "Rate yourself on seven product skills; again in your final week."),
     ("export", "All of your data, as a JSON file in your DM."),
     ("forget", "Delete all of your data in this workspace (asks first)."),
+    (
+        "preview <program> <week> [background]",
+        "Admins: see the weekly prompt participants get that week.",
+    ),
     ("help", "This list."),
 ]
 

@@ -33,3 +33,10 @@ FORGET_CANCEL: Final = "forget_cancel"
 # Skills self-assessment
 SKILLS_VIEW: Final = "skills_submit"
 OPEN_SKILLS: Final = "open_skills"
+
+# The weekly prompt's buttons and the mark-done modal
+PROMPT_ACTIONS: Final = "prompt_actions"
+MARK_DELIVERABLE_DONE: Final = "mark_deliverable_done"
+SNOOZE_PROMPT: Final = "snooze_prompt"
+DELIVERABLE_VIEW: Final = "deliverable_submit"
+DELIVERABLE_EVIDENCE: Final = ("deliverable_evidence", "evidence")

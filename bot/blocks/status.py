@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.blocks import ids
 from bot.blocks.common import Block, actions, button, context, header, progress_bar, section
+from bot.blocks.prompt import completion_message
 from bot.kinds import ENTRY_KINDS
 from bot.services.status import StatusReport
 from bot.text import safe_text
@@ -19,13 +20,12 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
     """Status for an enrolled participant."""
     program = report.program
     title = safe_text(program.title, 100)
+    if report.finished:
+        return _finished_blocks(report)
     if report.not_started:
         start = report.participant.start_date.strftime("%A %-d %B")
         text = f"{program.title}: week 1 starts {start}."
         head = f"{title}: starting {start}"
-    elif report.finished:
-        text = f"You finished {program.title}."
-        head = f"{title}: complete"
     else:
         text = f"{program.title}: week {report.week} of {program.weeks}"
         head = f"Week {report.week} of {program.weeks} · {title}"
@@ -41,16 +41,41 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
         blocks.append(section(f"*{safe_text(phase.title, 150)}*\n{safe_text(phase.goal, 600)}"))
         deliverable = phase.deliverable
         criteria = "\n".join(f"• {safe_text(c, 300)}" for c in deliverable.done_when[:8])
+        state = (
+            ":white_check_mark: done"
+            if report.deliverable_done
+            else "not marked done yet (use the button in your weekly prompt)"
+        )
         blocks.append(
-            section(f"*Deliverable:* {safe_text(deliverable.title, 200)}\n*Done when:*\n{criteria}")
+            section(
+                f"*Deliverable:* {safe_text(deliverable.title, 200)}: {state}\n"
+                f"*Done when:*\n{criteria}"
+            )
         )
         if report.evidence_counts:
             logged = ", ".join(
                 f"{n} {ENTRY_KINDS[k].lower()}" for k, n in report.evidence_counts.items()
             )
             blocks.append(context(f"Logged toward it this phase: {logged}"))
+    blocks.append(context(_tally(report)))
+    blocks.append(actions("status_actions", button("Log a decision", ids.OPEN_JOURNAL)))
+    return text, blocks
+
+
+def _tally(report: StatusReport) -> str:
+    """Streak, entries and deliverables done, on one line."""
     streak = report.streak_days
     streak_text = f":fire: {streak}-day journal streak" if streak else "No journal streak yet"
-    blocks.append(context(f"{streak_text}  ·  {report.total_entries} entries in all"))
+    phases = len(report.program.phases)
+    return (
+        f"{streak_text}  ·  {report.total_entries} entries in all  ·  "
+        f"{report.deliverables_done} of {phases} deliverables done"
+    )
+
+
+def _finished_blocks(report: StatusReport) -> tuple[str, list[Block]]:
+    """Status after the last week: the completion message and what was done."""
+    text, blocks = completion_message(report.program)
+    blocks.append(context(_tally(report)))
     blocks.append(actions("status_actions", button("Log a decision", ids.OPEN_JOURNAL)))
     return text, blocks

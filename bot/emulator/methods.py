@@ -367,6 +367,67 @@ def chat_update(state: State, req: Request) -> dict[str, Any]:
     }
 
 
+# Slack refuses to schedule further ahead than this, and more than this many messages within
+# five minutes of each other in one channel.
+MAX_SCHEDULE_AHEAD = 120 * 24 * 3600
+MAX_SCHEDULED_PER_WINDOW = 30
+SCHEDULE_WINDOW = 300
+
+
+@method("chat.scheduleMessage")
+def chat_schedule_message(state: State, req: Request) -> dict[str, Any]:
+    """Queue a message for `post_at` (unix seconds, strictly in the emulator's future)."""
+    channel = post_target(state, req.ws, req.str_param("channel"))
+    try:
+        post_at = int(float(req.str_param("post_at")))
+    except ValueError:
+        raise ApiError("invalid_time") from None
+    now = state.now()
+    if post_at <= now:
+        raise ApiError("time_in_past")
+    if post_at > now + MAX_SCHEDULE_AHEAD:
+        raise ApiError("time_too_far")
+    pending = state.scheduled.setdefault(channel.id, [])
+    near = [m for m in pending if abs(m["post_at"] - post_at) < SCHEDULE_WINDOW]
+    if len(near) >= MAX_SCHEDULED_PER_WINDOW:
+        raise ApiError("restricted_too_many")
+    message = _message_body(state, req.ws, req)
+    del message["ts"]  # a scheduled message gets its ts when it is posted
+    scheduled_id = state.next_id("Q0")  # Slack's look like Q1298393284
+    pending.append(
+        {
+            "id": scheduled_id,
+            "channel_id": channel.id,
+            "post_at": post_at,
+            "date_created": int(now),
+            "text": message["text"],
+            "blocks": message["blocks"],
+            "message": message,
+        }
+    )
+    return {
+        "channel": channel.id,
+        "scheduled_message_id": scheduled_id,
+        "post_at": post_at,
+        "message": copy.deepcopy(message),
+    }
+
+
+def deliver_scheduled(state: State) -> int:
+    """Post every scheduled message whose time has come (by the emulator's clock)."""
+    now = state.now()
+    delivered = 0
+    for channel_id, pending in state.scheduled.items():
+        due = [m for m in pending if m["post_at"] <= now]
+        for item in sorted(due, key=lambda m: m["post_at"]):
+            pending.remove(item)
+            message = copy.deepcopy(item["message"])
+            message["ts"] = state.next_ts()
+            append_message(state, channel_id, message)
+            delivered += 1
+    return delivered
+
+
 @method("chat.delete")
 def chat_delete(state: State, req: Request) -> dict[str, Any]:
     """Delete one of the bot's messages."""

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.emulator.methods import append_message
+from bot.emulator.methods import append_message, deliver_scheduled
 from bot.emulator.state import Channel, Fault, OAuthCode, RecordedCall, State, User
 from bot.emulator.transport import EmulatorHTTPServer
 
@@ -282,6 +282,28 @@ class SlackEmulator:
         """Current messages (including thread replies) in a channel or DM, oldest first."""
         with self._state.lock:
             return copy.deepcopy(self._state.messages.get(channel_id, []))
+
+    def scheduled_messages(self, channel_id: str) -> list[dict[str, Any]]:
+        """Messages scheduled with chat.scheduleMessage and not yet posted, in post_at order.
+
+        Each has id, channel_id, post_at, date_created, text and blocks.
+        """
+        with self._state.lock:
+            pending = self._state.scheduled.get(channel_id, [])
+            return [
+                {k: copy.deepcopy(v) for k, v in m.items() if k != "message"}
+                for m in sorted(pending, key=lambda m: m["post_at"])
+            ]
+
+    def set_clock(self, now: Callable[[], float] | None) -> None:
+        """Judge scheduled times against `now()` (unix seconds) instead of real time."""
+        with self._state.lock:
+            self._state.clock = now
+
+    def deliver_scheduled(self) -> int:
+        """Post the scheduled messages that are due by the emulator's clock; returns how many."""
+        with self._state.lock:
+            return deliver_scheduled(self._state)
 
     def ephemerals(self, channel_id: str) -> list[dict[str, Any]]:
         """Ephemeral messages shown in a channel; each has a `recipient` user id."""

@@ -130,10 +130,18 @@ class State:
         self.oauth_codes: dict[str, OAuthCode] = {}
         self.faults: dict[str, list[Fault]] = {}
         self.calls: list[RecordedCall] = []
+        # chat.scheduleMessage: channel -> pending messages, each with id, post_at, text, blocks.
+        self.scheduled: dict[str, list[dict[str, Any]]] = {}
+        # What "now" is for scheduling checks: real time unless a test sets a clock.
+        self.clock: Callable[[], float] | None = None
         self._seq = 0
         self._ts_seq = 0
 
-    # -- ids ----------------------------------------------------------------------------------
+    # -- time and ids -------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The emulator's current unix time (the settable clock, else real time)."""
+        return self.clock() if self.clock is not None else time.time()
 
     def next_id(self, prefix: str) -> str:
         """Next deterministic Slack-looking id such as V0000001."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.programs import Phase, Program
 from bot.progress import journal_streak, local_date, program_week
 from bot.services import Services
-from storage import entries, participants
+from storage import deliverables, entries, participants
 from storage.models import Participant
 
 _STREAK_WINDOW_DAYS = 400
@@ -26,6 +26,10 @@ class StatusReport:
     evidence_counts: dict[str, int] = field(default_factory=dict)
     total_entries: int = 0
     streak_days: int = 0
+    # Whether the current phase's deliverable is marked done, and how many of the program's
+    # deliverables are.
+    deliverable_done: bool = False
+    deliverables_done: int = 0
 
     @property
     def not_started(self) -> bool:
@@ -64,6 +68,9 @@ def status(services: Services, *, team_id: str, user_id: str) -> StatusReport | 
             kind="decision",
             since=now - timedelta(days=_STREAK_WINDOW_DAYS),
         )
+        done_keys = deliverables.done_phase_keys(
+            session, team_id=team_id, user_id=user_id, program_id=program.id
+        )
     streak = journal_streak((local_date(t, participant.timezone) for t in times), today)
     return StatusReport(
         participant=participant,
@@ -76,4 +83,6 @@ def status(services: Services, *, team_id: str, user_id: str) -> StatusReport | 
         else {},
         total_entries=sum(counts.values()),
         streak_days=streak,
+        deliverable_done=phase is not None and phase.key in done_keys,
+        deliverables_done=sum(1 for p in program.phases if p.key in done_keys),
     )

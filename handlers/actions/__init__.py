@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from handlers.actions import forget, open_modals
+from handlers.actions import deliverables, forget, open_modals, snooze
 
 
 def register(app: App) -> None:
@@ -15,3 +15,5 @@ def register(app: App) -> None:
     app.action(ids.FORGET_CONFIRM)(forget.confirm)
     app.action(ids.FORGET_CANCEL)(forget.cancel)
     app.action(ids.OPEN_SKILLS)(open_modals.open_skills)
+    app.action(ids.MARK_DELIVERABLE_DONE)(deliverables.open_mark_done)
+    app.action(ids.SNOOZE_PROMPT)(snooze.snooze_prompt)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import export, forget, join, log, skills, status, summary
+from handlers.commands import export, forget, join, log, preview, skills, status, summary
 
 Subcommand = Callable[..., None]
 
@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "skills": skills.run,
     "export": export.run,
     "forget": forget.run,
+    "preview": preview.run,
 }
 
 

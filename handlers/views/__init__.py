@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from handlers.views import join, journal, skills
+from handlers.views import deliverables, join, journal, skills
 
 
 def register(app: App) -> None:
@@ -13,3 +13,4 @@ def register(app: App) -> None:
     app.view(ids.JOIN_VIEW)(join.handle_submission)
     app.view(ids.JOURNAL_VIEW)(journal.handle_submission)
     app.view(ids.SKILLS_VIEW)(skills.handle_submission)
+    app.view(ids.DELIVERABLE_VIEW)(deliverables.handle_submission)

@@ -1,7 +1,7 @@
 """skill self-ratings
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-23 18:19:12.517382
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

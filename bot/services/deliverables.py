@@ -1,0 +1,126 @@
+"""Marking a phase's deliverable done, with the evidence the participant gives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlmodel import Session
+
+from bot.programs import Phase, Program
+from bot.services import Services
+from storage import deliverables, participants
+from storage.models import DeliverableDone
+
+EVIDENCE_LIMIT = 3000
+
+Change = Literal["created", "updated", "unchanged"]
+
+
+class DeliverableError(ValueError):
+    """The deliverable cannot be marked done; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class DeliverableTarget:
+    """The deliverable a participant is about to mark done, and any earlier record of it."""
+
+    program: Program
+    phase: Phase
+    existing: DeliverableDone | None
+
+
+@dataclass(frozen=True)
+class MarkOutcome:
+    """What happened when a deliverable was marked done."""
+
+    program: Program
+    phase: Phase
+    record: DeliverableDone
+    change: Change
+
+
+def deliverable_target(
+    services: Services, *, team_id: str, user_id: str, program_id: str, phase_key: str
+) -> DeliverableTarget:
+    """The deliverable behind a "mark done" button; DeliverableError when it isn't theirs."""
+    with services.db.session() as session:
+        return _target(
+            session,
+            services,
+            team_id=team_id,
+            user_id=user_id,
+            program_id=program_id,
+            phase_key=phase_key,
+        )
+
+
+def mark_deliverable_done(
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    program_id: str,
+    phase_key: str,
+    evidence: str,
+) -> MarkOutcome:
+    """Store the deliverable as done; marking it again replaces the evidence."""
+    evidence = evidence.strip()
+    if not evidence:
+        raise DeliverableError("Add a link or a short description of what you made.")
+    if len(evidence) > EVIDENCE_LIMIT:
+        raise DeliverableError(f"Keep it under {EVIDENCE_LIMIT:,} characters (a link works).")
+    now = services.clock.now()
+    with services.db.session() as session:
+        target = _target(
+            session,
+            services,
+            team_id=team_id,
+            user_id=user_id,
+            program_id=program_id,
+            phase_key=phase_key,
+        )
+        if target.existing is not None and target.existing.evidence == evidence:
+            # A double submit of the same form: nothing new to store.
+            return MarkOutcome(target.program, target.phase, target.existing, "unchanged")
+        record, created = deliverables.mark_done(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            program_id=program_id,
+            phase_key=phase_key,
+            evidence=evidence,
+            now=now,
+        )
+    return MarkOutcome(target.program, target.phase, record, "created" if created else "updated")
+
+
+def _target(
+    session: Session,
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    program_id: str,
+    phase_key: str,
+) -> DeliverableTarget:
+    participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
+    program = services.programs.get(program_id)
+    if program is None:
+        raise DeliverableError("That program is no longer offered here.")
+    if participant is None or participant.status == "left":
+        raise DeliverableError(
+            f"Only participants of {program.title} can mark its deliverables done "
+            "(`/transition join` to take part)."
+        )
+    if participant.program_id != program_id:
+        raise DeliverableError(
+            f"That prompt is from {program.title}, and you are in a different program now."
+        )
+    phase = program.phase_by_key(phase_key)
+    if phase is None:
+        raise DeliverableError("That phase is no longer part of the program.")
+    existing = deliverables.get_done(
+        session, team_id=team_id, user_id=user_id, program_id=program_id, phase_key=phase_key
+    )
+    return DeliverableTarget(program=program, phase=phase, existing=existing)

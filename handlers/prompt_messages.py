@@ -1,0 +1,66 @@
+"""Redrawing a weekly prompt message in place after the participant acted on it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.common import Block
+from bot.blocks.prompt import snoozed, weekly_prompt
+from bot.progress import zone
+from bot.services import Services
+from bot.services.prompt_state import PromptState
+from bot.services.snooze import message_snooze
+
+logger = logging.getLogger(__name__)
+
+
+def render_state(state: PromptState) -> tuple[str, list[Block]]:
+    """The weekly prompt for a participant's state."""
+    return weekly_prompt(
+        state.program,
+        state.week,
+        background=state.background,
+        logged=state.logged,
+        deliverable_done=state.deliverable_done,
+    )
+
+
+def snooze_fallback(post_at: datetime, timezone: str) -> str:
+    """The snooze time as plain text in the participant's zone, for clients without dates."""
+    return post_at.astimezone(zone(timezone)).strftime("%A %-d %B, %H:%M %Z")
+
+
+def redraw_prompt(
+    client: WebClient,
+    services: Services,
+    state: PromptState,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+) -> bool:
+    """chat.update the prompt message with the current state, keeping a snooze note."""
+    text, blocks = render_state(state)
+    snooze = message_snooze(services, team_id=team_id, channel_id=channel_id, message_ts=message_ts)
+    if snooze is not None:
+        text, blocks = snoozed(
+            text,
+            blocks,
+            post_at=int(snooze.post_at.timestamp()),
+            fallback=snooze_fallback(snooze.post_at, state.participant.timezone),
+        )
+    try:
+        client.chat_update(channel=channel_id, ts=message_ts, text=text, blocks=blocks)
+    except SlackApiError as error:  # the message may be gone; the stored state is what counts
+        logger.warning(
+            "prompt message %s in %s not updated: %s",
+            message_ts,
+            channel_id,
+            error.response.get("error"),
+        )
+        return False
+    return True

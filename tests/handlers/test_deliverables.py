@@ -1,0 +1,217 @@
+"""Marking a deliverable done: button -> modal -> evidence stored -> prompt redrawn -> status."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.blocks import ids
+from bot.emulator import message_problems, view_problems
+from bot.emulator.slack_requests import text_value
+from storage.models import DeliverableDone
+from tests.handlers.prompts_helpers import (
+    HOSTILE,
+    assert_no_markup,
+    button_value,
+    deliver_prompt,
+    enroll,
+    message,
+)
+
+
+def rows(slack) -> list[DeliverableDone]:
+    with slack.services.db.session() as session:
+        return list(session.exec(select(DeliverableDone).order_by(DeliverableDone.id)).all())
+
+
+def evidence_values(text: str):
+    block, action = ids.DELIVERABLE_EVIDENCE
+    return {block: {action: text_value(text)}}
+
+
+def click_mark_done(slack, channel: str, ts: str, user_id: str = "U1"):
+    value = button_value(message(slack, channel, ts)["blocks"], ids.MARK_DELIVERABLE_DONE)
+    response = slack.sender.block_action(
+        ids.MARK_DELIVERABLE_DONE,
+        user_id=user_id,
+        value=value,
+        block_id=ids.PROMPT_ACTIONS,
+        channel_id=channel,
+        message_ts=ts,
+    )
+    assert response.status == 200 and response.elapsed < 3.0
+    return value
+
+
+def submit_evidence(slack, text: str, *, fresh: bool = True):
+    """Submit evidence in the next modal the app opens, or again in the same one."""
+    view = slack.opened_view() if fresh or slack.last_view is None else slack.last_view
+    response = slack.sender.view_submission(view, evidence_values(text), user_id="U1")
+    assert response.status == 200
+    return response
+
+
+def test_mark_done_end_to_end(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    view = slack.opened_view()
+    assert view["callback_id"] == ids.DELIVERABLE_VIEW
+    assert view_problems(view) == []
+    assert "Problem statement with evidence" in str(view["blocks"])
+
+    link = "https://docs.example.com/problem-statement"
+    response = submit_evidence(slack, link, fresh=False)
+    assert response.body == ""  # the modal closes
+
+    [row] = rows(slack)
+    assert (row.team_id, row.user_id, row.program_id, row.phase_key) == (
+        "T1",
+        "U1",
+        "product-engineer",
+        "customer-contact",
+    )
+    assert row.evidence == link
+    assert row.done_at == slack.clock.now()
+
+    update = slack.emulator.wait_for("chat.update")[0]
+    assert update.ok and update.params["channel"] == channel and update.params["ts"] == ts
+    redrawn = message(slack, channel, ts)
+    assert "Deliverable done" in str(redrawn["blocks"])
+    assert ids.MARK_DELIVERABLE_DONE not in str(redrawn["blocks"])
+    assert message_problems(redrawn["text"], redrawn["blocks"]) == []
+
+    confirmation = slack.emulator.wait_for("chat.postEphemeral")[0]
+    assert confirmation.ok and confirmation.params["user"] == "U1"
+    assert "Marked *Problem statement with evidence* done" in str(confirmation.params["blocks"])
+    assert message_problems(confirmation.params["text"], confirmation.params["blocks"]) == []
+
+    status = slack.command("status").json()
+    assert "Problem statement with evidence: :white_check_mark: done" in str(status["blocks"])
+    assert "1 of 6 deliverables done" in str(status["blocks"])
+    assert message_problems(status["text"], status["blocks"]) == []
+
+
+def test_status_before_marking_says_not_done(slack):
+    enroll(slack)
+    status = slack.command("status").json()
+    assert "not marked done yet" in str(status["blocks"])
+    assert "0 of 6 deliverables done" in str(status["blocks"])
+
+
+def test_double_submit_stores_one_row(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    submit_evidence(slack, "The doc")
+    submit_evidence(slack, "The doc", fresh=False)
+    assert len(rows(slack)) == 1
+    confirmations = slack.emulator.wait_for("chat.postEphemeral", count=2)
+    assert "already saved" in str(confirmations[1].params["blocks"])
+
+
+def test_marking_again_updates_the_evidence_and_says_so(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    submit_evidence(slack, "First draft")
+    # A fresh prompt (e.g. next week's copy) still offers the button: mark again.
+    channel2, ts2 = deliver_prompt(slack)
+    assert "Deliverable done" in str(message(slack, channel2, ts2)["blocks"])
+    slack.sender.block_action(
+        ids.MARK_DELIVERABLE_DONE,
+        user_id="U1",
+        value="product-engineer:customer-contact:3",
+        block_id=ids.PROMPT_ACTIONS,
+        channel_id=channel,
+        message_ts=ts,
+    )
+    view = slack.emulator.wait_for("views.open", count=2)[1].response["view"]
+    field = view["blocks"][1]["element"]
+    assert field["initial_value"] == "First draft"
+    assert "replaces the evidence" in str(view["blocks"])
+    slack.sender.view_submission(view, evidence_values("Final version, reviewed"), user_id="U1")
+    [row] = rows(slack)
+    assert row.evidence == "Final version, reviewed"
+    second = slack.emulator.wait_for("chat.postEphemeral", count=2)[1]
+    assert "updated its evidence" in str(second.params["blocks"])
+
+
+def test_blank_or_too_long_evidence_is_refused_in_the_modal(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    for bad in ("   ", "x" * 3001):
+        body = submit_evidence(slack, bad, fresh=bad == "   ").json()
+        assert body["response_action"] == "errors"
+        assert ids.DELIVERABLE_EVIDENCE[0] in body["errors"]
+    assert rows(slack) == []
+
+
+def test_someone_not_in_the_program_is_told_not_shown_a_modal(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts, user_id="U2")
+    # U2 is not in U1's DM, so the ephemeral fails and the refusal goes to U2's own DM.
+    reply = slack.emulator.wait_for(
+        "chat.postMessage", predicate=lambda c: c.params["channel"] == "U2"
+    )[0]
+    assert reply.ok
+    assert "Only participants" in reply.params["text"]
+    assert slack.emulator.calls_to("views.open") == []
+    assert rows(slack) == []
+
+
+def test_hostile_evidence_is_stored_raw_and_escaped_in_every_reply(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    submit_evidence(slack, HOSTILE)
+    [row] = rows(slack)
+    assert row.evidence == HOSTILE
+    confirmation = slack.emulator.wait_for("chat.postEphemeral")[0]
+    shown = str(confirmation.params["blocks"]) + confirmation.params["text"]
+    assert_no_markup(shown)
+    assert "&lt;!channel&gt;" in shown
+    slack.emulator.wait_for("chat.update")
+    # Marking again shows the raw evidence only inside the plain-text input (not mrkdwn).
+    click_mark_done_again = slack.sender.block_action(
+        ids.MARK_DELIVERABLE_DONE,
+        user_id="U1",
+        value="product-engineer:customer-contact:3",
+        channel_id=channel,
+        message_ts=ts,
+    )
+    assert click_mark_done_again.status == 200
+    view = slack.emulator.wait_for("views.open", count=2)[1].response["view"]
+    assert view["blocks"][1]["element"]["initial_value"] == HOSTILE
+    assert_no_markup(str([b for i, b in enumerate(view["blocks"]) if i != 1]))
+    slack.sender.view_submission(view, evidence_values(HOSTILE + " v2"), user_id="U1")
+    second = slack.emulator.wait_for("chat.postEphemeral", count=2)[1]
+    assert_no_markup(str(second.params["blocks"]) + second.params["text"])
+
+
+def test_participant_past_the_last_week_gets_the_completion_message(slack):
+    from datetime import timedelta
+
+    from bot.services.prompt_state import prompt_state
+    from handlers.prompt_messages import render_state
+
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    submit_evidence(slack, "The doc")
+    slack.clock.advance(timedelta(weeks=10))  # week 13 of a 12-week program
+    program = slack.services.programs["product-engineer"]
+
+    state = prompt_state(slack.services, team_id="T1", user_id="U1")
+    assert state is not None and state.week == 13
+    text, blocks = render_state(state)
+    assert text.startswith("You finished")
+    assert program.horizon[0][:40] in str(blocks)
+    assert message_problems(text, blocks) == []
+
+    status = slack.command("status").json()
+    assert status["text"].startswith("You finished")
+    assert program.horizon[0][:40] in str(status["blocks"])
+    assert "1 of 6 deliverables done" in str(status["blocks"])
+    assert message_problems(status["text"], status["blocks"]) == []

@@ -1,0 +1,187 @@
+"""Snoozing the weekly prompt: tomorrow 09:00 in the participant's zone, scheduled once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from bot.blocks import ids
+from bot.emulator import message_problems
+from storage.models import PromptSnooze
+from tests.handlers.prompts_helpers import button_value, deliver_prompt, enroll, message
+
+
+@pytest.fixture(autouse=True)
+def emulator_follows_the_test_clock(slack):
+    """Slack judges post_at against its own clock; make it the test's movable one."""
+    slack.emulator.set_clock(lambda: slack.clock.now().timestamp())
+
+
+def click_snooze(slack, channel: str, ts: str, user_id: str = "U1", *, ephemeral: bool = False):
+    value = button_value(message(slack, channel, ts)["blocks"], ids.SNOOZE_PROMPT)
+    if ephemeral:
+        payload_channel = channel
+        return slack.sender.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user_id},
+                "team": {"id": "T1"},
+                "trigger_id": "1.T1.trigger",
+                "container": {
+                    "type": "message",
+                    "message_ts": ts,
+                    "channel_id": payload_channel,
+                    "is_ephemeral": True,
+                },
+                "channel": {"id": payload_channel},
+                "actions": [
+                    {"action_id": ids.SNOOZE_PROMPT, "block_id": ids.PROMPT_ACTIONS, "value": value}
+                ],
+            }
+        )
+    response = slack.sender.block_action(
+        ids.SNOOZE_PROMPT,
+        user_id=user_id,
+        value=value,
+        block_id=ids.PROMPT_ACTIONS,
+        channel_id=channel,
+        message_ts=ts,
+    )
+    assert response.status == 200 and response.elapsed < 3.0
+    return response
+
+
+def snoozes(slack) -> list[PromptSnooze]:
+    with slack.services.db.session() as session:
+        return list(session.exec(select(PromptSnooze)).all())
+
+
+@pytest.mark.parametrize(
+    ("user_id", "timezone", "expected"),
+    [
+        # Monday 23 November 09:30 UTC is 10:30 in Berlin: tomorrow 09:00 CET is 08:00 UTC.
+        ("U1", "Europe/Berlin", datetime(2026, 11, 24, 8, 0, tzinfo=UTC)),
+        # ...and 01:30 in Los Angeles: tomorrow 09:00 PST is 17:00 UTC.
+        ("U2", "America/Los_Angeles", datetime(2026, 11, 24, 17, 0, tzinfo=UTC)),
+    ],
+)
+def test_snooze_schedules_tomorrow_nine_local_and_marks_the_message(
+    slack, user_id, timezone, expected
+):
+    enroll(slack, user_id, timezone=timezone)
+    channel, ts = deliver_prompt(slack, user_id)
+    original = message(slack, channel, ts)
+    click_snooze(slack, channel, ts, user_id)
+
+    [scheduled] = slack.emulator.wait_for("chat.scheduleMessage")
+    assert scheduled.ok
+    assert scheduled.params["channel"] == channel
+    assert scheduled.params["post_at"] == int(expected.timestamp())
+    [pending] = slack.emulator.scheduled_messages(channel)
+    assert pending["blocks"] == original["blocks"]  # this week's prompt, as it was sent
+    assert pending["id"] == scheduled.response["scheduled_message_id"]
+
+    slack.emulator.wait_for("chat.update")
+    updated = message(slack, channel, ts)
+    note = updated["blocks"][0]["elements"][0]["text"]
+    assert note.startswith(f":zzz: Snoozed until <!date^{int(expected.timestamp())}^")
+    assert ids.SNOOZE_PROMPT not in str(updated["blocks"])
+    assert updated["blocks"][1:][:3] == original["blocks"][:3]
+    assert message_problems(updated["text"], updated["blocks"]) == []
+
+    [row] = snoozes(slack)
+    assert row.scheduled_message_id == pending["id"]
+    assert row.post_at == expected
+
+    # Tomorrow at nine the prompt comes back as a new message.
+    slack.clock.set(expected)
+    assert slack.emulator.deliver_scheduled() == 1
+    assert [m["blocks"] for m in slack.emulator.messages(channel)][-1] == original["blocks"]
+
+
+def test_double_click_schedules_once(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    value = button_value(message(slack, channel, ts)["blocks"], ids.SNOOZE_PROMPT)
+
+    def click() -> None:
+        slack.sender.block_action(
+            ids.SNOOZE_PROMPT, user_id="U1", value=value, channel_id=channel, message_ts=ts
+        )
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    click()  # and a third, late click
+    # The later clicks are answered "already snoozed"; wait for both answers.
+    replies = slack.emulator.wait_for("chat.postEphemeral", count=2)
+    assert all("Already snoozed" in r.params["text"] for r in replies)
+    slack.emulator.wait_for("chat.update")  # the one winning click has finished its work
+    assert len(slack.emulator.calls_to("chat.scheduleMessage")) == 1
+    assert len(slack.emulator.scheduled_messages(channel)) == 1
+    assert len(snoozes(slack)) == 1
+
+
+def test_failed_scheduling_is_released_so_a_retry_works(slack, log_watcher):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    slack.emulator.fail("chat.scheduleMessage", "restricted_too_many")
+    click_snooze(slack, channel, ts)
+    reply = slack.emulator.wait_for("chat.postEphemeral")[0]
+    assert "could not snooze" in reply.params["text"]
+    assert log_watcher.wait_for("not scheduled: restricted_too_many")
+    assert snoozes(slack) == []
+    assert ids.SNOOZE_PROMPT in str(message(slack, channel, ts)["blocks"])  # untouched
+    click_snooze(slack, channel, ts)
+    slack.emulator.wait_for("chat.scheduleMessage", count=2)
+    slack.emulator.wait_for("chat.update")
+    assert len(slack.emulator.scheduled_messages(channel)) == 1
+
+
+def test_snooze_across_the_spring_dst_change(slack):
+    # Saturday 27 March 2027, 12:00 UTC: Berlin springs forward that night.
+    slack.clock.set(datetime(2027, 3, 27, 12, 0, tzinfo=UTC))
+    enroll(slack, start=date(2027, 3, 15))
+    channel, ts = deliver_prompt(slack)
+    click_snooze(slack, channel, ts)
+    [scheduled] = slack.emulator.wait_for("chat.scheduleMessage")
+    # Sunday 09:00 CEST is 07:00 UTC, not 08:00.
+    assert scheduled.params["post_at"] == int(datetime(2027, 3, 28, 7, 0, tzinfo=UTC).timestamp())
+
+
+def test_ephemeral_copy_cannot_be_snoozed(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    response = click_snooze(slack, channel, ts, ephemeral=True)
+    assert response.status == 200
+    reply = slack.emulator.wait_for("chat.postEphemeral")[0]
+    assert "cannot be snoozed" in reply.params["text"]
+    assert slack.emulator.calls_to("chat.scheduleMessage") == []
+
+
+def test_marking_done_after_snoozing_keeps_the_snooze_note(slack):
+    from bot.emulator.slack_requests import text_value
+
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_snooze(slack, channel, ts)
+    slack.emulator.wait_for("chat.update")
+    slack.sender.block_action(
+        ids.MARK_DELIVERABLE_DONE,
+        user_id="U1",
+        value=button_value(message(slack, channel, ts)["blocks"], ids.MARK_DELIVERABLE_DONE),
+        channel_id=channel,
+        message_ts=ts,
+    )
+    view = slack.opened_view()
+    block, action = ids.DELIVERABLE_EVIDENCE
+    slack.sender.view_submission(view, {block: {action: text_value("doc")}}, user_id="U1")
+    slack.emulator.wait_for("chat.update", count=2)
+    redrawn = message(slack, channel, ts)
+    assert "Snoozed until" in str(redrawn["blocks"][0])
+    assert "Deliverable done" in str(redrawn["blocks"])
