@@ -12,6 +12,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("status", "Your week, phase, this phase's deliverable and your journal streak."),
     ("summary", "Your recap: what you logged, your deliverables, what comes next."),
     ("skills", "Rate yourself on seven product skills; again in your final week."),
+    ("portfolio", "Your evidence compiled into portfolio artifacts, gaps named, as a file."),
     ("export", "All of your data, as a JSON file in your DM."),
     ("forget", "Delete all of your data in this workspace (asks first)."),
     (

@@ -23,8 +23,8 @@ def export_comment(row_count: int) -> str:
 def export_failed() -> tuple[str, list[Block]]:
     """Told when the file could not be delivered."""
     text = (
-        ":warning: I couldn't deliver your export file (Slack refused the upload). Your data "
-        "is untouched; please try `/transition export` again in a few minutes."
+        ":warning: I couldn't deliver the file (Slack refused the upload). Your data is "
+        "untouched; please try again in a few minutes."
     )
     return text, [section(text)]
 
@@ -64,3 +64,26 @@ def kept() -> tuple[str, list[Block]]:
     """Said when the user changes their mind."""
     text = "Nothing was deleted."
     return text, [section(text), context("Your data stays private to you.")]
+
+
+def portfolio_summary(
+    strong: int, artifacts: list[tuple[str, str, list[str]]]
+) -> tuple[str, list[Block]]:
+    """The reply to /transition portfolio: each artifact's state and the first gap to close.
+
+    `artifacts` holds (title, state, gaps) with state one of strong / in progress / missing.
+    """
+    marks = {
+        "strong": ":white_check_mark:",
+        "in progress": ":large_yellow_circle:",
+        "missing": ":white_circle:",
+    }
+    lines = []
+    for title, state, gaps in artifacts:
+        gap = f" · {gaps[0]}" if gaps else ""
+        lines.append(f"{marks[state]} *{title}*{gap}")
+    text = (
+        f"Your portfolio: {strong} of {len(artifacts)} artifacts strong. "
+        "The file is on its way to your DM."
+    )
+    return text, [section(text), section("\n".join(lines)), context(":lock: Only you receive it.")]

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import export, forget, join, log, preview, skills, status, summary
+from handlers.commands import export, forget, join, log, portfolio, preview, skills, status, summary
 
 Subcommand = Callable[..., None]
 
@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": status.run,
     "summary": summary.run,
     "skills": skills.run,
+    "portfolio": portfolio.run,
     "export": export.run,
     "forget": forget.run,
     "preview": preview.run,

@@ -78,7 +78,7 @@ def test_export_upload_failure_is_reported_and_changes_nothing(slack):
     slack.emulator.fail("files.getUploadURLExternal", "ratelimited_forever")
     slack.command("export", channel_id="C1")
     reply = slack.emulator.wait_for("chat.postEphemeral")[0]
-    assert "couldn't deliver your export" in reply.params["text"]
+    assert "couldn't deliver the file" in reply.params["text"]
     assert rows_about(slack, "T1", "U1")["entry"] == 1
 
 
