@@ -27,6 +27,11 @@ def build_asgi(app: App) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
+        timestamp = request.headers.get("x-slack-request-timestamp", "")
+        if not timestamp.isdigit() or not request.headers.get("x-slack-signature"):
+            # Bolt checks signatures, but chokes on a missing or non-numeric timestamp;
+            # such a request is unsigned by definition: refuse it here.
+            return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
             bolt_request = to_bolt_request(request, body)
         except ValueError:  # a body Bolt cannot parse (bad JSON in `payload`, bad UTF-8)

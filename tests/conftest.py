@@ -206,3 +206,14 @@ def slack(
     yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url=url)
     server.stop()
     services.db.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what the reliability suite tried and what held."""
+    from tests.reliability.ledger import LEDGER
+
+    lines = LEDGER.lines()
+    if lines:
+        terminalreporter.section("reliability summary")
+        for line in lines:
+            terminalreporter.write_line(line)
