@@ -5,10 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from handlers.actions import open_modals
+from handlers.actions import evidence, open_modals
 
 
 def register(app: App) -> None:
     """Register every action."""
     app.action(ids.OPEN_JOURNAL)(open_modals.open_journal)
     app.action(ids.OPEN_JOIN)(open_modals.open_join)
+    app.action(ids.LOG_EVIDENCE_SELECT)(evidence.log_evidence_select)
+    app.action(ids.ENTRY_EDIT)(evidence.edit_entry)
+    app.action(ids.SHIP_EDIT)(evidence.edit_entry)
+    app.action(ids.ENTRY_DELETE)(evidence.delete_entry_action)
+    app.action(ids.SHIP_DELETE)(evidence.delete_entry_action)
+    app.action(ids.SHIP_FOLLOWUP_OPEN)(evidence.open_followup)
+    app.action(ids.REVISIT_ANSWER)(evidence.revisit_answer)

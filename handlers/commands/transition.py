@@ -10,13 +10,16 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import join, log, status
+from handlers.commands import config, entries, join, log, ship, status
 
 Subcommand = Callable[..., None]
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "join": join.run,
     "log": log.run,
+    "ship": ship.run,
+    "entries": entries.run,
+    "config": config.run,
     "status": status.run,
 }
 
