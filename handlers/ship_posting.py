@@ -16,9 +16,6 @@ from storage.models import Entry
 
 logger = logging.getLogger(__name__)
 
-# Errors meaning "the bot can't post in that channel": fall back to the author's DM.
-UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
-
 
 @dataclass(frozen=True)
 class Published:
@@ -38,6 +35,12 @@ def publish(client: WebClient, services: Services, *, entry: Entry) -> Published
     if channel:
         try:
             response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except SlackApiError as error:
+            # Unreachable channel (or any other refusal): the author's DM keeps it visible.
+            reason = str(error.response.get("error"))
+            logger.warning("ship post for %s fell back to DM: %s", entry.team_id, reason)
+            fallback = reason
+        else:
             record_post(
                 services,
                 entry=entry,
@@ -46,12 +49,6 @@ def publish(client: WebClient, services: Services, *, entry: Entry) -> Published
                 posted_to="team",
             )
             return Published(response["channel"], response["ts"], None, channel)
-        except SlackApiError as error:
-            reason = str(error.response.get("error"))
-            if reason not in UNREACHABLE:
-                raise
-            logger.warning("ship post for %s fell back to DM: %s", entry.team_id, reason)
-            fallback = reason
     try:
         response = client.chat_postMessage(
             channel=entry.user_id, text=text, blocks=[*blocks, fallback_note(fallback, channel)]
@@ -62,7 +59,12 @@ def publish(client: WebClient, services: Services, *, entry: Entry) -> Published
         )
         return None
     record_post(
-        services, entry=entry, channel_id=response["channel"], ts=response["ts"], posted_to="dm"
+        services,
+        entry=entry,
+        channel_id=response["channel"],
+        ts=response["ts"],
+        posted_to="dm",
+        fallback=fallback,
     )
     return Published(response["channel"], response["ts"], fallback, channel)
 

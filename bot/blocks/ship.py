@@ -20,6 +20,8 @@ from bot.blocks.common import (
 from bot.text import safe_text
 
 FIELD_CHARS = 1200
+# Slack errors meaning the bot can't post in a channel: inviting it fixes them.
+UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 INVITE_HINT = "invite me there with `/invite @Transition Coach`"
 CONFIG_HINT = "ask an admin to run `/transition config channel #channel`"
 
@@ -65,8 +67,12 @@ def fallback_note(reason: str, channel_id: str | None) -> Block:
             f"{CONFIG_HINT}."
         )
     where = f"<#{channel_id}>" if channel_id else "the team channel"
+    if reason in UNREACHABLE:
+        fix = f"I'm not a member: {INVITE_HINT}"
+    else:
+        fix = "Slack refused it just now; an admin can check the channel with `/transition config`"
     return context(
-        f":warning: I couldn't post in {where} (I'm not a member): {INVITE_HINT}. "
+        f":warning: I couldn't post in {where} ({fix}). "
         "Nothing is lost: your post is saved and here."
     )
 

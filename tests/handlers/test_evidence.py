@@ -222,7 +222,11 @@ def test_entries_lists_the_last_ten_with_edit_and_delete(slack):
     assert message_problems(body["text"], body["blocks"]) == []
     shown = str(body["blocks"])
     assert "Picked option 11" in shown and "Picked option 2" in shown
-    assert "Picked option 1'" not in shown and "Picked option 0" not in shown and "Heard it" not in shown
+    assert (
+        "Picked option 1'" not in shown
+        and "Picked option 0" not in shown
+        and "Heard it" not in shown
+    )
     buttons = [e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert len(buttons) == 20
     assert all("confirm" in e for e in buttons if e["action_id"] == ids.ENTRY_DELETE)
