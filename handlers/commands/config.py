@@ -16,7 +16,7 @@ from handlers.authz import is_admin
 # Slack escapes mentions as <#C123|name> / <@U123|name>; the |name part is optional.
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-RAW_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
+RAW_CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,}$")  # a bare id, as copied from Slack
 MAX_REVISIT_DAYS = 365
 
 
