@@ -46,6 +46,7 @@ ENTRY_EDIT: Final = "entry_edit"
 ENTRY_DELETE: Final = "entry_delete"
 
 # Decision revisit
-REVISIT_ANSWER: Final = "revisit_answer"  # value "<entry id>:<worked|didnt|too_early>"
+# One action id per answer (ids must be unique within a block); value "<entry id>:<answer>"
+REVISIT_ANSWERS: Final = {a: f"revisit_{a}" for a in ("worked", "didnt", "too_early")}
 REVISIT_VIEW: Final = "revisit_submit"
 REVISIT_NOTE: Final = ("revisit_note", "note")

@@ -176,7 +176,7 @@ def revisit_dm(*, entry_id: int, decision: str, days: int) -> tuple[str, list[Bl
         actions(
             f"revisit_{entry_id}",
             *(
-                button(label, ids.REVISIT_ANSWER, value=f"{entry_id}:{key}")
+                button(label, ids.REVISIT_ANSWERS[key], value=f"{entry_id}:{key}")
                 for key, label in REVISIT_OUTCOMES.items()
             ),
         ),

@@ -50,6 +50,12 @@ def due_revisits(now: datetime, rows: Iterable[Entry], *, revisit_days: int) -> 
     ]
 
 
+def _reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error"))
+    return type(error).__name__
+
+
 def _retryable(error: Exception) -> bool:
     if isinstance(error, SlackApiError):
         status = getattr(error.response, "status_code", 200)
@@ -75,10 +81,10 @@ def _send_once(
         if _retryable(error):
             with services.db.session() as session:
                 entries.release(session, entry_id=entry.id or 0, what=what, claimed_at=now)
-            logger.warning("%s for entry %s failed, will retry: %s", what, entry.id, error)
+            logger.warning("%s for entry %s failed, will retry: %s", what, entry.id, _reason(error))
         else:
             logger.warning(
-                "%s for entry %s not delivered (kept as sent): %s", what, entry.id, error
+                "%s for entry %s not delivered (kept as sent): %s", what, entry.id, _reason(error)
             )
         return None
     logger.info("%s sent team=%s user=%s entry=%s", what, entry.team_id, entry.user_id, entry.id)

@@ -18,4 +18,5 @@ def register(app: App) -> None:
     app.action(ids.ENTRY_DELETE)(evidence.delete_entry_action)
     app.action(ids.SHIP_DELETE)(evidence.delete_entry_action)
     app.action(ids.SHIP_FOLLOWUP_OPEN)(evidence.open_followup)
-    app.action(ids.REVISIT_ANSWER)(evidence.revisit_answer)
+    for action_id in ids.REVISIT_ANSWERS.values():
+        app.action(action_id)(evidence.revisit_answer)

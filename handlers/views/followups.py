@@ -41,8 +41,8 @@ def handle_followup(
         if isinstance(entry_id, int)
         else None
     )
-    ack()
     if entry is None or entry.kind != "ship":
+        ack()
         text, blocks = notice("That ship post is gone, so there's no thread to add to.")
         reply_privately(client, user_id=user_id, channel_id=None, text=text, blocks=blocks)
         return
@@ -50,6 +50,7 @@ def handle_followup(
     entry = add_answer(
         services, entry=entry, key="followup", answer=answer, now=services.clock.now()
     )
+    ack()  # after storing: what the modal accepted is in the database
     if entry.post_channel_id and entry.post_ts:
         text, blocks = followup_reply(author=user_id, after=after, note=note)
         try:
@@ -82,7 +83,6 @@ def handle_revisit(
     """Add the optional note to a decision's revisit answer."""
     services: Services = context["services"]
     meta = metadata(view)
-    ack()
     entry_id = meta.get("entry_id")
     user_id, team_id = body["user"]["id"], body["team"]["id"]
     entry = (
@@ -91,8 +91,8 @@ def handle_revisit(
         else None
     )
     note = state_value(view, ids.REVISIT_NOTE)
-    if entry is None or note is None:
-        return
-    add_answer(
-        services, entry=entry, key="revisit", answer={"note": note}, now=services.clock.now()
-    )
+    if entry is not None and note is not None:  # stored before the modal closes
+        add_answer(
+            services, entry=entry, key="revisit", answer={"note": note}, now=services.clock.now()
+        )
+    ack()
