@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 
 SHIP_FOLLOWUP_AFTER = timedelta(days=7)
 DEFAULT_REVISIT_DAYS = 28
+# A revisit more than this late (the bot was down, or the entry predates the feature) is
+# skipped rather than sent: a burst of stale questions helps nobody.
+REVISIT_GRACE = timedelta(days=14)
 # Slack errors that may pass: keep the item for the next tick instead of dropping it.
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -40,7 +43,25 @@ def due_ship_followups(now: datetime, rows: Iterable[Entry]) -> list[Entry]:
 
 
 def due_revisits(now: datetime, rows: Iterable[Entry], *, revisit_days: int) -> list[Entry]:
-    """Decision entries at least `revisit_days` old whose author hasn't been asked yet."""
+    """Decision entries at least `revisit_days` old (and not past the grace period) whose
+    author hasn't been asked yet."""
+    return [
+        e
+        for e in _unasked_decisions(now, rows, revisit_days)
+        if now < e.created_at + timedelta(days=revisit_days) + REVISIT_GRACE
+    ]
+
+
+def stale_revisits(now: datetime, rows: Iterable[Entry], *, revisit_days: int) -> list[Entry]:
+    """Unasked decision entries so far past their revisit date that asking is pointless."""
+    return [
+        e
+        for e in _unasked_decisions(now, rows, revisit_days)
+        if now >= e.created_at + timedelta(days=revisit_days) + REVISIT_GRACE
+    ]
+
+
+def _unasked_decisions(now: datetime, rows: Iterable[Entry], revisit_days: int) -> list[Entry]:
     return [
         e
         for e in rows
@@ -125,6 +146,12 @@ def run_followups(
         if label:
             sent.append(label)
     for team_id, days in teams:
+        for entry in stale_revisits(now, decisions[team_id], revisit_days=days):
+            with services.db.session() as session:  # claimed without sending: never asked
+                if entries.claim(session, entry_id=entry.id or 0, what="revisit", now=now):
+                    logger.info("revisit for entry %s skipped: too late to matter", entry.id)
+        if not due_revisits(now, decisions[team_id], revisit_days=days):
+            continue
         client = client_for_team(team_id)
         for entry in due_revisits(now, decisions[team_id], revisit_days=days):
 

@@ -4,12 +4,15 @@ private entries list with Edit/Delete."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.blocks import ids
 from bot.blocks.evidence import field_ids
 from bot.emulator import message_problems
 from bot.evidence import SPECS
+from bot.services.enrollment import join
 from tests.handlers.evidence_helpers import (
     assert_valid_message,
     assert_valid_view,
@@ -268,3 +271,32 @@ def test_delete_a_private_entry(slack):
     assert "Deleted" in ephemeral.params["text"]
     assert entries(slack) == []
     assert field_ids(SPECS["decision"].field("decision")) == ("ev_decision", "decision")
+
+
+HOSTILE = "<!channel> <@U123> & <!here> <https://evil.example|click> &amp; <#C999> <!everyone>"
+
+
+def test_hostile_text_of_every_kind_shows_as_text_in_replies_entries_and_status(slack):
+    join(
+        slack.services,
+        team_id="T1",
+        user_id="U1",
+        program_id="product-engineer",
+        background="backend",
+        start_date=date(2026, 11, 9),
+        timezone="Europe/Berlin",
+    )
+    rendered = []
+    for word, _, _ in QUICK:
+        body = slack.command(f"log {word} {HOSTILE}").json()
+        rendered.append(str(body["blocks"]) + body["text"])
+    for command in ("entries", "status"):
+        body = slack.command(command).json()
+        assert message_problems(body["text"], body["blocks"]) == []
+        rendered.append(str(body["blocks"]) + body["text"])
+    for shown in rendered:
+        for raw in ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://", "<#C999>"):
+            assert raw not in shown
+    assert "&lt;!channel&gt;" in rendered[0]
+    assert all(e.text == HOSTILE for e in entries(slack))
+    assert channel_posts(slack) == []

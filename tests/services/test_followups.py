@@ -11,7 +11,12 @@ from slack_sdk import WebClient
 from bot.blocks import ids
 from bot.emulator.slack_requests import text_value
 from bot.services.config import update
-from bot.services.followups import due_revisits, due_ship_followups, run_followups
+from bot.services.followups import (
+    due_revisits,
+    due_ship_followups,
+    run_followups,
+    stale_revisits,
+)
 from storage.models import Entry
 from tests.handlers.evidence_helpers import assert_valid_message, entries
 
@@ -48,6 +53,13 @@ def test_revisit_is_due_after_the_workspace_delay():
         NOW, [entry("decision", timedelta(days=40), revisit_sent_at=NOW)], revisit_days=28
     )
     assert not due_revisits(NOW, [entry("proposal", timedelta(days=40))], revisit_days=28)
+
+
+def test_revisit_far_past_its_date_is_stale_not_due():
+    late = [entry("decision", timedelta(days=28 + 14))]
+    assert not due_revisits(NOW, late, revisit_days=28)
+    assert stale_revisits(NOW, late, revisit_days=28) == late
+    assert not stale_revisits(NOW, [entry("decision", timedelta(days=41))], revisit_days=28)
 
 
 def clients(slack):
@@ -138,3 +150,11 @@ def test_rate_limited_revisit_is_retried_next_tick(slack):
     assert run_followups(slack.services, clients(slack), slack.clock.now()) == []
     assert entries(slack)[0].revisit_sent_at is None
     assert len(run_followups(slack.services, clients(slack), slack.clock.now())) == 1
+
+
+def test_stale_revisit_is_skipped_once_not_sent(slack):
+    slack.command("log Logged long before the bot came back")
+    slack.clock.advance(timedelta(days=50))
+    assert run_followups(slack.services, clients(slack), slack.clock.now()) == []
+    assert dms_to(slack, "U1") == []
+    assert entries(slack)[0].revisit_sent_at == slack.clock.now()  # never considered again
