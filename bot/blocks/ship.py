@@ -86,10 +86,10 @@ def ship_confirmation(
     edited: bool = False,
 ) -> tuple[str, list[Block]]:
     """Private note to the author: where the post is, and Edit/Delete for 24 hours."""
-    verb = "updated" if edited else "posted"
+    verb = "updated" if edited else "up"
     link = f"<{permalink}|view it>" if permalink else ""
     if fallback == "no_channel":
-        head = f":rocket: Your ship post is saved and {verb} in our DM. To share it: {CONFIG_HINT}."
+        head = f":rocket: Your ship post is saved and in our DM. To share it: {CONFIG_HINT}."
     elif fallback:
         where = f"<#{channel_id}>" if channel_id else "the team channel"
         head = (
@@ -115,7 +115,7 @@ def ship_confirmation(
             },
         ),
     ]
-    return f"Ship post {verb}", blocks
+    return ("Ship post updated" if edited else "Ship post posted"), blocks
 
 
 def followup_dm(*, entry_id: int, built: str, permalink: str | None) -> tuple[str, list[Block]]:

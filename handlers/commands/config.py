@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -12,6 +13,8 @@ from bot.blocks.config import answer_blocks, refusal_blocks, settings_blocks, us
 from bot.services import Services
 from bot.services.config import WEEKDAYS, add_admin, current, remove_admin, update
 from handlers.authz import is_admin
+
+logger = logging.getLogger(__name__)
 
 # Slack escapes mentions as <#C123|name> / <@U123|name>; the |name part is optional.
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -30,6 +33,7 @@ def run(
         ack(text=text, blocks=blocks)
         return
     text, blocks = apply(services, team_id=team_id, user_id=user_id, args=args)
+    logger.info("config %s team=%s user=%s", (args.split() or ["show"])[0][:20], team_id, user_id)
     ack(text=text, blocks=blocks)
 
 

@@ -151,8 +151,8 @@ def handle_ship_submission(
     )
     ack()
     entry = outcome.logged.entry
-    if not outcome.logged.created and entry.post_ts:
-        return  # a replayed submission: already posted
+    if not outcome.logged.created:
+        return  # a replayed submission of the same modal: the first one publishes
     published = ship_posting.publish(client, services, entry=entry)
     if published is None:
         text, blocks = notice(
