@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -45,14 +47,23 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
 
 
 def create_app(
-    settings: Settings, client: WebClient | None = None, *, services: Services | None = None
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    services: Services | None = None,
+    authorize: Callable[..., AuthorizeResult] | None = None,
 ) -> App:
-    """Build the Bolt app. Request verification stays on in every mode."""
+    """Build the Bolt app. Request verification stays on in every mode.
+
+    `authorize` (team -> token) serves several workspaces from one app; the client then
+    carries no token of its own and Bolt gives each request a client with the team's token.
+    """
     services = services or build_services(settings)
     app = App(
         # The token travels inside the client (Bolt reads it from there).
         signing_secret=settings.signing_secret or "",
         client=client or make_client(settings),
+        authorize=authorize,
         process_before_response=False,  # ack first, slow work after, in Bolt's worker threads
         # Socket Mode has no signatures to check; HTTP mode always checks them.
         request_verification_enabled=not settings.socket_mode,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_once
@@ -96,3 +96,84 @@ def entry_times(
         Entry.created_at >= since,
     )
     return list(session.exec(query).all())
+
+
+def get_entry(session: Session, *, team_id: str, entry_id: int) -> Entry | None:
+    """One entry, only if it belongs to `team_id`."""
+    return session.exec(select(Entry).where(Entry.team_id == team_id, Entry.id == entry_id)).first()
+
+
+def update_entry(
+    session: Session, *, team_id: str, entry_id: int, text: str, fields: dict[str, Any]
+) -> Entry | None:
+    """Replace an entry's text and fields; None when it isn't there."""
+    entry = get_entry(session, team_id=team_id, entry_id=entry_id)
+    if entry is None:
+        return None
+    entry.text = text
+    entry.fields = dict(fields)  # a new dict, so the JSON column is seen as changed
+    session.add(entry)
+    return entry
+
+
+def delete_entry(session: Session, *, team_id: str, entry_id: int) -> bool:
+    """Delete one entry; True when a row went away."""
+    result = session.exec(  # type: ignore[call-overload]
+        delete(Entry).where(col(Entry.team_id) == team_id, col(Entry.id) == entry_id)
+    )
+    return bool(result.rowcount)
+
+
+def set_post(session: Session, *, team_id: str, entry_id: int, channel_id: str, ts: str) -> None:
+    """Remember where a ship post was published."""
+    session.exec(  # type: ignore[call-overload]
+        update(Entry)
+        .where(col(Entry.team_id) == team_id, col(Entry.id) == entry_id)
+        .values(post_channel_id=channel_id, post_ts=ts)
+    )
+
+
+def ship_followup_candidates(session: Session, *, created_before: datetime) -> list[Entry]:
+    """Published ship posts older than `created_before` whose follow-up is not yet claimed."""
+    query = select(Entry).where(
+        Entry.kind == "ship",
+        col(Entry.post_ts).is_not(None),
+        col(Entry.followup_sent_at).is_(None),
+        Entry.created_at <= created_before,
+    )
+    return list(session.exec(query.order_by(col(Entry.id))).all())
+
+
+def revisit_candidates(session: Session, *, team_id: str, created_before: datetime) -> list[Entry]:
+    """A team's decision entries older than `created_before` not yet asked about."""
+    query = select(Entry).where(
+        Entry.team_id == team_id,
+        Entry.kind == "decision",
+        col(Entry.revisit_sent_at).is_(None),
+        Entry.created_at <= created_before,
+    )
+    return list(session.exec(query.order_by(col(Entry.id))).all())
+
+
+_CLAIM_COLUMNS = {"followup": "followup_sent_at", "revisit": "revisit_sent_at"}
+
+
+def claim(session: Session, *, entry_id: int, what: str, now: datetime) -> bool:
+    """Atomically mark a follow-up as sent; True only for the one caller that set it."""
+    column = getattr(Entry, _CLAIM_COLUMNS[what])
+    result = session.exec(  # type: ignore[call-overload]
+        update(Entry)
+        .where(col(Entry.id) == entry_id, col(column).is_(None))
+        .values({_CLAIM_COLUMNS[what]: now})
+    )
+    return result.rowcount == 1
+
+
+def release(session: Session, *, entry_id: int, what: str, claimed_at: datetime) -> None:
+    """Undo our own claim (the send failed in a way worth retrying next tick)."""
+    column = getattr(Entry, _CLAIM_COLUMNS[what])
+    session.exec(  # type: ignore[call-overload]
+        update(Entry)
+        .where(col(Entry.id) == entry_id, col(column) == claimed_at)
+        .values({_CLAIM_COLUMNS[what]: None})
+    )

@@ -19,6 +19,8 @@ class Workspace(SQLModel, table=True):
     team_channel_id: str | None = Field(default=None, max_length=32)
     prompt_weekday: int = 0  # 0 = Monday, as in datetime.weekday()
     prompt_hour: int = 9
+    # Days after a decision-journal entry before its author is asked how it turned out.
+    revisit_days: int = 28
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -58,6 +60,16 @@ class Entry(SQLModel, table=True):
     # replayed request or a double-submitted modal stores the entry once.
     client_key: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Where a ship post was published (team channel, or the author's DM as a fallback).
+    post_channel_id: str | None = Field(default=None, max_length=32)
+    post_ts: str | None = Field(default=None, max_length=32)
+    # Claims for the scheduled follow-ups: set (atomically, once) before the DM is sent.
+    followup_sent_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    revisit_sent_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
 
 
 class DeliverableDone(SQLModel, table=True):
@@ -113,3 +125,15 @@ class PromptSnooze(SQLModel, table=True):
     # Set once Slack accepted chat.scheduleMessage; None while the claim is in flight.
     scheduled_message_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class WorkspaceAdmin(SQLModel, table=True):
+    """Someone an admin named as a bot admin, on top of Slack's workspace admins and owners."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_workspace_admin"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=32)
+    added_by: str = Field(max_length=32)
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -71,8 +71,9 @@ def text_input(
     placeholder: str | None = None,
     max_length: int = 3000,
     hint: str | None = None,
+    initial: str | None = None,
 ) -> Block:
-    """An input block wrapping a plain-text input."""
+    """An input block wrapping a plain-text input (optionally prefilled)."""
     block_id, action_id = ids
     element: Block = {
         "type": "plain_text_input",
@@ -82,6 +83,8 @@ def text_input(
     }
     if placeholder:
         element["placeholder"] = plain(placeholder)
+    if initial:
+        element["initial_value"] = initial[:max_length]
     block: Block = {
         "type": "input",
         "block_id": block_id,
@@ -130,3 +133,59 @@ def slack_date(ts: int, fmt: str, fallback: str) -> str:
     close the token early.
     """
     return f"<!date^{int(ts)}^{fmt}|{escape_mrkdwn(fallback)}>"
+
+
+def select_input(
+    ids: tuple[str, str],
+    label: str,
+    options: list[dict[str, Any]],
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+) -> Block:
+    """An input block wrapping a static select."""
+    block_id, action_id = ids
+    element: Block = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain("Choose…"),
+        "options": options,
+    }
+    chosen = [o for o in options if o["value"] == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "optional": optional,
+        "element": element,
+    }
+
+
+def checkbox_input(
+    ids: tuple[str, str], label: str, options: list[dict[str, Any]], *, checked: bool = False
+) -> Block:
+    """An optional input block with checkboxes (checked=True ticks them all)."""
+    block_id, action_id = ids
+    element: Block = {"type": "checkboxes", "action_id": action_id, "options": options}
+    if checked:
+        element["initial_options"] = options
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "optional": True,
+        "element": element,
+    }
+
+
+def confirm_dialog(title: str, text: str, *, confirm: str, deny: str = "Keep it") -> Block:
+    """A confirmation dialog for a destructive button (plain text only)."""
+    return {
+        "title": plain(title[:100]),
+        "text": plain(text[:300]),
+        "confirm": plain(confirm[:30]),
+        "deny": plain(deny[:30]),
+        "style": "danger",
+    }

@@ -9,6 +9,13 @@ COMMANDS: list[tuple[str, str]] = [
     ("join [program]", "Join a program: pick your program, background and start week."),
     ("log <text>", "Add a one-line entry to your decision journal, stored at once."),
     ("log", "Open the journal form: the decision, who made it, the data, the alternative."),
+    (
+        "log <kind> [text]",
+        "Log evidence: insight, problem, proposal, experiment, teardown, goal, bullet. "
+        "With no text, its form opens.",
+    ),
+    ("ship", "Announce what you shipped in the team channel: problem, who, numbers, learning."),
+    ("entries", "Your last ten entries, to edit or delete."),
     ("status", "Your week, phase, this phase's deliverable and your journal streak."),
     ("summary", "Your recap: what you logged, your deliverables, what comes next."),
     ("skills", "Rate yourself on seven product skills; again in your final week."),
@@ -19,12 +26,14 @@ COMMANDS: list[tuple[str, str]] = [
         "preview <program> <week> [background]",
         "Admins: see the weekly prompt participants get that week.",
     ),
+    ("config", "Admins: team channel, prompt day and hour, bot admins, revisit delay."),
     ("help", "This list."),
 ]
 
 EXAMPLES = [
     "/transition join product-engineer",
     "/transition log Our PM chose the annual plan without looking at usage data",
+    "/transition log problem",
     "/transition status",
 ]
 
@@ -48,5 +57,5 @@ def help_blocks(unknown: str | None = None) -> tuple[str, list[Block]]:
     blocks.append(section("\n".join(lines)))
     blocks.append(context("Try: " + "  ·  ".join(f"`{e}`" for e in EXAMPLES)))
     blocks.append(context(":lock: Your journal and evidence are private to you."))
-    text = "Transition Coach: /transition join, log, status, help"
+    text = "Transition Coach: /transition join, log, ship, entries, status, config, help"
     return (f"I don't know that command. {text}" if unknown is not None else text), blocks

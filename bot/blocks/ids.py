@@ -40,3 +40,28 @@ MARK_DELIVERABLE_DONE: Final = "mark_deliverable_done"
 SNOOZE_PROMPT: Final = "snooze_prompt"
 DELIVERABLE_VIEW: Final = "deliverable_submit"
 DELIVERABLE_EVIDENCE: Final = ("deliverable_evidence", "evidence")
+
+# Evidence: one modal for every kind (the kind travels in private_metadata)
+EVIDENCE_VIEW: Final = "evidence_submit"
+EVIDENCE_BLOCK_PREFIX: Final = "ev_"
+LOG_EVIDENCE_BLOCK: Final = "log_evidence"
+LOG_EVIDENCE_SELECT: Final = "log_evidence_kind"
+
+# Ship posts
+SHIP_VIEW: Final = "ship_submit"
+SHIP_EDIT: Final = "ship_edit"
+SHIP_DELETE: Final = "ship_delete"
+SHIP_FOLLOWUP_OPEN: Final = "ship_followup_open"
+SHIP_FOLLOWUP_VIEW: Final = "ship_followup_submit"
+FOLLOWUP_AFTER: Final = ("followup_after", "after")
+FOLLOWUP_NOTE: Final = ("followup_note", "note")
+
+# Private entries list
+ENTRY_EDIT: Final = "entry_edit"
+ENTRY_DELETE: Final = "entry_delete"
+
+# Decision revisit
+# One action id per answer (ids must be unique within a block); value "<entry id>:<answer>"
+REVISIT_ANSWERS: Final = {a: f"revisit_{a}" for a in ("worked", "didnt", "too_early")}
+REVISIT_VIEW: Final = "revisit_submit"
+REVISIT_NOTE: Final = ("revisit_note", "note")

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.blocks import ids
-from bot.blocks.common import Block, context, modal, section, text_input
-from bot.kinds import ENTRY_KINDS
-from bot.text import safe_text
-
-PREVIEW_CHARS = 500
+from bot.blocks.common import Block, context, modal, text_input
+from bot.blocks.evidence import logged_blocks
 
 
 def journal_modal(*, channel_id: str | None) -> Block:
@@ -42,19 +39,4 @@ def logged_message(
     *, kind: str, text: str, week: int | None, enrolled: bool, created: bool
 ) -> tuple[str, list[Block]]:
     """Confirmation of a stored entry, quoting (escaped, shortened) what was saved."""
-    label = ENTRY_KINDS[kind]
-    where = f"{label}, week {week}" if week else label
-    verb = "Saved" if created else "Already saved"
-    preview = safe_text(" ".join(text.split()), PREVIEW_CHARS)
-    blocks: list[Block] = [
-        section(f":white_check_mark: {verb} to your {where.lower()}:\n>{preview}")
-    ]
-    notes = [":lock: Only you can see this."]
-    if len(text) > PREVIEW_CHARS:
-        notes.append(f"All {len(text):,} characters are stored.")
-    blocks.append(context(*notes))
-    if not enrolled:
-        blocks.append(
-            section("You haven't joined a program yet: `/transition join` to get weekly prompts.")
-        )
-    return f"{verb}: {label}", blocks
+    return logged_blocks(kind=kind, text=text, week=week, enrolled=enrolled, created=created)

@@ -1,4 +1,4 @@
-"""`/transition log [text]`: store a journal entry at once, or open the journal modal."""
+"""`/transition log [kind] [text]`: store an entry at once, or open that kind's modal."""
 
 from __future__ import annotations
 
@@ -7,39 +7,57 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.journal import journal_modal, logged_message
+from bot.blocks.evidence import evidence_modal, logged_blocks
+from bot.blocks.journal import journal_modal
+from bot.evidence import parse_log_args, quick_fields
 from bot.services import Services
-from bot.services.journal import log_entry
+from bot.services.evidence import log_evidence
 from handlers.home import publish_home
+
+
+def open_kind_modal(
+    client: WebClient, *, kind: str, trigger_id: str, channel_id: str | None
+) -> None:
+    """Open the form for `kind` (the decision journal keeps its own form)."""
+    view = (
+        journal_modal(channel_id=channel_id)
+        if kind == "decision"
+        else evidence_modal(kind, channel_id=channel_id)
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
 
 
 def run(
     *, ack: Ack, command: dict[str, Any], client: WebClient, services: Services, args: str
 ) -> None:
     """With text: store, then acknowledge with the confirmation. Without: open the modal."""
-    if not args:
+    kind, text = parse_log_args(args)
+    if not text:
         ack()
-        client.views_open(
+        open_kind_modal(
+            client,
+            kind=kind,
             trigger_id=command["trigger_id"],
-            view=journal_modal(channel_id=command.get("channel_id")),
+            channel_id=command.get("channel_id"),
         )
         return
     # Stored before the ack: what the user sees confirmed is already in the database.
-    outcome = log_entry(
+    outcome = log_evidence(
         services,
         team_id=command["team_id"],
         user_id=command["user_id"],
-        kind="decision",
-        text=args,
-        fields={"decision": args},
+        kind=kind,
+        fields=quick_fields(kind, text),
         client_key=f"cmd:{command.get('trigger_id')}" if command.get("trigger_id") else None,
     )
-    text, blocks = logged_message(
-        kind="decision",
-        text=args,
-        week=outcome.entry.program_week,
-        enrolled=outcome.enrolled,
-        created=outcome.created,
+    logged = outcome.logged
+    reply_text, blocks = logged_blocks(
+        kind=kind,
+        text=logged.entry.text,
+        week=logged.entry.program_week,
+        enrolled=logged.enrolled,
+        created=logged.created,
+        suggestions=outcome.suggestions,
     )
-    ack(text=text, blocks=blocks)
+    ack(text=reply_text, blocks=blocks)
     publish_home(client, services, team_id=command["team_id"], user_id=command["user_id"])

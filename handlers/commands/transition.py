@@ -10,13 +10,29 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import export, forget, join, log, portfolio, preview, skills, status, summary
+from handlers.commands import (
+    config,
+    entries,
+    export,
+    forget,
+    join,
+    log,
+    portfolio,
+    preview,
+    ship,
+    skills,
+    status,
+    summary,
+)
 
 Subcommand = Callable[..., None]
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "join": join.run,
     "log": log.run,
+    "ship": ship.run,
+    "entries": entries.run,
+    "config": config.run,
     "status": status.run,
     "summary": summary.run,
     "skills": skills.run,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.blocks.evidence import field_ids
+from bot.evidence import KindSpec
+
 
 def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
     """The submitted value of one input (text, select, or date), stripped; None when empty."""
@@ -29,3 +32,26 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def spec_values(spec: KindSpec, view: dict[str, Any]) -> dict[str, Any]:
+    """A kind's submitted fields: text stripped (None when empty), checkboxes as bools."""
+    values: dict[str, Any] = {}
+    state = view.get("state", {}).get("values", {})
+    for f in spec.fields:
+        block_id, action_id = field_ids(f)
+        if f.type == "checkbox":
+            element = state.get(block_id, {}).get(action_id) or {}
+            values[f.key] = bool(element.get("selected_options"))
+        else:
+            values[f.key] = state_value(view, (block_id, action_id))
+    return values
+
+
+def required_errors(spec: KindSpec, values: dict[str, Any]) -> dict[str, str]:
+    """block_id -> message for every required field left empty."""
+    return {
+        field_ids(f)[0]: "This one is needed."
+        for f in spec.fields
+        if not f.optional and f.type != "checkbox" and not values.get(f.key)
+    }

@@ -1,0 +1,180 @@
+"""Evidence forms (one builder for every kind), confirmations with coaching, the entries list."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.blocks import ids
+from bot.blocks.common import (
+    Block,
+    actions,
+    button,
+    checkbox_input,
+    confirm_dialog,
+    context,
+    header,
+    modal,
+    option,
+    section,
+    select_input,
+    text_input,
+)
+from bot.coaching import Suggestion
+from bot.evidence import LOGGABLE, SPECS, FieldSpec, KindSpec
+from bot.kinds import ENTRY_KINDS
+from bot.scoring import Score, format_score
+from bot.text import safe_text
+from storage.models import Entry
+
+PREVIEW_CHARS = 500
+LIST_PREVIEW_CHARS = 200
+
+
+def field_ids(spec_field: FieldSpec) -> tuple[str, str]:
+    """(block_id, action_id) of one form field."""
+    return f"{ids.EVIDENCE_BLOCK_PREFIX}{spec_field.key}", spec_field.key
+
+
+def form_blocks(spec: KindSpec, values: Mapping[str, Any] | None = None) -> list[Block]:
+    """The input blocks of a kind's form, prefilled from `values` when editing."""
+    values = values or {}
+    blocks: list[Block] = [context(safe_text(spec.intro, 2000))]
+    for f in spec.fields:
+        current = values.get(f.key)
+        opts = [option(label, value) for value, label in f.options]
+        if f.type == "select":
+            initial = current if isinstance(current, str) else None
+            blocks.append(
+                select_input(field_ids(f), f.label, opts, initial=initial, optional=f.optional)
+            )
+        elif f.type == "checkbox":
+            blocks.append(checkbox_input(field_ids(f), f.label, opts, checked=bool(current)))
+        else:
+            blocks.append(
+                text_input(
+                    field_ids(f),
+                    f.label,
+                    multiline=f.type == "multiline",
+                    optional=f.optional,
+                    placeholder=f.placeholder,
+                    hint=f.hint,
+                    max_length=f.max_length,
+                    initial=current if isinstance(current, str) else None,
+                )
+            )
+    return blocks
+
+
+def evidence_modal(
+    kind: str,
+    *,
+    channel_id: str | None,
+    values: Mapping[str, Any] | None = None,
+    entry_id: int | None = None,
+) -> Block:
+    """The form for one evidence kind; with `entry_id` it edits that entry."""
+    spec = SPECS[kind]
+    metadata: dict[str, Any] = {"kind": kind, "channel": channel_id}
+    if entry_id is not None:
+        metadata["entry_id"] = entry_id
+    callback = ids.SHIP_VIEW if kind == "ship" else ids.EVIDENCE_VIEW
+    submit = "Post" if kind == "ship" and entry_id is None else "Save"
+    return modal(
+        callback,
+        spec.title,
+        form_blocks(spec, values),
+        submit=submit,
+        private_metadata=json.dumps(metadata),
+    )
+
+
+def log_evidence_select() -> Block:
+    """A static select of the kinds; choosing one opens its form."""
+    element = {
+        "type": "static_select",
+        "action_id": ids.LOG_EVIDENCE_SELECT,
+        "placeholder": {"type": "plain_text", "text": "Log evidence…"},
+        "options": [option(ENTRY_KINDS[k], k) for k in LOGGABLE],
+    }
+    return actions(ids.LOG_EVIDENCE_BLOCK, element)
+
+
+def feedback_blocks(suggestions: Sequence[Suggestion], scores: Sequence[Score]) -> list[Block]:
+    """Scores and coaching shown under a confirmation (our own text, no user input)."""
+    blocks: list[Block] = []
+    if scores:
+        blocks.append(section("*Score:* " + "  ·  ".join(format_score(s) for s in scores)))
+    if suggestions:
+        lines = "\n".join(f"• {s.message}" for s in suggestions)
+        blocks.append(section(f":bulb: *To make it stronger* (it's saved either way):\n{lines}"))
+    return blocks
+
+
+def logged_blocks(
+    *,
+    kind: str,
+    text: str,
+    week: int | None,
+    enrolled: bool,
+    created: bool,
+    suggestions: Sequence[Suggestion] = (),
+    scores: Sequence[Score] = (),
+    verb: str | None = None,
+) -> tuple[str, list[Block]]:
+    """Confirmation of a stored entry: what was saved, the score, the coaching, more kinds."""
+    label = ENTRY_KINDS[kind]
+    where = f"{label}, week {week}" if week else label
+    verb = verb or ("Saved" if created else "Already saved")
+    preview = safe_text(" ".join(text.split()), PREVIEW_CHARS)
+    blocks: list[Block] = [
+        section(f":white_check_mark: {verb} to your {where.lower()}:\n>{preview}")
+    ]
+    blocks.extend(feedback_blocks(suggestions, scores))
+    notes = [":lock: Only you can see this."]
+    if len(text) > PREVIEW_CHARS:
+        notes.append(f"All {len(text):,} characters are stored.")
+    blocks.append(context(*notes))
+    if not enrolled:
+        blocks.append(
+            section("You haven't joined a program yet: `/transition join` to get weekly prompts.")
+        )
+    blocks.append(log_evidence_select())
+    return f"{verb}: {label}", blocks
+
+
+def entries_blocks(entries: Sequence[Entry]) -> tuple[str, list[Block]]:
+    """Your last entries, each with Edit and Delete (only you see this)."""
+    if not entries:
+        text = "You haven't logged anything yet. Try `/transition log <what was decided>`."
+        return text, [section(text)]
+    blocks: list[Block] = [header("Your latest entries"), context(":lock: Only you can see this.")]
+    for entry in entries:
+        label = ENTRY_KINDS.get(entry.kind, entry.kind)
+        week = f", week {entry.program_week}" if entry.program_week else ""
+        stamp = int(entry.created_at.timestamp())
+        when = f"<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>"
+        preview = safe_text(" ".join(entry.text.split()), LIST_PREVIEW_CHARS)
+        blocks.append(section(f"*{label}*{week} · {when}\n{preview}"))
+        value = str(entry.id)
+        blocks.append(
+            actions(
+                f"entry_{entry.id}",
+                button("Edit", ids.ENTRY_EDIT, value=value),
+                {
+                    **button("Delete", ids.ENTRY_DELETE, value=value, style="danger"),
+                    "confirm": confirm_dialog(
+                        "Delete this entry?",
+                        "It will be gone for good.",
+                        confirm="Delete",
+                    ),
+                },
+            )
+        )
+    return f"Your latest {len(entries)} entries", blocks
+
+
+def notice(text: str) -> tuple[str, list[Block]]:
+    """A one-line private notice in our own words (no user text)."""
+    return text, [section(text)]

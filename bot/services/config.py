@@ -1,0 +1,62 @@
+"""Workspace settings admins change with `/transition config`, and who counts as an admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services import Services
+from storage import workspaces
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    """What `/transition config` shows."""
+
+    team_channel_id: str | None
+    prompt_weekday: int
+    prompt_hour: int
+    revisit_days: int
+    admins: list[str]
+
+
+def current(services: Services, *, team_id: str) -> WorkspaceSettings:
+    """The team's settings (defaults when the bot hasn't stored any yet)."""
+    with services.db.session() as session:
+        workspace = workspaces.ensure_workspace(session, team_id=team_id, now=services.clock.now())
+        admins = workspaces.named_admins(session, team_id=team_id)
+        return WorkspaceSettings(
+            team_channel_id=workspace.team_channel_id,
+            prompt_weekday=workspace.prompt_weekday,
+            prompt_hour=workspace.prompt_hour,
+            revisit_days=workspace.revisit_days,
+            admins=admins,
+        )
+
+
+def update(services: Services, *, team_id: str, **values: object) -> None:
+    """Change some settings of one team."""
+    with services.db.session() as session:
+        workspaces.update_settings(session, team_id=team_id, now=services.clock.now(), **values)
+
+
+def is_named_admin(services: Services, *, team_id: str, user_id: str) -> bool:
+    """True when an admin named `user_id` a bot admin in `team_id`."""
+    with services.db.session() as session:
+        return user_id in workspaces.named_admins(session, team_id=team_id)
+
+
+def add_admin(services: Services, *, team_id: str, user_id: str, added_by: str) -> bool:
+    """Name a bot admin; False when already one."""
+    with services.db.session() as session:
+        workspaces.ensure_workspace(session, team_id=team_id, now=services.clock.now())
+        return workspaces.add_admin(
+            session, team_id=team_id, user_id=user_id, added_by=added_by, now=services.clock.now()
+        )
+
+
+def remove_admin(services: Services, *, team_id: str, user_id: str) -> bool:
+    """Take someone off the named admins."""
+    with services.db.session() as session:
+        return workspaces.remove_admin(session, team_id=team_id, user_id=user_id)

@@ -1,0 +1,55 @@
+"""Ship posts: stored first, then published; where they go and what happens a week later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.services import Services
+from storage import entries, workspaces
+from storage.models import Entry
+
+
+def team_channel(services: Services, *, team_id: str) -> str | None:
+    """The channel ship posts go to, or None when no admin has set one."""
+    with services.db.session() as session:
+        workspace = workspaces.get_workspace(session, team_id=team_id)
+    return workspace.team_channel_id if workspace else None
+
+
+def record_post(
+    services: Services,
+    *,
+    entry: Entry,
+    channel_id: str,
+    ts: str,
+    posted_to: str,
+    fallback: str | None = None,
+) -> None:
+    """Remember where the post went ("team" channel or the author's "dm")."""
+    with services.db.session() as session:
+        entries.set_post(
+            session, team_id=entry.team_id, entry_id=entry.id or 0, channel_id=channel_id, ts=ts
+        )
+        stored = entries.get_entry(session, team_id=entry.team_id, entry_id=entry.id or 0)
+        if stored is not None:
+            extra = {"posted_to": posted_to, **({"fallback": fallback} if fallback else {})}
+            stored.fields = {**stored.fields, **extra}
+            session.add(stored)
+
+
+def add_answer(
+    services: Services, *, entry: Entry, key: str, answer: dict[str, Any], now: datetime
+) -> Entry:
+    """Store a follow-up ("followup") or revisit ("revisit") answer with the entry."""
+    with services.db.session() as session:
+        stored = entries.get_entry(session, team_id=entry.team_id, entry_id=entry.id or 0)
+        if stored is None:
+            raise LookupError("entry is gone")
+        previous = stored.fields.get(key) if isinstance(stored.fields.get(key), dict) else {}
+        stored.fields = {
+            **stored.fields,
+            key: {**previous, **answer, "answered_at": now.isoformat()},
+        }
+        session.add(stored)
+    return stored
