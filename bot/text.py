@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def escape_mrkdwn(text: str) -> str:
     """Escape the three characters Slack treats as markup, so user text cannot mention or link.
@@ -29,3 +31,33 @@ def safe_text(text: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + "…"
+
+
+# Slack's own markup in slash command text (the command escapes channels, users and links):
+# <@U123|name>, <#C123|name>, <!here>, <!subteam^S1|@team>, <!date^...|fallback>, <url|label>.
+_SLACK_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def _plain(inner: str) -> str:
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return f"@{label or target[1:]}"
+    if target.startswith("#"):
+        return f"#{label or target[1:]}"
+    if target.startswith("!"):
+        name = target[1:].split("^", 1)[0]
+        if name in ("here", "channel", "everyone"):
+            return f"@{name}"
+        return label or f"@{name}"
+    return f"{label} ({target})" if label and label != target else target
+
+
+def from_slack(text: str) -> str:
+    """What the user typed, from slash command text as Slack sends it.
+
+    Slack turns mentions and links into markup and escapes &, < and >; we store the
+    human-readable words (mentions become plain @name, links "label (url)") so that
+    showing them again, escaped, can never ping or link anyone.
+    """
+    plain = _SLACK_MARKUP.sub(lambda m: _plain(m.group(1)), text)
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

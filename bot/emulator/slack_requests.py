@@ -274,3 +274,13 @@ def select_value(value: str) -> dict[str, Any]:
 def date_value(value: str) -> dict[str, Any]:
     """Slack's state value for a datepicker (YYYY-MM-DD)."""
     return {"type": "datepicker", "selected_date": value}
+
+
+def typed(text: str) -> str:
+    """Text as Slack delivers it when a user types it into a slash command.
+
+    With "Escape channels, users, and links" on (manifest: should_escape: true) Slack escapes
+    the &, < and > the user typed; mentions the user picks arrive as Slack's own markup
+    (<@U123|name>), which tests write out explicitly.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
+from bot.text import from_slack
 from handlers.commands import (
     config,
     entries,
@@ -43,6 +44,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
+RAW_ARGS = {"config"}
+
+
 def handle_transition(
     ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
@@ -55,12 +59,13 @@ def handle_transition(
         return
     subcommand = SUBCOMMANDS.get(word)
     if subcommand is None:
-        text, blocks = help_blocks(unknown=word)
+        text, blocks = help_blocks(unknown=from_slack(word))
         ack(text=text, blocks=blocks)
         return
-    subcommand(
-        ack=ack, command=command, client=client, services=context["services"], args=rest.strip()
-    )
+    # config reads the channel and user ids inside Slack's markup; everyone else gets the
+    # words the user typed.
+    args = rest.strip() if word in RAW_ARGS else from_slack(rest).strip()
+    subcommand(ack=ack, command=command, client=client, services=context["services"], args=args)
 
 
 def register(app: App) -> None:

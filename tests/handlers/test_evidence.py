@@ -11,6 +11,7 @@ import pytest
 from bot.blocks import ids
 from bot.blocks.evidence import field_ids
 from bot.emulator import message_problems
+from bot.emulator.slack_requests import typed
 from bot.evidence import SPECS
 from bot.services.enrollment import join
 from tests.handlers.evidence_helpers import (
@@ -288,7 +289,7 @@ def test_hostile_text_of_every_kind_shows_as_text_in_replies_entries_and_status(
     )
     rendered = []
     for word, _, _ in QUICK:
-        body = slack.command(f"log {word} {HOSTILE}").json()
+        body = slack.command(f"log {word} {typed(HOSTILE)}").json()
         rendered.append(str(body["blocks"]) + body["text"])
     for command in ("entries", "status"):
         body = slack.command(command).json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.emulator import message_problems
+from bot.emulator.slack_requests import typed
 
 
 @pytest.mark.parametrize("text", ["", "help", "HELP", "?"])
@@ -25,7 +26,7 @@ def test_unknown_word_gets_usage_help_not_an_error(slack):
 
 
 def test_unknown_word_that_looks_like_a_mention_is_shown_as_text(slack):
-    body = slack.command("<!here>").json()
+    body = slack.command(typed("<!here>")).json()
     rendered = str(body["blocks"])
     assert "<!here>" not in rendered
     assert "&lt;!here&gt;" in rendered

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.blocks import ids
 from bot.emulator import message_problems
-from bot.emulator.slack_requests import text_value
+from bot.emulator.slack_requests import text_value, typed
 from bot.services.enrollment import join
 from storage.models import Entry
 
@@ -147,7 +147,7 @@ def test_ten_thousand_characters_stored_whole_and_reply_within_limits(slack):
 
 
 def test_hostile_text_is_stored_raw_and_shown_as_text(slack):
-    response = slack.command(f"log {HOSTILE}")
+    response = slack.command(f"log {typed(HOSTILE)}")
     body = response.json()
     rendered = str(body["blocks"]) + body["text"]
     assert_no_markup(rendered)
@@ -203,3 +203,15 @@ def test_database_failure_gets_a_friendly_answer_and_a_logged_error(slack, log_w
     assert "didn't go through" in body["text"]
     assert "Nothing from this command was saved" in body["text"]
     assert log_watcher.wait_for("command /transition log team=T1 user=U1 failed")
+
+
+def test_mentions_slack_formatted_in_a_command_become_plain_words(slack):
+    """Slack turns picked mentions and links into markup; we store and show the words."""
+    text = "<@U2|sam> told <!here> about <https://x.example/doc|the doc> &amp; <#C1|transition>"
+    body = slack.command(f"log {text}").json()
+    [entry] = entries(slack)
+    assert entry.text == "@sam told @here about the doc (https://x.example/doc) & #transition"
+    rendered = str(body["blocks"])
+    assert_no_markup(rendered)
+    assert "<@U2" not in rendered and "<!here>" not in rendered
+    assert "@sam told @here about the doc (https://x.example/doc) &amp; #transition" in rendered
