@@ -23,7 +23,8 @@ EVENTS_PATH = "/slack/events"
 
 
 def build_asgi(app: App) -> Starlette:
-    """The ASGI app: Slack's requests on /slack/events, a health check on /healthz."""
+    """The ASGI app: Slack's requests on /slack/events, a health check on /healthz, and in
+    OAuth mode the install flow on /slack/install and /slack/oauth_redirect."""
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
@@ -47,12 +48,32 @@ def build_asgi(app: App) -> Starlette:
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True})
 
-    return Starlette(
-        routes=[
-            Route(EVENTS_PATH, slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+    routes = [
+        Route(EVENTS_PATH, slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: Request) -> Response:
+            # Issues a one-time state (stored in the database) and redirects to Slack.
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_installation, bolt_request)
+            )
+
+        async def oauth_redirect(request: Request) -> Response:
+            # Checks the state, exchanges the code at SLACK_API_URL, stores the install.
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_callback, bolt_request)
+            )
+
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
-    )
+    return Starlette(routes=routes)
 
 
 def _ping_database(services: Any) -> None:
