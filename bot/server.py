@@ -87,16 +87,18 @@ def serve(app: App, *, host: str, port: int) -> None:
 
 
 class ServerThread:
-    """Runs the HTTP server in a background thread on a free port (offline mode and tests)."""
+    """Runs the HTTP server in a background thread on a free port (offline mode and tests).
 
-    def __init__(self, app: App, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    Serves a Bolt app (wrapped by `build_asgi`) or any ready-made Starlette app (the sandbox).
+    """
+
+    def __init__(self, app: App | Starlette, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(
-            build_asgi(app), log_level="warning", access_log=False, lifespan="off"
-        )
+        asgi = build_asgi(app) if isinstance(app, App) else app
+        config = uvicorn.Config(asgi, log_level="warning", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

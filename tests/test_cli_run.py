@@ -17,18 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port_pair() -> int:
-    """A port p such that p and p+1 are free (bot and emulator)."""
+    """A port p such that p, p+1 and p+2 are free (bot, emulator, sandbox page)."""
     for _ in range(50):
         with socket.socket() as first:
             first.bind(("127.0.0.1", 0))
             port = first.getsockname()[1]
-            with socket.socket() as second:
+            with socket.socket() as second, socket.socket() as third:
                 try:
                     second.bind(("127.0.0.1", port + 1))
+                    third.bind(("127.0.0.1", port + 2))
                 except OSError:
                     continue
                 return port
-    raise RuntimeError("no free port pair")
+    raise RuntimeError("no free port triple")
 
 
 def wait_until_healthy(port: int, timeout: float = 60.0) -> None:
@@ -76,6 +77,11 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
         text = "".join(banner)
         assert "running offline" in text
         assert f"http://127.0.0.1:{port}/slack/events" in text
+        sandbox = f"http://127.0.0.1:{port + 2}/"
+        assert sandbox in text
+        with urllib.request.urlopen(sandbox, timeout=10) as page:
+            assert page.status == 200
+            assert "offline sandbox" in page.read().decode()
 
         def send(*args: str) -> str:
             result = subprocess.run(
