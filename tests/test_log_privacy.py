@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.models import DeliverableDone
 from tests.conftest import SIGNING_SECRET
 from tests.handlers.test_join import join_values
 from tests.handlers.test_log import enroll, journal_values
@@ -41,3 +47,26 @@ def test_commands_log_one_line_each_without_tokens_secrets_or_entry_text(slack, 
         assert SIGNING_SECRET not in line
         for private in ("Zebra-quartz", "Okapi-lantern", "Acme discount"):
             assert private not in line, line
+
+
+def test_a_failed_statement_does_not_carry_its_values_into_the_error(database_url):
+    db = Database(database_url)
+
+    def done(evidence: str) -> DeliverableDone:
+        return DeliverableDone(
+            team_id="T1",
+            user_id="U1",
+            program_id="product-engineer",
+            phase_key="observe",
+            evidence=evidence,
+            done_at=datetime(2026, 11, 23, tzinfo=UTC),
+        )
+
+    with db.session() as session:
+        session.add(done("first"))
+    with pytest.raises(IntegrityError) as error, db.session() as session:
+        session.add(done(SECRET_DETAIL))
+        session.flush()
+    db.dispose()
+    assert SECRET_DETAIL not in str(error.value)
+    assert "hidden due to hide_parameters" in str(error.value)
