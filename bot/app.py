@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -75,6 +77,28 @@ def oauth_settings(settings: Settings, services: Services) -> OAuthSettings:
         installation_store=installation_store(services.db, client_id=settings.client_id),
         state_store=state_store(services.db),
     )
+
+
+class NotInstalledError(LookupError):
+    """No bot token is stored for the team (never installed, or uninstalled since)."""
+
+
+def client_for_team(settings: Settings, services: Services) -> Callable[[str], WebClient]:
+    """A function giving a Web API client for a team, for work no Slack request started
+    (the scheduler): the one bot token, or in OAuth mode that team's stored token."""
+    if not settings.oauth:
+        shared = make_client(settings)
+        return lambda _team_id: shared
+    assert settings.client_id is not None
+    store = installation_store(services.db, client_id=settings.client_id)
+
+    def for_team(team_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise NotInstalledError(f"no installation for team {team_id}")
+        return make_client(replace(settings, bot_token=bot.bot_token))
+
+    return for_team
 
 
 def create_app(

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from bot.app import INSTALL_PATH, REDIRECT_PATH, create_app
+from bot.app import INSTALL_PATH, REDIRECT_PATH, NotInstalledError, client_for_team, create_app
 from bot.config import Settings
 from bot.emulator import SlackEmulator
 from bot.emulator.slack_requests import SlackSender
@@ -33,6 +33,7 @@ class Distributed:
 
     emulator: SlackEmulator
     services: Services
+    settings: Settings
     base: str
 
     def sender(self, team_id: str) -> SlackSender:
@@ -90,7 +91,7 @@ def distributed(database_url: str, programs: Any, clock: Any) -> Iterator[Distri
     assert settings.oauth and not settings.offline
     services = Services(db=Database(database_url), programs=programs, clock=clock)
     server = ServerThread(create_app(settings, services=services)).start()
-    yield Distributed(emulator=emulator, services=services, base=server.url)
+    yield Distributed(emulator=emulator, services=services, settings=settings, base=server.url)
     server.stop()
     services.db.dispose()
     emulator.stop()
@@ -217,3 +218,18 @@ def test_the_install_flow_never_logs_a_token_or_a_secret(distributed, log_watche
     assert "xoxb-" not in lines
     assert CLIENT_SECRET not in lines
     assert SIGNING_SECRET not in lines
+
+
+def test_work_no_request_started_gets_each_team_its_own_token(distributed):
+    clients = client_for_team(distributed.settings, distributed.services)
+    with pytest.raises(NotInstalledError):
+        clients("T1")
+    distributed.install("T1", "code-t1")
+    distributed.install("T2", "code-t2")
+    for team in ("T1", "T2"):
+        clients(team).chat_postMessage(channel=f"C{team}", text="Weekly prompt")
+    posted = distributed.emulator.calls_to("chat.postMessage", ok_only=True)
+    assert [(c.team_id, c.token) for c in posted] == [
+        ("T1", distributed.emulator.token("T1")),
+        ("T2", distributed.emulator.token("T2")),
+    ]
