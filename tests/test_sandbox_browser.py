@@ -94,6 +94,8 @@ def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offlin
     modal = page.locator("#modal")
     expect(modal).to_be_visible()
     expect(modal).to_contain_text("Join a program")
+    # The app updates the modal once it has read Alex's time zone (views.update).
+    expect(modal).to_contain_text("America/Los_Angeles")
     [opened] = emulator.calls_to("views.open", ok_only=True)
     assert opened.params["trigger_id"].split(".")[2] == "U0ALEX"
     assert view_problems(opened.response["view"]) == []
@@ -174,6 +176,22 @@ def test_required_fields_are_checked_before_anything_is_sent(page, offline):
     page.click("#modal-close")
     expect(page.locator("#modal-backdrop")).to_be_hidden()
     assert offline.emulator.open_views == {}
+
+
+def test_an_update_to_an_open_modal_keeps_what_was_typed(page, offline):
+    page.select_option("#member", "U0PRIYA")
+    type_command(page, "/transition log")
+    modal = page.locator("#modal")
+    expect(modal).to_contain_text("Decision journal")
+    decision = modal.locator('.input-block[data-block-id="journal_decision"] textarea')
+    decision.fill("Typed before the update")
+    [opened] = offline.emulator.calls_to("views.open", ok_only=True)
+    view = opened.response["view"]
+    changed = {k: view[k] for k in ("type", "callback_id", "blocks", "close", "submit")}
+    changed["title"] = {"type": "plain_text", "text": "Journal (updated)"}
+    offline.client_for_team(DEMO_TEAM).views_update(view_id=view["id"], view=changed)
+    expect(modal).to_contain_text("Journal (updated)")
+    expect(decision).to_have_value("Typed before the update")
 
 
 def test_the_home_tab_is_the_published_view(page, offline):

@@ -410,11 +410,58 @@
     });
   }
 
+  // What the member has typed or picked so far, by block id, action id and element type.
+  function inputKey(wrap) {
+    return wrap.dataset.blockId + "/" + wrap.dataset.actionId + "/" + wrap.dataset.type;
+  }
+
+  function captureInputs(modal) {
+    const kept = {};
+    modal.querySelectorAll(".input-block").forEach((wrap) => {
+      const control = wrap._control;
+      if (control.tagName === "SELECT") {
+        const opt = control.value === "" ? null : optionsOf(wrap._element)[Number(control.value)];
+        kept[inputKey(wrap)] = { option: opt ? opt.value : null };
+      } else if (control.tagName === "DIV") {
+        const options = wrap._element.options || [];
+        kept[inputKey(wrap)] = {
+          checked: Array.from(control.querySelectorAll("input"))
+            .filter((b) => b.checked).map((b) => options[Number(b.value)].value),
+        };
+      } else {
+        kept[inputKey(wrap)] = { value: control.value };
+      }
+    });
+    return kept;
+  }
+
+  function restoreInputs(modal, kept) {
+    modal.querySelectorAll(".input-block").forEach((wrap) => {
+      const saved = kept[inputKey(wrap)];
+      if (saved === undefined) return;
+      const control = wrap._control;
+      if ("option" in saved) {
+        const i = optionsOf(wrap._element).findIndex((o) => o.value === saved.option);
+        control.value = i >= 0 ? String(i) : "";
+      } else if ("checked" in saved) {
+        const options = wrap._element.options || [];
+        control.querySelectorAll("input").forEach((b) => {
+          b.checked = saved.checked.includes(options[Number(b.value)].value);
+        });
+      } else {
+        control.value = saved.value;
+      }
+    });
+  }
+
   function renderModal(view) {
     const backdrop = el("modal-backdrop");
     const modal = el("modal");
     const key = view ? view.id + ":" + view.hash : "";
     if (key === state.rendered.modal) return;
+    const previousId = state.rendered.modal.split(":")[0];
+    // Like Slack, views.update keeps what was typed into inputs whose ids did not change.
+    const kept = view && previousId === view.id ? captureInputs(modal) : {};
     state.rendered.modal = key;
     modal.textContent = "";
     if (!view) {
@@ -457,6 +504,7 @@
       foot.appendChild(submit);
     }
     modal.append(head, body, foot);
+    restoreInputs(modal, kept);
     backdrop.hidden = false;
   }
 
