@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -15,13 +18,17 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import BOT_SCOPES, Settings
 from bot.programs import load_programs
 from bot.services import Services
 from handlers import register_handlers
 from storage.db import Database
+from storage.installations import installation_store, state_store
 
 logger = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -38,12 +45,62 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+def quiet_slack_libraries() -> None:
+    """Keep slack_sdk and slack_bolt at INFO even when LOG_LEVEL=DEBUG.
+
+    Their DEBUG lines carry whole request bodies: bot tokens, the OAuth client secret and
+    whatever users typed. Our own DEBUG lines never do, so only theirs are held back.
+    """
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     """Open the database (migrated) and load the programs; fails fast on a broken program file."""
     programs = load_programs(settings.programs_dir)
     db = Database(settings.database_url)
     db.migrate()
     return Services(db=db, programs=programs, clock=clock or SystemClock())
+
+
+def oauth_settings(settings: Settings, services: Services) -> OAuthSettings:
+    """The install flow: installs and one-time states live in our database, so any instance
+    behind the load balancer can finish an install another one started."""
+    assert settings.client_id and settings.client_secret
+    return OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        # Straight to Slack's consent screen: no intermediate "Add to Slack" page to click.
+        install_page_rendering_enabled=False,
+        authorization_url=settings.authorize_url,
+        installation_store=installation_store(services.db, client_id=settings.client_id),
+        state_store=state_store(services.db),
+    )
+
+
+class NotInstalledError(LookupError):
+    """No bot token is stored for the team (never installed, or uninstalled since)."""
+
+
+def client_for_team(settings: Settings, services: Services) -> Callable[[str], WebClient]:
+    """A function giving a Web API client for a team, for work no Slack request started
+    (the scheduler): the one bot token, or in OAuth mode that team's stored token."""
+    if not settings.oauth:
+        shared = make_client(settings)
+        return lambda _team_id: shared
+    assert settings.client_id is not None
+    store = installation_store(services.db, client_id=settings.client_id)
+
+    def for_team(team_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise NotInstalledError(f"no installation for team {team_id}")
+        return make_client(replace(settings, bot_token=bot.bot_token))
+
+    return for_team
 
 
 def create_app(
@@ -57,13 +114,26 @@ def create_app(
 
     `authorize` (team -> token) serves several workspaces from one app; the client then
     carries no token of its own and Bolt gives each request a client with the team's token.
+
+    With a client id (OAuth mode) there is no single token: Bolt's authorize reads each
+    team's bot token from the installation store on every request, nothing is cached in
+    process memory, so instances are interchangeable.
     """
     services = services or build_services(settings)
+    quiet_slack_libraries()
+    # Bolt takes one way to find tokens: an authorize function, OAuth's installation store,
+    # or (neither) the client's own token.
+    auth: dict[str, Any] = {}
+    if authorize is not None:
+        auth["authorize"] = authorize
+    elif settings.oauth:
+        auth["oauth_settings"] = oauth_settings(settings, services)
     app = App(
-        # The token travels inside the client (Bolt reads it from there).
+        # The token travels inside the client (Bolt reads it from there); in OAuth mode the
+        # client has none and Bolt hands each listener a client holding the team's token.
         signing_secret=settings.signing_secret or "",
         client=client or make_client(settings),
-        authorize=authorize,
+        **auth,
         process_before_response=False,  # ack first, slow work after, in Bolt's worker threads
         # Socket Mode has no signatures to check; HTTP mode always checks them.
         request_verification_enabled=not settings.socket_mode,

@@ -74,6 +74,13 @@ def _run(settings: Settings) -> int:
             return 1
         return 0
     logger.info("serving Slack over HTTP on %s:%s", settings.host, settings.port)
+    if settings.oauth:
+        from bot.app import INSTALL_PATH
+
+        logger.info(
+            "many-workspace mode: each workspace installs from https://<your host>%s",
+            INSTALL_PATH,
+        )
     serve(app, host=settings.host, port=settings.port)
     return 0
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///transition-coach.db"
+SLACK_AUTHORIZE_DEFAULT = "https://slack.com/oauth/v2/authorize"
+# What the app asks for at install (OAuth mode); keep in step with manifest.yml.
+BOT_SCOPES = ("commands", "chat:write", "users:read")
 
 
 class ConfigError(Exception):
@@ -23,6 +26,10 @@ class Settings:
     bot_token: str | None = None
     signing_secret: str | None = None
     app_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    # Where /slack/install sends the browser; tests point it at a fake authorize page.
+    authorize_url: str = SLACK_AUTHORIZE_DEFAULT
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
     host: str = "0.0.0.0"
@@ -35,7 +42,12 @@ class Settings:
     @property
     def offline(self) -> bool:
         """True when no Slack credentials are set: run against the built-in emulator."""
-        return self.bot_token is None and self.signing_secret is None
+        return self.bot_token is None and self.signing_secret is None and self.client_id is None
+
+    @property
+    def oauth(self) -> bool:
+        """True when the app is distributed: installs arrive over OAuth, one token per team."""
+        return self.client_id is not None and self.client_secret is not None
 
     @property
     def socket_mode(self) -> bool:
@@ -46,7 +58,7 @@ class Settings:
         return (
             f"Settings(database_url={_redact_url(self.database_url)!r}, port={self.port}, "
             f"slack_api_url={self.slack_api_url!r}, offline={self.offline}, "
-            f"socket_mode={self.socket_mode})"
+            f"oauth={self.oauth}, socket_mode={self.socket_mode})"
         )
 
 
@@ -65,7 +77,31 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     bot_token = _get(env, "SLACK_BOT_TOKEN")
     signing_secret = _get(env, "SLACK_SIGNING_SECRET")
     app_token = _get(env, "SLACK_APP_TOKEN")
+    client_id = _get(env, "SLACK_CLIENT_ID")
+    client_secret = _get(env, "SLACK_CLIENT_SECRET")
 
+    if bool(client_id) != bool(client_secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise ConfigError(
+            f"{missing} is missing: installing in many workspaces needs both the Client ID "
+            "and the Client Secret (Basic Information > App Credentials)."
+        )
+    if client_id:
+        if app_token:
+            raise ConfigError(
+                "SLACK_APP_TOKEN cannot be combined with SLACK_CLIENT_ID: the OAuth install "
+                "flow needs a public HTTPS URL, so unset SLACK_APP_TOKEN."
+            )
+        if not signing_secret:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is missing: the OAuth (multi-workspace) mode serves "
+                "HTTP and must verify Slack's requests (Basic Information > App Credentials)."
+            )
+        if bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN must be empty when SLACK_CLIENT_ID is set: each workspace's "
+                "token comes from its install and is kept in the database."
+            )
     if bot_token and not bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'.")
     if app_token and not app_token.startswith("xapp-"):
@@ -75,7 +111,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify requests "
             "(Basic Information > App Credentials), or set SLACK_APP_TOKEN for Socket Mode."
         )
-    if (signing_secret or app_token) and not bot_token:
+    if (signing_secret or app_token) and not bot_token and not client_id:
         raise ConfigError(
             "SLACK_BOT_TOKEN is missing (OAuth & Permissions > Bot User OAuth Token)."
         )
@@ -113,6 +149,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,
+        client_id=client_id,
+        client_secret=client_secret,
         database_url=database_url,
         port=int(port_text),
         host=_get(env, "HOST") or "0.0.0.0",

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
-from dataclasses import replace
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from bot.app import build_services, create_app
+from slack_sdk import WebClient
+
+from bot.app import build_services, create_app, make_client
+from bot.clock import MovableClock
 from bot.config import Settings
 from bot.emulator import SlackEmulator
 from bot.progress import week_start
@@ -60,26 +66,101 @@ def seed_demo(services: Services) -> None:
         )
 
 
+@dataclass
+class OfflineBot:
+    """The bot, the emulator and the sandbox page, all on 127.0.0.1, with a movable clock."""
+
+    settings: Settings
+    emulator: SlackEmulator
+    token: str
+    services: Services
+    clock: MovableClock
+    server: ServerThread
+    sandbox: ServerThread | None = None
+
+    @classmethod
+    def start(cls, settings: Settings, *, sandbox_port: int | None = None) -> OfflineBot:
+        """Start the emulator (PORT+1), the bot (PORT) and the sandbox page (PORT+2)."""
+        emulator, token = start_emulator(settings.port + 1 if settings.port else 0)
+        offline_settings = replace(
+            settings,
+            bot_token=token,
+            signing_secret=OFFLINE_SIGNING_SECRET,
+            slack_api_url=emulator.base_url,
+        )
+        # The sandbox's "next day" / "next week" buttons move this clock, never the real one.
+        clock = MovableClock(datetime.now(UTC))
+        services = build_services(offline_settings, clock=clock)
+        seed_demo(services)
+        app = create_app(offline_settings, services=services)
+        server = ServerThread(app, host="127.0.0.1", port=settings.port).start()
+        bot = cls(
+            settings=offline_settings,
+            emulator=emulator,
+            token=token,
+            services=services,
+            clock=clock,
+            server=server,
+        )
+        from bot.sandbox import build_sandbox
+
+        if sandbox_port is None:
+            sandbox_port = settings.port + 2 if settings.port else 0
+        bot.sandbox = ServerThread(build_sandbox(bot), host="127.0.0.1", port=sandbox_port).start()
+        return bot
+
+    @property
+    def events_url(self) -> str:
+        """Where Slack's side sends signed requests."""
+        return self.server.url + EVENTS_PATH
+
+    def client_for_team(self, team_id: str) -> WebClient:
+        """A Web API client holding `team_id`'s bot token (only the demo team exists)."""
+        return make_client(replace(self.settings, bot_token=self.emulator.token(team_id)))
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the simulated clock, then run one scheduler pass at the new time.
+
+        The single hook for simulated time: the sandbox's buttons call only this.
+        """
+        now = self.clock.advance(delta)
+        run_due_work = _scheduler_pass()
+        if run_due_work is not None:
+            run_due_work(self.services, self.client_for_team, now)
+        return now
+
+    def stop(self) -> None:
+        """Stop everything started by `start`."""
+        if self.sandbox is not None:
+            self.sandbox.stop()
+        self.server.stop()
+        self.emulator.stop()
+        self.services.db.dispose()
+
+
+def _scheduler_pass() -> Callable[..., Any] | None:
+    """The scheduler's `run_due_work(services, client_for_team, now)` when it is installed."""
+    try:
+        module = importlib.import_module("bot.scheduling.runner")
+    except ModuleNotFoundError:
+        return None  # no scheduler in this build: moving the clock is all there is to do
+    found = getattr(module, "run_due_work", None)
+    return found if callable(found) else None
+
+
 def run_offline(settings: Settings, *, stop: threading.Event | None = None) -> None:
     """Run until interrupted (or until `stop` is set)."""
-    emulator, token = start_emulator(settings.port + 1)
-    offline_settings = replace(
-        settings,
-        bot_token=token,
-        signing_secret=OFFLINE_SIGNING_SECRET,
-        slack_api_url=emulator.base_url,
-    )
-    services = build_services(offline_settings)
-    seed_demo(services)
-    app = create_app(offline_settings, services=services)
-    server = ServerThread(app, host="127.0.0.1", port=settings.port).start()
+    bot = OfflineBot.start(settings)
+    server, emulator = bot.server, bot.emulator
+    assert bot.sandbox is not None
     print(
         "Transition Coach is running offline: no Slack tokens are set, so it talks to the\n"
         "built-in Slack emulator. Nothing leaves this machine.\n"
+        f"  sandbox page:   {bot.sandbox.url}/   <- open this in a browser and play Slack\n"
         f"  bot:            {server.url}{EVENTS_PATH}   (health: {server.url}/healthz)\n"
         f"  Slack emulator: {emulator.base_url}\n"
         f"  demo team {DEMO_TEAM}: members {', '.join(DEMO_MEMBERS)}; channel #transition\n"
-        "Try it from another terminal:\n"
+        "Or from another terminal:\n"
         '  scripts/run send "/transition help"\n'
         '  scripts/run send --user U0SAM "/transition status"\n'
         '  scripts/run send --user U0ALEX "/transition log We dropped CSV export without asking"\n'
@@ -91,6 +172,4 @@ def run_offline(settings: Settings, *, stop: threading.Event | None = None) -> N
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
-        emulator.stop()
-        services.db.dispose()
+        bot.stop()

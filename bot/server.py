@@ -23,7 +23,8 @@ EVENTS_PATH = "/slack/events"
 
 
 def build_asgi(app: App) -> Starlette:
-    """The ASGI app: Slack's requests on /slack/events, a health check on /healthz."""
+    """The ASGI app: Slack's requests on /slack/events, a health check on /healthz, and in
+    OAuth mode the install flow on /slack/install and /slack/oauth_redirect."""
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
@@ -52,12 +53,32 @@ def build_asgi(app: App) -> Starlette:
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True})
 
-    return Starlette(
-        routes=[
-            Route(EVENTS_PATH, slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+    routes = [
+        Route(EVENTS_PATH, slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: Request) -> Response:
+            # Issues a one-time state (stored in the database) and redirects to Slack.
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_installation, bolt_request)
+            )
+
+        async def oauth_redirect(request: Request) -> Response:
+            # Checks the state, exchanges the code at SLACK_API_URL, stores the install.
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_callback, bolt_request)
+            )
+
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
-    )
+    return Starlette(routes=routes)
 
 
 def _ping_database(services: Any) -> None:
@@ -71,16 +92,18 @@ def serve(app: App, *, host: str, port: int) -> None:
 
 
 class ServerThread:
-    """Runs the HTTP server in a background thread on a free port (offline mode and tests)."""
+    """Runs the HTTP server in a background thread on a free port (offline mode and tests).
 
-    def __init__(self, app: App, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    Serves a Bolt app (wrapped by `build_asgi`) or any ready-made Starlette app (the sandbox).
+    """
+
+    def __init__(self, app: App | Starlette, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(
-            build_asgi(app), log_level="warning", access_log=False, lifespan="off"
-        )
+        asgi = build_asgi(app) if isinstance(app, App) else app
+        config = uvicorn.Config(asgi, log_level="warning", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

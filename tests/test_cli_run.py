@@ -20,18 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port_pair() -> int:
-    """A port p such that p and p+1 are free (bot and emulator)."""
+    """A port p such that p, p+1 and p+2 are free (bot, emulator, sandbox page)."""
     for _ in range(50):
         with socket.socket() as first:
             first.bind(("127.0.0.1", 0))
             port = first.getsockname()[1]
-            with socket.socket() as second:
+            with socket.socket() as second, socket.socket() as third:
                 try:
                     second.bind(("127.0.0.1", port + 1))
+                    third.bind(("127.0.0.1", port + 2))
                 except OSError:
                     continue
                 return port
-    raise RuntimeError("no free port pair")
+    raise RuntimeError("no free port triple")
 
 
 def wait_until_healthy(port: int, timeout: float = 60.0) -> None:
@@ -88,6 +89,11 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
         text = "".join(banner)
         assert "running offline" in text
         assert f"http://127.0.0.1:{port}/slack/events" in text
+        sandbox = f"http://127.0.0.1:{port + 2}/"
+        assert sandbox in text
+        with urllib.request.urlopen(sandbox, timeout=10) as page:
+            assert page.status == 200
+            assert "offline sandbox" in page.read().decode()
 
         def send(*args: str) -> str:
             result = subprocess.run(
@@ -128,6 +134,63 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
         assert opened.ok and opened.token == token
         forged = sender.command("help", user_id="U1", secret="wrong")
         assert forged.status == 401
+
+
+def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
+    tmp_path, emulator_and_token
+):
+    """OAuth mode from the CLI: no bot token, an install stored in DATABASE_URL, answers."""
+    import requests
+
+    from bot.emulator.slack_requests import SlackSender
+
+    emulator, token = emulator_and_token
+    port = free_port_pair()
+    env = offline_env(tmp_path, port)
+    env.update(
+        SLACK_CLIENT_ID="9.9",
+        SLACK_CLIENT_SECRET="cli-client-secret",
+        SLACK_SIGNING_SECRET="cli-signing-secret",
+        SLACK_API_URL=emulator.base_url,
+        HOST="127.0.0.1",
+    )
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_healthy(port)
+        base = f"http://127.0.0.1:{port}"
+        install = requests.get(base + "/slack/install", allow_redirects=False, timeout=10)
+        assert install.status_code == 302
+        location = install.headers["Location"]
+        assert location.startswith("https://slack.com/oauth/v2/authorize?")
+        state = install.cookies.get("slack-app-oauth-state")
+        assert state and f"state={state}" in location
+        emulator.add_oauth_code(
+            "cli-code", "T1", client_id="9.9", client_secret="cli-client-secret", user_id="U1"
+        )
+        done = requests.get(
+            base + "/slack/oauth_redirect",
+            params={"code": "cli-code", "state": state},
+            headers={"Cookie": f"slack-app-oauth-state={state}"},
+            timeout=10,
+        )
+        assert done.status_code == 200
+        sender = SlackSender(f"{base}/slack/events", "cli-signing-secret")
+        assert sender.command("join", user_id="U1", team_id="T1").status == 200
+        opened = emulator.wait_for("views.open", timeout=10)[0]
+        assert opened.ok and opened.token == token
+    finally:
+        bot.send_signal(signal.SIGINT)
+        try:
+            assert bot.wait(timeout=20) == 0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
 
 
 def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):

@@ -29,6 +29,16 @@ def test_http_mode_and_socket_mode():
     assert socket.socket_mode
 
 
+def test_oauth_mode_needs_client_id_secret_and_signing_secret_but_no_bot_token():
+    oauth = load_settings(
+        {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}
+    )
+    assert oauth.oauth and not oauth.offline and not oauth.socket_mode
+    assert oauth.bot_token is None
+    assert (oauth.client_id, oauth.client_secret) == ("1.2", "c")
+    assert not load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}).oauth
+
+
 def test_api_url_gets_its_trailing_slash_and_postgres_urls_their_driver():
     settings = load_settings(
         {"SLACK_API_URL": "http://127.0.0.1:9/api", "DATABASE_URL": "postgres://u:p@db/coach"}
@@ -50,6 +60,27 @@ def test_api_url_gets_its_trailing_slash_and_postgres_urls_their_driver():
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"PROGRAMS_DIR": "/no/such/dir"}, "PROGRAMS_DIR"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_ID"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}, "SLACK_SIGNING_SECRET"),
+        (
+            {
+                "SLACK_CLIENT_ID": "1.2",
+                "SLACK_CLIENT_SECRET": "c",
+                "SLACK_SIGNING_SECRET": "s",
+                "SLACK_BOT_TOKEN": "xoxb-1",
+            },
+            "SLACK_BOT_TOKEN",
+        ),
+        (
+            {
+                "SLACK_CLIENT_ID": "1.2",
+                "SLACK_CLIENT_SECRET": "c",
+                "SLACK_SIGNING_SECRET": "s",
+                "SLACK_APP_TOKEN": "xapp-1",
+            },
+            "SLACK_APP_TOKEN",
+        ),
     ],
 )
 def test_bad_settings_name_the_setting(env, named):
@@ -69,6 +100,14 @@ def test_secrets_never_appear_in_the_repr():
     text = repr(settings)
     for secret in ("xoxb-secret-token", "signing-secret", "hunter2"):
         assert secret not in text
+    oauth = load_settings(
+        {
+            "SLACK_CLIENT_ID": "1.2",
+            "SLACK_CLIENT_SECRET": "client-secret-value",
+            "SLACK_SIGNING_SECRET": "signing-secret",
+        }
+    )
+    assert "client-secret-value" not in repr(oauth)
 
 
 def test_cli_reports_a_bad_setting_in_one_line_without_a_traceback(tmp_path):

@@ -68,7 +68,8 @@ def _tally(report: StatusReport) -> str:
     streak_text = f":fire: {streak}-day journal streak" if streak else "No journal streak yet"
     phases = len(report.program.phases)
     return (
-        f"{streak_text}  ·  {report.total_entries} entries in all  ·  "
+        f"{streak_text}  ·  {report.total_entries} "
+        f"{'entry' if report.total_entries == 1 else 'entries'} in all  ·  "
         f"{report.deliverables_done} of {phases} deliverables done"
     )
 

@@ -184,6 +184,23 @@ class SlackEmulator:
             append_message(self._state, channel_id, message)
             return str(message["ts"])
 
+    def show_ephemeral(self, channel_id: str, recipient: str, message: dict[str, Any]) -> str:
+        """Show a slash command's immediate response the way Slack does: an ephemeral message
+        to the user who typed it (the offline sandbox plays Slack's client); returns its ts."""
+        with self._state.lock:
+            channel = self._state.channels[channel_id]
+            shown = {
+                "type": "message",
+                "ts": self._state.next_ts(),
+                "text": str(message.get("text", "")),
+                "blocks": list(message.get("blocks") or []),
+                "recipient": recipient,
+                "team": channel.team_id,
+                "bot_id": self._state.workspace(channel.team_id).bot_id,
+            }
+            self._state.ephemerals.setdefault(channel_id, []).append(shown)
+            return str(shown["ts"])
+
     def add_oauth_code(
         self,
         code: str,

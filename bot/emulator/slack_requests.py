@@ -162,8 +162,11 @@ class SlackSender:
         channel_id: str | None = None,
         message_ts: str | None = None,
         view: Mapping[str, Any] | None = None,
+        trigger_id: str | None = None,
+        element: Mapping[str, Any] | None = None,
     ) -> SlackHTTPResponse:
-        """Click a button: a `block_actions` payload."""
+        """Click a button: a `block_actions` payload (`element` overrides the action's fields,
+        e.g. `{"type": "static_select", "selected_option": {...}}` for a select)."""
         team = team_id or self.team_id
         n = next(_counter)
         payload: dict[str, Any] = {
@@ -171,7 +174,7 @@ class SlackSender:
             "user": self._user(user_id, team),
             "api_app_id": self.api_app_id,
             "token": "verification-token-unused",
-            "trigger_id": f"{n}.{team}.trigger",
+            "trigger_id": trigger_id or f"{n}.{team}.trigger",
             "team": {"id": team, "domain": self.team_domain},
             "enterprise": None,
             "is_enterprise_install": False,
@@ -185,6 +188,7 @@ class SlackSender:
                     "value": value,
                     "type": "button",
                     "action_ts": f"{int(self.now())}.{n:06d}",
+                    **(element or {}),
                 }
             ],
         }
@@ -209,6 +213,7 @@ class SlackSender:
         *,
         user_id: str,
         team_id: str | None = None,
+        trigger_id: str | None = None,
     ) -> SlackHTTPResponse:
         """Submit a modal that was opened with views.open. `values` maps
         block_id -> action_id -> Slack's value object (see `text_value` and friends)."""
@@ -224,7 +229,7 @@ class SlackSender:
             "user": self._user(user_id, team),
             "api_app_id": self.api_app_id,
             "token": "verification-token-unused",
-            "trigger_id": f"{next(_counter)}.{team}.trigger",
+            "trigger_id": trigger_id or f"{next(_counter)}.{team}.trigger",
             "view": submitted,
             "response_urls": [],
             "enterprise": None,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.events import app_home
+from handlers.events import app_home, uninstall
 
 
 def register(app: App) -> None:
     """Register every event."""
     app.event("app_home_opened")(app_home.handle_app_home_opened)
+    app.event("app_uninstalled")(uninstall.handle_app_uninstalled)
+    app.event("tokens_revoked")(uninstall.handle_tokens_revoked)

@@ -7,8 +7,10 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.installations import OAUTH_METADATA
 
-target_metadata = SQLModel.metadata
+# Our models plus slack-sdk's installation/OAuth-state tables (migration 0006).
+target_metadata = [SQLModel.metadata, OAUTH_METADATA]
 
 
 def _run(connection) -> None:

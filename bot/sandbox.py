@@ -1,0 +1,317 @@
+"""The offline sandbox page: a browser plays Slack's part for the demo team.
+
+Every action on the page goes to the bot exactly as Slack would send it (signed HTTP to
+/slack/events through `SlackSender`), and everything the page shows is read back from the
+emulator's recorded state: channel and DM messages, ephemerals, open modals, the Home tab.
+The page itself (bot/sandbox_page/) is plain HTML and JavaScript: no build step, no network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from bot.emulator.slack_requests import SlackHTTPResponse, SlackSender, typed
+
+if TYPE_CHECKING:
+    from bot.offline import OfflineBot
+
+PAGE_DIR = Path(__file__).parent / "sandbox_page"
+STATIC_FILES = {"sandbox.js": "text/javascript", "sandbox.css": "text/css"}
+BOT_NAME = "Transition Coach"
+MAX_ADVANCE_DAYS = 31
+
+_triggers = itertools.count(1)
+
+
+class SandboxError(Exception):
+    """A request the page should not have sent; answered with HTTP 400 and the reason."""
+
+
+class Sandbox:
+    """Slack's side for one demo team: sends what a member does, reads what Slack shows."""
+
+    def __init__(self, bot: OfflineBot) -> None:
+        from bot.offline import DEMO_CHANNEL, DEMO_MEMBERS, DEMO_TEAM
+
+        self.bot = bot
+        self.team = DEMO_TEAM
+        self.channel = DEMO_CHANNEL
+        self.members = DEMO_MEMBERS
+        self.sender = SlackSender(
+            bot.events_url, bot.settings.signing_secret or "", team_id=DEMO_TEAM
+        )
+        self.sender.team_domain = "demo-team"
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def member(self, data: dict[str, Any]) -> str:
+        """The acting member from a request, checked against the demo team."""
+        user = str(data.get("user", ""))
+        if user not in self.members:
+            raise SandboxError(f"unknown member {user!r}")
+        return user
+
+    def trigger(self, user: str) -> str:
+        """A trigger id that names its user, so a modal can be traced back to who opened it."""
+        return f"{next(_triggers)}.{self.team}.{user}.sandbox"
+
+    def dm(self, user: str) -> str:
+        """The bot's DM channel with `user`."""
+        return self.bot.emulator.dm_channel(self.team, user)
+
+    def conversation(self, data: dict[str, Any], user: str) -> str:
+        """The channel id a command is typed in: #transition or the DM with the bot."""
+        return self.dm(user) if data.get("where") == "dm" else self.channel
+
+    def view_owners(self) -> dict[str, str]:
+        """view id -> member, from the trigger ids of the app's views.open/views.push calls."""
+        owners: dict[str, str] = {}
+        for method in ("views.open", "views.push"):
+            for call in self.bot.emulator.calls_to(method, ok_only=True):
+                parts = str(call.params.get("trigger_id", "")).split(".")
+                if len(parts) == 4 and parts[3] == "sandbox":
+                    owners[call.response["view"]["id"]] = parts[2]
+        return owners
+
+    def modal_for(self, user: str) -> dict[str, Any] | None:
+        """The top modal open for `user` (the last one opened or pushed), if any."""
+        owners = self.view_owners()
+        mine = [v for vid, v in self.bot.emulator.open_views.items() if owners.get(vid) == user]
+        return mine[-1] if mine else None
+
+    def timeline(self, channel_id: str, user: str) -> list[dict[str, Any]]:
+        """What `user` sees in a conversation: its messages plus ephemerals meant for them."""
+        emulator = self.bot.emulator
+        shown = [dict(m, ephemeral=False) for m in emulator.messages(channel_id)]
+        shown += [
+            dict(m, ephemeral=True)
+            for m in emulator.ephemerals(channel_id)
+            if m.get("recipient") == user
+        ]
+        return sorted(shown, key=lambda m: float(m.get("ts", 0)))
+
+    def show_command_answer(
+        self, response: SlackHTTPResponse, channel_id: str, user: str, command: str
+    ) -> None:
+        """Do with the command's HTTP answer what Slack's client does with it."""
+        emulator = self.bot.emulator
+        if response.status != 200:
+            emulator.show_ephemeral(
+                channel_id,
+                user,
+                {"text": f"{command} failed with the error “dispatch_failed”"},
+            )
+            return
+        try:
+            body = response.json()
+        except json.JSONDecodeError:
+            body = {"text": response.body}
+        if not isinstance(body, dict) or not (body.get("text") or body.get("blocks")):
+            return  # a bare ack: whatever the app does next arrives through the Web API
+        if body.get("response_type") == "in_channel":
+            emulator.add_message(
+                channel_id,
+                emulator.bot_user_id(self.team),
+                str(body.get("text", "")),
+                blocks=list(body.get("blocks") or []),
+            )
+        else:
+            emulator.show_ephemeral(channel_id, user, body)
+
+    # -- what the page reads ------------------------------------------------------------------
+
+    def state(self, user: str) -> dict[str, Any]:
+        """Everything the page shows for `user`, as Slack holds it right now."""
+        emulator = self.bot.emulator
+        dm = self.dm(user)
+        names = {uid: real for uid, (_, real, _tz) in self.members.items()}
+        names[emulator.bot_user_id(self.team)] = BOT_NAME
+        now = self.bot.clock.now()
+        return {
+            "user": user,
+            "now": now.isoformat(),
+            "now_label": now.strftime("%a %d %b %Y, %H:%M UTC"),
+            "names": names,
+            "channel": {
+                "id": self.channel,
+                "name": "transition",
+                "messages": self.timeline(self.channel, user),
+            },
+            "dm": {"id": dm, "name": BOT_NAME, "messages": self.timeline(dm, user)},
+            "home": emulator.home_view(self.team, user),
+            "modal": self.modal_for(user),
+        }
+
+    def members_list(self) -> dict[str, Any]:
+        """The demo team's members."""
+        return {
+            "team": self.team,
+            "members": [
+                {"id": uid, "name": name, "real_name": real, "tz": tz}
+                for uid, (name, real, tz) in self.members.items()
+            ],
+        }
+
+    # -- what the page does -------------------------------------------------------------------
+
+    def command(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Type a slash command in #transition or the DM."""
+        user = self.member(data)
+        text = str(data.get("text", "")).strip()
+        command, _, rest = text.partition(" ")
+        if command != "/transition":
+            raise SandboxError("Only /transition is installed in this workspace.")
+        channel_id = self.conversation(data, user)
+        response = self.sender.command(
+            typed(rest.strip()),  # Slack escapes what people type (should_escape is on)
+            user_id=user,
+            channel_id=channel_id,
+            command=command,
+            trigger_id=self.trigger(user),
+        )
+        self.show_command_answer(response, channel_id, user, command)
+        return {"status": response.status}
+
+    def action(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Click a button (or pick from a select) in a message, the Home tab or a modal."""
+        user = self.member(data)
+        surface = data.get("surface")
+        view: dict[str, Any] | None = None
+        if surface == "home":
+            view = self.bot.emulator.home_view(self.team, user)
+        elif surface == "modal":
+            view = self.bot.emulator.open_views.get(str(data.get("view_id")))
+        elif surface != "message":
+            raise SandboxError(f"unknown surface {surface!r}")
+        if surface != "message" and view is None:
+            raise SandboxError("that view is no longer open")
+        element = data.get("element") if isinstance(data.get("element"), dict) else None
+        response = self.sender.block_action(
+            str(data.get("action_id", "")),
+            user_id=user,
+            value=str(data.get("value") or ""),
+            block_id=str(data.get("block_id") or "actions"),
+            channel_id=str(data["channel"]) if surface == "message" else None,
+            message_ts=str(data["ts"]) if surface == "message" else None,
+            view=view,
+            trigger_id=self.trigger(user),
+            element=element,
+        )
+        return {"status": response.status}
+
+    def submit(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Press a modal's submit button; errors come back for the page to show inline."""
+        user = self.member(data)
+        view_id = str(data.get("view_id", ""))
+        view = self.bot.emulator.open_views.get(view_id)
+        if view is None or self.view_owners().get(view_id) != user:
+            raise SandboxError("that modal is no longer open")
+        values = data.get("values")
+        if not isinstance(values, dict):
+            raise SandboxError("values must be an object")
+        response = self.sender.view_submission(
+            view, values, user_id=user, trigger_id=self.trigger(user)
+        )
+        if response.status != 200:
+            return {"status": response.status, "problem": "The app did not answer (HTTP error)."}
+        body = response.json()
+        action = body.get("response_action") if isinstance(body, dict) else None
+        if action == "errors":
+            return {"status": 200, "errors": body.get("errors", {})}
+        if action in (None, "clear"):
+            # Slack closes the submitted view (`clear`: the whole stack) once the app acks.
+            target = view.get("root_view_id") if action == "clear" else view_id
+            self.bot.emulator.close_view(str(target or view_id))
+            return {"status": 200}
+        return {"status": 200, "problem": f"response_action {action!r} is not shown here."}
+
+    def close(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Press a modal's close button (Slack sends no request unless notify_on_close)."""
+        user = self.member(data)
+        view_id = str(data.get("view_id", ""))
+        if self.view_owners().get(view_id) != user:
+            raise SandboxError("that modal is not yours")
+        self.bot.emulator.close_view(view_id)
+        return {"status": 200}
+
+    def open_home(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Open the app's Home tab: Slack sends app_home_opened."""
+        user = self.member(data)
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": self.dm(user),
+            "tab": "home",
+            "event_ts": f"{self.sender.now():.6f}",
+        }
+        response = self.sender.event(event, team_id=self.team)
+        return {"status": response.status}
+
+    def advance(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Move the simulated clock by whole days (then one scheduler pass runs)."""
+        days = data.get("days")
+        if not isinstance(days, int) or not 0 < days <= MAX_ADVANCE_DAYS:
+            raise SandboxError(f"days must be a whole number from 1 to {MAX_ADVANCE_DAYS}")
+        now = self.bot.advance(timedelta(days=days))
+        return {"status": 200, "now": now.isoformat()}
+
+
+def build_sandbox(bot: OfflineBot) -> Starlette:
+    """The sandbox's Starlette app: the page, its two static files and the JSON API."""
+    sandbox = Sandbox(bot)
+
+    async def page(_: Request) -> Response:
+        return FileResponse(PAGE_DIR / "index.html", media_type="text/html")
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_FILES:  # only the two files we ship, never a path
+            return Response("not found", status_code=404)
+        return FileResponse(PAGE_DIR / name, media_type=STATIC_FILES[name])
+
+    async def members(_: Request) -> Response:
+        return JSONResponse(sandbox.members_list())
+
+    async def state(request: Request) -> Response:
+        try:
+            user = sandbox.member({"user": request.query_params.get("user", "")})
+        except SandboxError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        return JSONResponse(await run_in_threadpool(sandbox.state, user))
+
+    def post(handler: Any) -> Any:
+        async def endpoint(request: Request) -> Response:
+            try:
+                data = await request.json()
+                if not isinstance(data, dict):
+                    raise SandboxError("send a JSON object")
+                return JSONResponse(await run_in_threadpool(handler, data))
+            except (SandboxError, ValueError) as error:
+                return JSONResponse({"error": str(error)}, status_code=400)
+
+        return endpoint
+
+    return Starlette(
+        routes=[
+            Route("/", page, methods=["GET"]),
+            Route("/static/{name}", static, methods=["GET"]),
+            Route("/api/members", members, methods=["GET"]),
+            Route("/api/state", state, methods=["GET"]),
+            Route("/api/command", post(sandbox.command), methods=["POST"]),
+            Route("/api/action", post(sandbox.action), methods=["POST"]),
+            Route("/api/submit", post(sandbox.submit), methods=["POST"]),
+            Route("/api/close", post(sandbox.close), methods=["POST"]),
+            Route("/api/home", post(sandbox.open_home), methods=["POST"]),
+            Route("/api/advance", post(sandbox.advance), methods=["POST"]),
+        ]
+    )

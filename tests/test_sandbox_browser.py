@@ -1,0 +1,236 @@
+"""The offline sandbox page in headless Chromium: a newcomer clicks through join, log, time
+passing, a DM and a button, and the Block Kit / mrkdwn rendering is safe and faithful."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.emulator import message_problems, view_problems
+from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
+from storage.models import Entry
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+try:
+    from playwright.sync_api import Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - only without the test extra
+    sync_playwright = None  # type: ignore[assignment]
+
+if (CHROMIUM is None or sync_playwright is None) and not os.environ.get("REQUIRE_BROWSER"):
+    pytest.skip(
+        "Chromium or Playwright is not installed (set REQUIRE_BROWSER=1 to make this fail)",
+        allow_module_level=True,
+    )
+
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> Iterator[OfflineBot]:
+    """Offline mode in-process on free ports: emulator, bot and sandbox page."""
+    bot = OfflineBot.start(Settings(database_url=f"sqlite:///{tmp_path / 'sandbox.db'}", port=0))
+    yield bot
+    bot.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    assert CHROMIUM is not None and sync_playwright is not None, "REQUIRE_BROWSER is set"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, offline: OfflineBot) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 820})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(offline.sandbox.url + "/")
+    yield page
+    context.close()
+
+
+def type_command(page: Page, text: str) -> None:
+    page.fill("#composer-input", text)
+    page.press("#composer-input", "Enter")
+
+
+def messages_text(page: Page) -> str:
+    return page.inner_text("#messages")
+
+
+def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offline):
+    emulator = offline.emulator
+    page.select_option("#member", "U0ALEX")
+    expect(page.locator("#clock")).not_to_have_text("…")
+    clock_before = page.inner_text("#clock")
+    simulated_before = offline.clock.now()
+
+    # /transition join opens the real modal (views.open at the emulator) in the page.
+    type_command(page, "/transition join")
+    modal = page.locator("#modal")
+    expect(modal).to_be_visible()
+    expect(modal).to_contain_text("Join a program")
+    # The app updates the modal once it has read Alex's time zone (views.update).
+    expect(modal).to_contain_text("America/Los_Angeles")
+    [opened] = emulator.calls_to("views.open", ok_only=True)
+    assert opened.params["trigger_id"].split(".")[2] == "U0ALEX"
+    assert view_problems(opened.response["view"]) == []
+
+    # A start date too far out comes back as response_action: errors, shown inline.
+    program = modal.locator('.input-block[data-block-id="join_program"] select')
+    program.select_option(label="Software engineer to product engineer (12 weeks)")
+    background = modal.locator('.input-block[data-block-id="join_background"] select')
+    background.select_option(index=1)
+    start = modal.locator('.input-block[data-block-id="join_start"] input[type=date]')
+    far = (offline.clock.now() + timedelta(days=120)).date().isoformat()
+    start.fill(far)
+    page.click("#modal-submit")
+    error = modal.locator('.input-block[data-block-id="join_start"] .error')
+    expect(error).to_have_text("Pick a start date within the next eight weeks.")
+
+    # A good date enrolls Alex; the modal closes and the welcome arrives as a DM.
+    start.fill(offline.clock.now().date().isoformat())
+    page.click("#modal-submit")
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    expect(page.locator('.conv[data-conv="dm"] .badge')).to_have_text("1")
+
+    # /transition log in #transition: an ephemeral only Alex sees, text shown, never run.
+    type_command(page, "/transition log Chose annual billing <b>bold?</b> & asked <@U0SAM>")
+    expect(page.locator("#messages .message.ephemeral").last).to_contain_text("Saved")
+    last = page.locator("#messages .message.ephemeral").last
+    expect(last).to_contain_text("Chose annual billing <b>bold?</b> & asked <@U0SAM>")
+    assert last.locator("b:text('bold?')").count() == 0  # escaped, not injected
+    ephemerals = emulator.ephemerals(DEMO_CHANNEL)
+    assert [m["recipient"] for m in ephemerals] == ["U0ALEX"]
+    assert message_problems(ephemerals[-1]["text"], ephemerals[-1]["blocks"]) == []
+
+    # Time passes on the simulated clock only.
+    page.click("#next-week")
+    expect(page.locator("#clock")).not_to_have_text(clock_before)
+    assert offline.clock.now() - simulated_before == timedelta(days=7)
+
+    # The DM holds the bot's welcome, read from the emulator's DM channel.
+    page.click('.conv[data-conv="dm"]')
+    expect(page.locator("#conv-title")).to_have_text("Transition Coach · Messages")
+    dm = emulator.dm_channel(DEMO_TEAM, "U0ALEX")
+    [welcome] = emulator.messages(dm)
+    expect(page.locator("#messages")).to_contain_text("You're in")
+    assert message_problems(welcome["text"], welcome["blocks"]) == []
+
+    # /transition status in the DM shows buttons; clicking one opens the journal modal.
+    # (The welcome above has a "Log a decision" button too: take the status reply's.)
+    type_command(page, "/transition status")
+    button = page.locator('#messages .message.ephemeral button[data-action-id="open_journal"]').last
+    expect(button).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "sandbox.png"))
+    button.click()
+    expect(modal).to_contain_text("Decision journal")
+    emulator.wait_for("views.open", count=2)
+    page.screenshot(path=str(ARTIFACTS / "sandbox-modal.png"))
+
+    # Filling and saving the journal modal stores the entry through the same code path.
+    modal.locator(
+        '.input-block[data-block-id="journal_decision"] textarea, '
+        '.input-block[data-block-id="journal_decision"] input'
+    ).fill("Annual plan first, monthly later")
+    page.click("#modal-submit")
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    expect(page.locator("#messages .message.ephemeral").last).to_contain_text("Saved")
+
+
+def test_required_fields_are_checked_before_anything_is_sent(page, offline):
+    page.select_option("#member", "U0ALEX")
+    type_command(page, "/transition log")
+    expect(page.locator("#modal")).to_contain_text("Decision journal")
+    page.click("#modal-submit")
+    error = page.locator('.input-block[data-block-id="journal_decision"] .error')
+    expect(error).to_have_text("Please complete this required field.")
+    # Nothing reached the bot: the modal is still open and nothing was stored.
+    assert len(offline.emulator.open_views) == 1
+    with offline.services.db.session() as session:
+        assert session.exec(select(Entry)).all() == []
+    page.click("#modal-close")
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    assert offline.emulator.open_views == {}
+
+
+def test_an_update_to_an_open_modal_keeps_what_was_typed(page, offline):
+    page.select_option("#member", "U0PRIYA")
+    type_command(page, "/transition log")
+    modal = page.locator("#modal")
+    expect(modal).to_contain_text("Decision journal")
+    decision = modal.locator('.input-block[data-block-id="journal_decision"] textarea')
+    decision.fill("Typed before the update")
+    [opened] = offline.emulator.calls_to("views.open", ok_only=True)
+    view = opened.response["view"]
+    changed = {k: view[k] for k in ("type", "callback_id", "blocks", "close", "submit")}
+    changed["title"] = {"type": "plain_text", "text": "Journal (updated)"}
+    offline.client_for_team(DEMO_TEAM).views_update(view_id=view["id"], view=changed)
+    expect(modal).to_contain_text("Journal (updated)")
+    expect(decision).to_have_value("Typed before the update")
+
+
+def test_the_home_tab_is_the_published_view(page, offline):
+    page.select_option("#member", "U0SAM")
+    page.click('.conv[data-conv="home"]')
+    expect(page.locator("#home .block").first).to_be_visible()
+    home = offline.emulator.home_view(DEMO_TEAM, "U0SAM")
+    assert home is not None and view_problems(home) == []
+    expect(page.locator("#home")).to_contain_text("Software engineer to product engineer")
+    assert page.locator("#home .header").count() >= 1
+
+
+MRKDWN_CASES = [
+    ("*bold* and _italic_ and ~gone~", "<b>bold</b> and <i>italic</i> and <s>gone</s>"),
+    ("use `code *here*`", "use <code>code *here*</code>"),
+    ("```\nline 1\n<b>x</b>\n```", "<pre>line 1\n&lt;b&gt;x&lt;/b&gt;\n</pre>"),
+    ("&gt; quoted\nnext", "<blockquote>quoted</blockquote>next"),
+    ("• one\n• two", "• one<br>• two"),
+    (
+        "<https://example.com/a?b=1&amp;c=2|the *docs*>",
+        '<a href="https://example.com/a?b=1&amp;c=2" target="_blank" '
+        'rel="noopener noreferrer">the <b>docs</b></a>',
+    ),
+    ("hi <@U0SAM>", 'hi <span class="mention">@Sam Okafor</span>'),
+    ("<!date^1700000000^{date_short}|Nov 14, 2023> due", "Nov 14, 2023 due"),
+    ("a &lt;b&gt; &amp; c", "a &lt;b&gt; &amp; c"),
+    ("&lt;img src=x onerror=alert(1)&gt;", "&lt;img src=x onerror=alert(1)&gt;"),
+    ("<javascript:alert(1)|click>", "&lt;javascript:alert(1)|click&gt;"),
+    ("\"quotes\" & 'single'", "&quot;quotes&quot; &amp; &#39;single&#39;"),
+    (":wave: hi", "👋 hi"),
+    ("snake_case_name stays", "snake_case_name stays"),
+]
+
+
+def test_mrkdwn_renders_like_slack_and_never_injects_html(page):
+    page.wait_for_function("window.sandboxRender !== undefined")
+    rendered = page.evaluate(
+        "(texts) => texts.map((t) => window.sandboxRender.mrkdwnToHtml(t, {U0SAM: 'Sam Okafor'}))",
+        [source for source, _ in MRKDWN_CASES],
+    )
+    assert rendered == [html for _, html in MRKDWN_CASES]
