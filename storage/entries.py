@@ -24,11 +24,10 @@ def add_entry(
     client_key: str | None,
     now: datetime,
 ) -> tuple[Entry, bool]:
-    """Store an entry; returns (entry, created). A repeated client_key returns the first one."""
-    if client_key is not None:
-        existing = _by_client_key(session, team_id=team_id, client_key=client_key)
-        if existing is not None:
-            return existing, False
+    """Store an entry; returns (entry, created). A repeated client_key returns the first one.
+
+    No look-up first: repeats are rare, and the unique constraint finds them for free.
+    """
     entry = Entry(
         team_id=team_id,
         user_id=user_id,
@@ -39,7 +38,7 @@ def add_entry(
         client_key=client_key,
         created_at=now,
     )
-    # A retry or double submit of the same request may race this insert.
+    # A retry or double submit of the same request lands on the unique (team, client_key).
     return insert_once(
         session,
         entry,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import delete
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -21,6 +23,23 @@ def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Worksp
     workspace = Workspace(team_id=team_id, created_at=now)
     row, _ = insert_once(session, workspace, lambda: session.get(Workspace, team_id))
     return row
+
+
+# Teams whose row is known to exist, per database: logging an entry then skips the look-up.
+_SEEN: WeakKeyDictionary[Engine, set[str]] = WeakKeyDictionary()
+
+
+def note_workspace(session: Session, *, team_id: str, now: datetime) -> None:
+    """Make sure `team_id` has a row, checking the database once per process.
+
+    Workspace rows are never deleted, so remembering them is safe; should the transaction
+    that created one roll back, the next settings change creates it again.
+    """
+    engine = session.get_bind()
+    seen = _SEEN.setdefault(engine, set())  # type: ignore[arg-type]
+    if team_id not in seen:
+        ensure_workspace(session, team_id=team_id, now=now)
+        seen.add(team_id)
 
 
 def get_workspace(session: Session, *, team_id: str) -> Workspace | None:

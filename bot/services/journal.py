@@ -38,7 +38,7 @@ def log_entry(
         raise ValueError("an entry needs text")
     now = services.clock.now()
     with services.db.session() as session:
-        workspaces.ensure_workspace(session, team_id=team_id, now=now)
+        workspaces.note_workspace(session, team_id=team_id, now=now)
         participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
         week = None
         if participant is not None and participant.status != "left":

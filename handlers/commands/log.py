@@ -12,7 +12,6 @@ from bot.blocks.journal import journal_modal
 from bot.evidence import parse_log_args, quick_fields
 from bot.services import Services
 from bot.services.evidence import log_evidence
-from handlers.home import publish_home
 
 
 def open_kind_modal(
@@ -59,5 +58,6 @@ def run(
         created=logged.created,
         suggestions=outcome.suggestions,
     )
+    # No Home refresh here: a slash command is typed outside the Home tab, and Slack sends
+    # app_home_opened (which publishes it fresh) whenever the user goes back to it.
     ack(text=reply_text, blocks=blocks)
-    publish_home(client, services, team_id=command["team_id"], user_id=command["user_id"])

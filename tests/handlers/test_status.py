@@ -70,8 +70,19 @@ def test_app_home_publishes_the_dashboard(slack):
 
 
 def test_home_is_refreshed_after_a_new_entry(slack):
+    """The Home tab's "Log a decision" button opens the modal; saving it refreshes Home."""
+    from bot.blocks import ids
+    from bot.emulator.slack_requests import text_value
+
     enroll(slack, date(2026, 11, 9))
-    slack.command("log Picked the cheaper vendor without a trial")
+    slack.sender.block_action(ids.OPEN_JOURNAL, user_id="U1")
+    view = slack.opened_view()
+    values = {
+        ids.JOURNAL_DECISION[0]: {
+            ids.JOURNAL_DECISION[1]: text_value("Picked the cheaper vendor without a trial")
+        }
+    }
+    slack.sender.view_submission(view, values, user_id="U1")
     publish = slack.emulator.wait_for("views.publish")[0]
     assert publish.params["user_id"] == "U1"
     home = str(publish.params["view"])
