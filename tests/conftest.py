@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -204,6 +206,59 @@ def slack(
         url, SIGNING_SECRET, team_id=TEAM, response_url_base=f"{emulator.root_url}/respond/"
     )
     yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url=url)
+    server.stop()
+    services.db.dispose()
+
+
+@dataclass
+class TwoTeams:
+    sender: SlackSender
+    emulator: SlackEmulator
+    services: Services
+
+
+@pytest.fixture
+def two_teams(
+    emulator_and_token: tuple[SlackEmulator, str], database_url: str, clock, programs
+) -> Iterator[TwoTeams]:
+    """One app serving T1 and T2: `authorize` hands each request its own team's token.
+
+    The shared `slack` fixture serves one token, so a second team needs this app; the only
+    addition to create_app is its optional `authorize` parameter.
+    """
+    emulator, _ = emulator_and_token
+    emulator.add_workspace("T2", name="Globex", domain="globex")
+    emulator.add_user("T2", "V1", name="val", is_admin=True)
+    emulator.add_user("T2", "V2", name="vic")
+    emulator.add_channel("T2", "G2", name="ships")
+    emulator.add_user("T1", "U3", name="ada", is_admin=True)
+
+    def authorize(team_id: str | None, **_: Any) -> AuthorizeResult:
+        assert team_id is not None
+        return AuthorizeResult(
+            enterprise_id=None,
+            team_id=team_id,
+            bot_token=emulator.token(team_id),
+            bot_user_id=emulator.bot_user_id(team_id),
+            bot_id=emulator.bot_id(team_id),
+        )
+
+    settings = Settings(
+        signing_secret=SIGNING_SECRET,
+        database_url=database_url,
+        slack_api_url=emulator.base_url,
+    )
+    services = Services(db=Database(database_url), programs=programs, clock=clock)
+    client = WebClient(base_url=emulator.base_url)  # no token: each request gets its team's
+    app = create_app(settings, client, services=services, authorize=authorize)
+    server = ServerThread(app).start()
+    sender = SlackSender(
+        server.url + EVENTS_PATH,
+        SIGNING_SECRET,
+        team_id="T1",
+        response_url_base=f"{emulator.root_url}/respond/",
+    )
+    yield TwoTeams(sender=sender, emulator=emulator, services=services)
     server.stop()
     services.db.dispose()
 

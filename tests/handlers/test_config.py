@@ -3,23 +3,10 @@ setting, and workspace isolation between two teams served by one app."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
-from slack_bolt.authorization import AuthorizeResult
-from slack_sdk import WebClient
 
-from bot.app import create_app
-from bot.config import Settings
-from bot.emulator import SlackEmulator, message_problems
-from bot.emulator.slack_requests import SlackSender
-from bot.server import EVENTS_PATH, ServerThread
-from bot.services import Services
+from bot.emulator import message_problems
 from bot.services.config import current
-from storage.db import Database
-from tests.conftest import SIGNING_SECRET
 from tests.handlers.evidence_helpers import entries
 
 
@@ -101,54 +88,6 @@ def test_named_admin_is_accepted_until_removed(slack, admin):
 
 
 # -- two workspaces, one app ------------------------------------------------------------------
-
-
-@dataclass
-class TwoTeams:
-    sender: SlackSender
-    emulator: SlackEmulator
-    services: Services
-
-
-@pytest.fixture
-def two_teams(
-    emulator_and_token: tuple[SlackEmulator, str], database_url: str, clock, programs
-) -> Iterator[TwoTeams]:
-    """One app serving T1 and T2: `authorize` hands each request its own team's token.
-
-    The shared `slack` fixture serves one token, so a second team needs this app; the only
-    addition to create_app is its optional `authorize` parameter.
-    """
-    emulator, _ = emulator_and_token
-    emulator.add_workspace("T2", name="Globex", domain="globex")
-    emulator.add_user("T2", "V1", name="val", is_admin=True)
-    emulator.add_user("T2", "V2", name="vic")
-    emulator.add_channel("T2", "G2", name="ships")
-    emulator.add_user("T1", "U3", name="ada", is_admin=True)
-
-    def authorize(team_id: str | None, **_: Any) -> AuthorizeResult:
-        assert team_id is not None
-        return AuthorizeResult(
-            enterprise_id=None,
-            team_id=team_id,
-            bot_token=emulator.token(team_id),
-            bot_user_id=emulator.bot_user_id(team_id),
-            bot_id=emulator.bot_id(team_id),
-        )
-
-    settings = Settings(
-        signing_secret=SIGNING_SECRET,
-        database_url=database_url,
-        slack_api_url=emulator.base_url,
-    )
-    services = Services(db=Database(database_url), programs=programs, clock=clock)
-    client = WebClient(base_url=emulator.base_url)  # no token: each request gets its team's
-    app = create_app(settings, client, services=services, authorize=authorize)
-    server = ServerThread(app).start()
-    sender = SlackSender(server.url + EVENTS_PATH, SIGNING_SECRET, team_id="T1")
-    yield TwoTeams(sender=sender, emulator=emulator, services=services)
-    server.stop()
-    services.db.dispose()
 
 
 def test_two_workspaces_never_see_each_others_config_or_entries(two_teams):
