@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from dotenv import load_dotenv
@@ -36,10 +38,74 @@ def _parser() -> argparse.ArgumentParser:
         "with no tokens, run offline against the built-in Slack emulator.",
     )
     sub.add_parser("migrate", help="Create or upgrade the database schema, then exit.")
+    tick = sub.add_parser(
+        "tick",
+        help="Run one pass of scheduled work (prompts, nudges, digests) and print what was sent.",
+    )
+    tick.add_argument(
+        "--at",
+        type=_instant,
+        default=None,
+        help="act as if it were this moment, e.g. 2026-03-09T17:00:00Z (default: now)",
+    )
     send = sub.add_parser("send", help="Send a slash command to a bot running offline.")
     send.add_argument("text", help='e.g. "/transition log We chose X over Y"')
     send.add_argument("--user", default="U0ALEX", help="demo member to act as (default U0ALEX)")
     return parser
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant; a time without an offset is read as UTC."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {text!r} (e.g. 2026-03-09T17:00:00Z)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def scheduler_config(settings: Settings) -> Any:
+    """The runner settings from `settings`."""
+    from bot.scheduling.runner import RunnerConfig
+
+    return RunnerConfig(
+        workers=settings.scheduler_workers, per_workspace_rate=settings.scheduler_rate
+    )
+
+
+def _tick(settings: Settings, at: datetime | None) -> int:
+    from bot.app import build_services, make_client
+    from bot.clock import MovableClock, SystemClock
+    from bot.scheduling.runner import run_due_work
+
+    if settings.offline:  # the offline bot's emulator, with its fixed demo token
+        from bot.offline import OFFLINE_BOT_TOKEN
+
+        settings = replace(
+            settings,
+            bot_token=OFFLINE_BOT_TOKEN,
+            slack_api_url=f"http://127.0.0.1:{settings.port + 1}/api/",
+        )
+    clock = MovableClock(at) if at is not None else SystemClock()
+    services = build_services(settings, clock=clock)
+    client = make_client(settings)
+    try:
+        report = run_due_work(
+            services, lambda _team: client, clock.now(), config=scheduler_config(settings)
+        )
+    finally:
+        services.db.dispose()
+    print(report)
+    return 0
+
+
+def _start_scheduler(app: Any, settings: Settings) -> Any:
+    from bot.scheduling.service import SchedulerService
+
+    return SchedulerService(
+        app.services, lambda _team: app.client, config=scheduler_config(settings)
+    ).start()
 
 
 def _run(settings: Settings) -> int:
@@ -52,6 +118,8 @@ def _run(settings: Settings) -> int:
         run_offline(settings)
         return 0
     app = create_app(settings)
+    # A single-workspace install: the one bot token serves every team row in the database.
+    _start_scheduler(app, settings)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -118,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             Database(settings.database_url).migrate()
             return 0
+        if args.command == "tick":
+            return _tick(settings, args.at)
         if args.command == "send":
             return _send(settings, args.text, args.user)
         return _run(settings)

@@ -95,3 +95,15 @@ def entry_times(
         Entry.created_at >= since,
     )
     return list(session.exec(query).all())
+
+
+def team_counts_by_kind(
+    session: Session, *, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many entries of each kind a workspace logged in [since, until) (counts only)."""
+    query = (
+        select(Entry.kind, func.count())
+        .where(Entry.team_id == team_id, Entry.created_at >= since, Entry.created_at < until)
+        .group_by(Entry.kind)
+    )
+    return {kind: int(n) for kind, n in session.exec(query).all()}

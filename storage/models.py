@@ -37,6 +37,8 @@ class Participant(SQLModel, table=True):
     status: str = Field(default="active", max_length=16)  # active | paused | left | inactive
     joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # When `/transition pause` was used; resume shifts start_date by the weeks it lasted.
+    paused_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class Entry(SQLModel, table=True):
@@ -76,3 +78,30 @@ class DeliverableDone(SQLModel, table=True):
     phase_key: str = Field(max_length=64)
     evidence: str = Field(sa_column=Column(Text, nullable=False))
     done_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message (prompt, nudge, digest, completion): claimed, then sent, once.
+
+    The unique key is what makes a delivery exactly-once across threads, restarts and
+    instances: whoever INSERTs the row first owns the send.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", "kind", "period", name="uq_delivery_key"),
+        Index("ix_delivery_team_claimed", "team_id", "claimed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(default="", max_length=32)  # "" for a workspace's digest
+    kind: str = Field(max_length=16)  # prompt | nudge | digest | completion
+    period: str = Field(max_length=64)  # e.g. "e1764000000:week-3" or "2026-W48"
+    status: str = Field(max_length=16)  # claimed | sent | skipped | failed
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=255)
+    channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)

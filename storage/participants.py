@@ -77,3 +77,41 @@ def set_timezone(
         participant.timezone = timezone
         participant.updated_at = now
         session.add(participant)
+
+
+def list_active(session: Session) -> list[Participant]:
+    """Every enrollment that receives scheduled messages (status active), in all workspaces."""
+    return list(session.exec(select(Participant).where(Participant.status == "active")).all())
+
+
+def list_in_team(session: Session, *, team_id: str, status: str | None = None) -> list[Participant]:
+    """The enrollments of one workspace, optionally with one status."""
+    query = select(Participant).where(Participant.team_id == team_id)
+    if status is not None:
+        query = query.where(Participant.status == status)
+    return list(session.exec(query).all())
+
+
+def set_status(
+    session: Session, *, team_id: str, user_id: str, status: str, now: datetime
+) -> Participant | None:
+    """Change an enrollment's status (active, paused, left, inactive); None if not enrolled."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is None:
+        return None
+    participant.status = status
+    participant.paused_at = now if status == "paused" else None
+    participant.updated_at = now
+    session.add(participant)
+    return participant
+
+
+def shift_start(
+    session: Session, *, team_id: str, user_id: str, start_date: date, now: datetime
+) -> None:
+    """Move program week 1 (resume after a pause keeps the participant on the same week)."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is not None:
+        participant.start_date = start_date
+        participant.updated_at = now
+        session.add(participant)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.models import Workspace
 
@@ -24,3 +24,8 @@ def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Worksp
         assert found is not None
         return found
     return workspace
+
+
+def list_workspaces(session: Session) -> list[Workspace]:
+    """Every workspace the bot knows."""
+    return list(session.exec(select(Workspace)).all())

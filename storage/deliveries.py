@@ -1,0 +1,240 @@
+"""Queries about scheduled deliveries: claim by INSERT, send, then mark sent, exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Delivery
+
+CLAIMED = "claimed"
+SENT = "sent"
+SKIPPED = "skipped"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this instance now owns; `recovered` when an earlier attempt may have sent it."""
+
+    delivery: Delivery
+    recovered: bool
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """What the due computation needs to know about an existing delivery row."""
+
+    status: str
+    attempts: int
+    claimed_at: datetime | None
+
+
+def _get(
+    session: Session, *, team_id: str, user_id: str, kind: str, period: str
+) -> Delivery | None:
+    return session.exec(
+        select(Delivery).where(
+            Delivery.team_id == team_id,
+            Delivery.user_id == user_id,
+            Delivery.kind == kind,
+            Delivery.period == period,
+        )
+    ).first()
+
+
+def get_delivery(
+    session: Session, *, team_id: str, user_id: str, kind: str, period: str
+) -> Delivery | None:
+    """The delivery row for one key, if any."""
+    return _get(session, team_id=team_id, user_id=user_id, kind=kind, period=period)
+
+
+def claim(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    kind: str,
+    period: str,
+    instance: str,
+    now: datetime,
+    lease: timedelta,
+    max_attempts: int,
+) -> Claim | None:
+    """Take ownership of one delivery, or None when someone else has it or it is finished.
+
+    A new key is claimed by INSERT: the unique constraint picks one winner among threads,
+    processes and instances, on SQLite and PostgreSQL alike. An existing row is taken over
+    only when it is retryable (failed, attempts left) or its claim is older than `lease`
+    (its owner died); that takeover is a compare-and-set on `attempts`, so it too has one
+    winner. Commit the session before sending so other instances see the claim.
+    """
+    row = Delivery(
+        team_id=team_id,
+        user_id=user_id,
+        kind=kind,
+        period=period,
+        status=CLAIMED,
+        claimed_by=instance,
+        claimed_at=now,
+        attempts=1,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return Claim(row, recovered=False)
+    except IntegrityError:
+        pass
+    existing = _get(session, team_id=team_id, user_id=user_id, kind=kind, period=period)
+    if existing is None or existing.id is None:
+        return None
+    stale = (
+        existing.status == CLAIMED
+        and existing.claimed_at is not None
+        and existing.claimed_at <= now - lease
+    )
+    retryable = existing.status == FAILED and existing.attempts < max_attempts
+    if not (stale or retryable):
+        return None
+    result = session.execute(
+        update(Delivery)
+        .where(
+            col(Delivery.id) == existing.id,
+            col(Delivery.status) == existing.status,
+            col(Delivery.attempts) == existing.attempts,
+        )
+        .values(
+            status=CLAIMED,
+            claimed_by=instance,
+            claimed_at=now,
+            attempts=existing.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # another instance won the takeover
+        return None
+    session.refresh(existing)
+    return Claim(existing, recovered=True)
+
+
+def mark_sent(
+    session: Session,
+    *,
+    delivery_id: int,
+    channel: str | None,
+    message_ts: str | None,
+    now: datetime,
+) -> None:
+    """Record that Slack accepted the message."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(status=SENT, sent_at=now, channel=channel, message_ts=message_ts, error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_failed(
+    session: Session, *, delivery_id: int, error: str, give_up_at: int | None = None
+) -> None:
+    """Record a failed attempt; the row stays retryable while attempts are left.
+
+    `give_up_at` (the max attempts) makes it final at once, for errors a retry cannot fix.
+    """
+    values: dict[str, object] = {"status": FAILED, "error": error[:255]}
+    if give_up_at is not None:
+        values["attempts"] = give_up_at
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_dropped(session: Session, *, delivery_id: int, now: datetime) -> None:
+    """A claimed delivery that turned out to be moot (e.g. the deliverable was just done)."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(status=SKIPPED, error="no longer relevant", sent_at=None, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_skipped(
+    session: Session, *, team_id: str, user_id: str, kind: str, period: str, now: datetime
+) -> bool:
+    """Record a delivery that will never be sent (too late to matter); False if one exists."""
+    row = Delivery(
+        team_id=team_id,
+        user_id=user_id,
+        kind=kind,
+        period=period,
+        status=SKIPPED,
+        claimed_at=now,
+        attempts=0,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def recent_states(
+    session: Session, *, team_ids: Iterable[str], since: datetime
+) -> dict[tuple[str, str, str, str], DeliveryState]:
+    """Deliveries claimed since `since` plus every completion, by (team, user, kind, period).
+
+    Everything a due pass can ask about is recent (this week's and last week's prompt, this
+    week's nudge, this week's digest) except the once-per-enrollment completion message.
+    """
+    team_list = sorted(set(team_ids))
+    found: dict[tuple[str, str, str, str], DeliveryState] = {}
+    if not team_list:
+        return found
+    columns = (
+        Delivery.team_id,
+        Delivery.user_id,
+        Delivery.kind,
+        Delivery.period,
+        Delivery.status,
+        Delivery.attempts,
+        Delivery.claimed_at,
+    )
+    recent = select(*columns).where(
+        col(Delivery.team_id).in_(team_list), col(Delivery.claimed_at) >= since
+    )
+    completions = select(*columns).where(
+        col(Delivery.team_id).in_(team_list), Delivery.kind == "completion"
+    )
+    for query in (recent, completions):
+        for team, user, kind, period, status, attempts, claimed_at in session.exec(query).all():
+            found[(team, user, kind, period)] = DeliveryState(status, attempts, claimed_at)
+    return found
+
+
+def list_deliveries(
+    session: Session, *, team_id: str | None = None, kind: str | None = None
+) -> list[Delivery]:
+    """Delivery rows, oldest first (for tests, the CLI and operators)."""
+    query = select(Delivery).order_by(col(Delivery.id))
+    if team_id is not None:
+        query = query.where(Delivery.team_id == team_id)
+    if kind is not None:
+        query = query.where(Delivery.kind == kind)
+    return list(session.exec(query).all())
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """How many deliveries are in each status."""
+    rows = session.exec(select(Delivery.status, func.count()).group_by(Delivery.status)).all()
+    return {status: int(n) for status, n in rows}
