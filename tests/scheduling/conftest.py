@@ -95,6 +95,29 @@ class Sched:
             )
         return participant
 
+    def enroll_many(
+        self, n: int, *, tz: str = "Europe/Berlin", start: date = date(2026, 11, 23)
+    ) -> list[str]:
+        """Enroll `n` members (UX0000…) in one transaction; returns their ids."""
+        users = [f"UX{i:04d}" for i in range(n)]
+        joined = datetime.combine(start, datetime.min.time(), tzinfo=UTC) - timedelta(days=3)
+        for user in users:
+            self.emulator.add_user(TEAM, user, tz=tz)
+        with self.services.db.session() as session:
+            workspaces.ensure_workspace(session, team_id=TEAM, now=joined)
+            for user in users:
+                participants.enroll(
+                    session,
+                    team_id=TEAM,
+                    user_id=user,
+                    program_id="product-engineer",
+                    background="backend",
+                    start_date=start,
+                    timezone=tz,
+                    now=joined,
+                )
+        return users
+
     def set_workspace(self, team: str = TEAM, **values: Any) -> None:
         """Change a workspace's settings (team channel, prompt weekday and hour)."""
         with self.services.db.session() as session:
