@@ -189,7 +189,11 @@ def _due_for(
 
     if week > program.weeks:
         period = completion_period(c.joined_at)
-        if needs_work(state(COMPLETION, period), now, policy):
+        # At the time the next prompt would have gone out, not at midnight.
+        end = week_slot(
+            c.timezone, c.start_date, times.prompt_weekday, times.prompt_hour, program.weeks + 1
+        )
+        if now >= end and needs_work(state(COMPLETION, period), now, policy):
             return [Due(COMPLETION, c.team_id, c.user_id, period, program_id=c.program_id)]
         return []
 
