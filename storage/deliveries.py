@@ -222,6 +222,39 @@ def recent_states(
     return found
 
 
+def states_for_keys(
+    session: Session, *, keys: Iterable[tuple[str, str, str, str]]
+) -> dict[tuple[str, str, str, str], DeliveryState]:
+    """Existing deliveries for exact (team, user, kind, period) keys, whatever their age."""
+    by_team: dict[str, set[tuple[str, str, str, str]]] = {}
+    for key in keys:
+        by_team.setdefault(key[0], set()).add(key)
+    found: dict[tuple[str, str, str, str], DeliveryState] = {}
+    for team_id, team_keys in by_team.items():
+        users = sorted({k[1] for k in team_keys})
+        periods = sorted({k[3] for k in team_keys})
+        for start in range(0, len(users), 500):
+            rows = session.exec(
+                select(
+                    Delivery.user_id,
+                    Delivery.kind,
+                    Delivery.period,
+                    Delivery.status,
+                    Delivery.attempts,
+                    Delivery.claimed_at,
+                ).where(
+                    Delivery.team_id == team_id,
+                    col(Delivery.user_id).in_(users[start : start + 500]),
+                    col(Delivery.period).in_(periods),
+                )
+            ).all()
+            for user, kind, period, status, attempts, claimed_at in rows:
+                key = (team_id, user, kind, period)
+                if key in team_keys:
+                    found[key] = DeliveryState(status, attempts, claimed_at)
+    return found
+
+
 def list_deliveries(
     session: Session, *, team_id: str | None = None, kind: str | None = None
 ) -> list[Delivery]:

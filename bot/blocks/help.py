@@ -10,6 +10,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("log <text>", "Add a one-line entry to your decision journal, stored at once."),
     ("log", "Open the journal form: the decision, who made it, the data, the alternative."),
     ("status", "Your week, phase, this phase's deliverable and your journal streak."),
+    ("pause", "Stop the weekly prompts and reminders; nothing is lost."),
+    ("resume", "Start again in the week you paused in."),
+    ("leave", "End your enrollment; your entries are kept."),
     ("help", "This list."),
 ]
 
@@ -39,5 +42,5 @@ def help_blocks(unknown: str | None = None) -> tuple[str, list[Block]]:
     blocks.append(section("\n".join(lines)))
     blocks.append(context("Try: " + "  ·  ".join(f"`{e}`" for e in EXAMPLES)))
     blocks.append(context(":lock: Your journal and evidence are private to you."))
-    text = "Transition Coach: /transition join, log, status, help"
+    text = "Transition Coach: /transition join, log, status, pause, resume, leave, help"
     return (f"I don't know that command. {text}" if unknown is not None else text), blocks

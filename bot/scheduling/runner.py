@@ -229,7 +229,23 @@ def scheduled_messages(tick: Tick) -> list[Outcome]:
         ]
         teams = set(times) | {c.team_id for c in candidates}
         delivered = deliveries.recent_states(session, team_ids=teams, since=now - LOOKBACK)
-    due = due_prompts(now, candidates, times, tick.services.programs, delivered, policy)
+    programs = tick.services.programs
+    due = due_prompts(now, candidates, times, programs, delivered, policy)
+    # The window misses rows older than LOOKBACK, which a resumed participant's current week
+    # can have: confirm what looks due against the exact keys, and decide those again.
+    with tick.services.db.session() as session:
+        exact = deliveries.states_for_keys(session, keys={d.key for d in due})
+    if exact:
+        delivered = {**delivered, **exact}
+        again = {(k[0], k[1]) for k in exact}
+        due = [d for d in due if (d.team_id, d.user_id) not in again] + due_prompts(
+            now,
+            [c for c in candidates if (c.team_id, c.user_id) in again],
+            times,
+            programs,
+            delivered,
+            policy,
+        )
     due += due_digests(now, list(times.values()), delivered, policy)
     due = _without_done_nudges(tick.services, due)
 
@@ -298,7 +314,7 @@ def deliver(tick: Tick, due: Due) -> Outcome:
             max_attempts=policy.max_attempts,
         )
     if claim is None:
-        return outcome("taken", "another runner has it")
+        return outcome("taken", "claimed or done by another runner")
     delivery_id = claim.delivery.id
     assert delivery_id is not None
     attempts = claim.delivery.attempts

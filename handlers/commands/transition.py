@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
-from handlers.commands import join, log, status
+from handlers.commands import join, leave, log, pause, resume, status
 
 Subcommand = Callable[..., None]
 
@@ -18,6 +18,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "join": join.run,
     "log": log.run,
     "status": status.run,
+    "pause": pause.run,
+    "resume": resume.run,
+    "leave": leave.run,
 }
 
 

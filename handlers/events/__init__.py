@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.events import app_home
+from handlers.events import app_home, user_change
 
 
 def register(app: App) -> None:
     """Register every event."""
     app.event("app_home_opened")(app_home.handle_app_home_opened)
+    app.event("user_change")(user_change.handle_user_change)
