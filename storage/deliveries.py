@@ -232,8 +232,10 @@ def states_for_keys(
     found: dict[tuple[str, str, str, str], DeliveryState] = {}
     for team_id, team_keys in by_team.items():
         users = sorted({k[1] for k in team_keys})
-        periods = sorted({k[3] for k in team_keys})
-        for start in range(0, len(users), 500):
+        for start in range(0, len(users), 200):
+            chunk = set(users[start : start + 200])
+            # Only the periods of this chunk's users, so the bound parameters stay few.
+            periods = sorted({k[3] for k in team_keys if k[1] in chunk})
             rows = session.exec(
                 select(
                     Delivery.user_id,
@@ -244,7 +246,7 @@ def states_for_keys(
                     Delivery.claimed_at,
                 ).where(
                     Delivery.team_id == team_id,
-                    col(Delivery.user_id).in_(users[start : start + 500]),
+                    col(Delivery.user_id).in_(sorted(chunk)),
                     col(Delivery.period).in_(periods),
                 )
             ).all()
@@ -271,3 +273,8 @@ def count_by_status(session: Session) -> dict[str, int]:
     """How many deliveries are in each status."""
     rows = session.exec(select(Delivery.status, func.count()).group_by(Delivery.status)).all()
     return {status: int(n) for status, n in rows}
+
+
+def add_many(session: Session, rows: list[Delivery]) -> None:
+    """Insert many delivery rows at once (benchmarks; no duplicate check)."""
+    session.add_all(rows)

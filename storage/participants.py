@@ -115,3 +115,8 @@ def shift_start(
         participant.start_date = start_date
         participant.updated_at = now
         session.add(participant)
+
+
+def add_many(session: Session, rows: list[Participant]) -> None:
+    """Insert many new enrollments at once (benchmarks and imports; no duplicate check)."""
+    session.add_all(rows)

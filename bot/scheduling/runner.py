@@ -214,10 +214,9 @@ def run_due_work(
 # -- weekly prompts, nudges, completion and digests --------------------------------------------
 
 
-def scheduled_messages(tick: Tick) -> list[Outcome]:
-    """Prompts, nudges, completion messages and team digests due at `tick.now`."""
-    now, policy = tick.now, tick.config.policy
-    with tick.services.db.session() as session:
+def find_due(services: Services, now: datetime, policy: Policy) -> list[Due]:
+    """Everything due at `now`, read from the database in a few queries (no Slack calls)."""
+    with services.db.session() as session:
         rows = workspaces.list_workspaces(session)
         times = {
             w.team_id: WorkspaceTimes(w.team_id, w.prompt_weekday, w.prompt_hour, w.team_channel_id)
@@ -229,11 +228,11 @@ def scheduled_messages(tick: Tick) -> list[Outcome]:
         ]
         teams = set(times) | {c.team_id for c in candidates}
         delivered = deliveries.recent_states(session, team_ids=teams, since=now - LOOKBACK)
-    programs = tick.services.programs
+    programs = services.programs
     due = due_prompts(now, candidates, times, programs, delivered, policy)
     # The window misses rows older than LOOKBACK, which a resumed participant's current week
     # can have: confirm what looks due against the exact keys, and decide those again.
-    with tick.services.db.session() as session:
+    with services.db.session() as session:
         exact = deliveries.states_for_keys(session, keys={d.key for d in due})
     if exact:
         delivered = {**delivered, **exact}
@@ -247,8 +246,14 @@ def scheduled_messages(tick: Tick) -> list[Outcome]:
             policy,
         )
     due += due_digests(now, list(times.values()), delivered, policy)
-    due = _without_done_nudges(tick.services, due)
 
+    return _without_done_nudges(services, due)
+
+
+def scheduled_messages(tick: Tick) -> list[Outcome]:
+    """Prompts, nudges, completion messages and team digests due at `tick.now`."""
+    now = tick.now
+    due = find_due(tick.services, now, tick.config.policy)
     outcomes: list[Outcome] = []
     skips = [d for d in due if d.action == SKIP]
     if skips:
