@@ -120,3 +120,21 @@ def shift_start(
 def add_many(session: Session, rows: list[Participant]) -> None:
     """Insert many new enrollments at once (benchmarks and imports; no duplicate check)."""
     session.add_all(rows)
+
+
+def active_schedule(session: Session) -> list[tuple[str, str, str, date, str, datetime]]:
+    """(team, user, program, start date, time zone, joined at) of every active enrollment.
+
+    Plain columns, not ORM objects: the scheduler reads this every minute for everyone.
+    """
+    rows = session.exec(
+        select(
+            Participant.team_id,
+            Participant.user_id,
+            Participant.program_id,
+            Participant.start_date,
+            Participant.timezone,
+            Participant.joined_at,
+        ).where(Participant.status == "active")
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -222,10 +222,7 @@ def find_due(services: Services, now: datetime, policy: Policy) -> list[Due]:
             w.team_id: WorkspaceTimes(w.team_id, w.prompt_weekday, w.prompt_hour, w.team_channel_id)
             for w in rows
         }
-        candidates = [
-            Candidate(p.team_id, p.user_id, p.program_id, p.start_date, p.timezone, p.joined_at)
-            for p in participants.list_active(session)
-        ]
+        candidates = [Candidate(*row) for row in participants.active_schedule(session)]
         teams = set(times) | {c.team_id for c in candidates}
         delivered = deliveries.recent_states(session, team_ids=teams, since=now - LOOKBACK)
     programs = services.programs
@@ -318,13 +315,13 @@ def deliver(tick: Tick, due: Due) -> Outcome:
             lease=policy.lease,
             max_attempts=policy.max_attempts,
         )
-    if claim is None:
-        return outcome("taken", "claimed or done by another runner")
-    delivery_id = claim.delivery.id
-    assert delivery_id is not None
-    attempts = claim.delivery.attempts
-
-    with services.db.session() as session:
+        if claim is None:
+            return outcome("taken", "claimed or done by another runner")
+        delivery_id = claim.delivery.id
+        assert delivery_id is not None
+        attempts = claim.delivery.attempts
+        # Rendered in the claim's transaction (one round trip fewer); the claim is committed
+        # when this block ends, before anything is sent.
         message = render(services, session, due, tick.now)
         if message is None:  # nothing to say any more (e.g. the deliverable was just done)
             deliveries.record_dropped(session, delivery_id=delivery_id, now=tick.now)
