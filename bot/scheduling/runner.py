@@ -23,10 +23,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.blocks.common import Block
 from bot.blocks.prompt import completion_message, weekly_prompt
@@ -180,10 +180,22 @@ class Tick:
             max_workers=max(1, min(self.config.workers, len(items))),
             thread_name_prefix="due-work",
         ) as pool:
-            return list(pool.map(guarded, items))
+            return list(pool.map(guarded, interleave_teams(items)))
 
 
 DueWorkRunner = Callable[[Tick], list[Outcome]]
+
+
+def interleave_teams(items: Sequence[Due]) -> list[Due]:
+    """Round-robin over workspaces, so the workers are not all queued on one team's bucket."""
+    by_team: dict[str, list[Due]] = {}
+    for item in items:
+        by_team.setdefault(item.team_id, []).append(item)
+    queues = list(by_team.values())
+    ordered: list[Due] = []
+    for i in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[i] for q in queues if i < len(q))
+    return ordered
 
 
 def run_due_work(
@@ -429,7 +441,7 @@ def find_posted(
 # -- rendering -----------------------------------------------------------------------------------
 
 
-def render(services: Services, session: Any, due: Due, now: datetime) -> Message | None:
+def render(services: Services, session: Session, due: Due, now: datetime) -> Message | None:
     """The message for one delivery, or None when it should no longer be sent."""
     if due.kind == DIGEST:
         return _render_digest(session, due, now)
@@ -479,7 +491,7 @@ def render(services: Services, session: Any, due: Due, now: datetime) -> Message
     return Message(due.user_id, text, blocks)
 
 
-def _render_digest(session: Any, due: Due, now: datetime) -> Message | None:
+def _render_digest(session: Session, due: Due, now: datetime) -> Message | None:
     workspace = session.get(Workspace, due.team_id)
     if workspace is None or not workspace.team_channel_id:
         return None

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.offline import run_offline
-from bot.scheduling.runner import RateLimiter
+from bot.scheduling.due import Due
+from bot.scheduling.runner import RateLimiter, interleave_teams
 from bot.scheduling.service import JOB_ID, SchedulerService
 from tests.scheduling.conftest import config
 
@@ -77,3 +78,13 @@ def test_the_workspace_rate_limiter_spaces_messages(sched):
     other = time.monotonic()
     limiter.acquire("T2")  # another workspace has its own bucket
     assert time.monotonic() - other < 0.05
+
+
+def test_fan_out_alternates_workspaces():
+    items = [Due("prompt", t, u, "p") for t, u in [("A", "1"), ("A", "2"), ("A", "3"), ("B", "1")]]
+    assert [(d.team_id, d.user_id) for d in interleave_teams(items)] == [
+        ("A", "1"),
+        ("B", "1"),
+        ("A", "2"),
+        ("A", "3"),
+    ]
