@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from bot.programs import Program
 from bot.progress import local_date, program_week, zone
@@ -109,8 +110,9 @@ def local_instant(timezone: str, day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=zone(timezone)).astimezone(UTC)
 
 
+@lru_cache(maxsize=65_536)
 def week_slot(timezone: str, start_date: date, weekday: int, hour: int, week: int) -> datetime:
-    """The UTC instant of program week `week`'s prompt."""
+    """The UTC instant of program week `week`'s prompt (cached: cohorts share start dates)."""
     day = start_date + timedelta(days=7 * (week - 1) + weekday)
     return local_instant(timezone, day, hour)
 
@@ -123,6 +125,7 @@ def prompt_slot(
     return week_slot(participant_tz, start_date, weekday, hour, week)
 
 
+@lru_cache(maxsize=65_536)
 def nudge_slot(timezone: str, start_date: date, weekday: int, hour: int, week: int) -> datetime:
     """The UTC instant of program week `week`'s nudge."""
     offset = min(weekday + NUDGE_DAYS_AFTER_PROMPT, 6)
@@ -163,24 +166,30 @@ def due_prompts(
     """
     policy = policy or Policy()
     due: list[Due] = []
+    today: dict[str, date] = {}  # local date by time zone, computed once per pass
     for candidate in candidates:
         program = programs.get(candidate.program_id)
         if program is None:
             continue
         times = workspaces.get(candidate.team_id) or WorkspaceTimes(candidate.team_id)
-        due.extend(_due_for(now, candidate, times, program, delivered, policy))
+        if candidate.timezone not in today:
+            today[candidate.timezone] = local_date(now, candidate.timezone)
+        due.extend(
+            _due_for(now, today[candidate.timezone], candidate, times, program, delivered, policy)
+        )
     return due
 
 
 def _due_for(
     now: datetime,
+    today: date,
     c: Candidate,
     times: WorkspaceTimes,
     program: Program,
     delivered: Mapping[tuple[str, str, str, str], DeliveryState],
     policy: Policy,
 ) -> list[Due]:
-    week = program_week(c.start_date, local_date(now, c.timezone))
+    week = program_week(c.start_date, today)
     if week < 1:
         return []
 
