@@ -189,6 +189,10 @@ def record_skipped(
     return True
 
 
+# Shared: a finished row needs no more detail than its status.
+_FINAL = {SENT: DeliveryState(SENT, 0, None), SKIPPED: DeliveryState(SKIPPED, 0, None)}
+
+
 def recent_states(
     session: Session, *, team_ids: Iterable[str], since: datetime
 ) -> dict[tuple[str, str, str, str], DeliveryState]:
@@ -196,28 +200,28 @@ def recent_states(
 
     Everything a due pass can ask about is recent (this week's and last week's prompt, this
     week's nudge, this week's digest) except the once-per-enrollment completion message.
+    Finished rows (sent, skipped) come back without converting their dates:
+    they are nearly all of them, and this runs every minute.
     """
     team_list = sorted(set(team_ids))
     found: dict[tuple[str, str, str, str], DeliveryState] = {}
     if not team_list:
         return found
-    columns = (
-        Delivery.team_id,
-        Delivery.user_id,
-        Delivery.kind,
-        Delivery.period,
-        Delivery.status,
-        Delivery.attempts,
-        Delivery.claimed_at,
+    keys = (Delivery.team_id, Delivery.user_id, Delivery.kind, Delivery.period)
+    in_scope = (
+        (col(Delivery.team_id).in_(team_list), col(Delivery.claimed_at) >= since),
+        (col(Delivery.team_id).in_(team_list), Delivery.kind == "completion"),
     )
-    recent = select(*columns).where(
-        col(Delivery.team_id).in_(team_list), col(Delivery.claimed_at) >= since
-    )
-    completions = select(*columns).where(
-        col(Delivery.team_id).in_(team_list), Delivery.kind == "completion"
-    )
-    for query in (recent, completions):
-        for team, user, kind, period, status, attempts, claimed_at in session.exec(query).all():
+    for where in in_scope:
+        finished = select(*keys, Delivery.status).where(
+            *where, col(Delivery.status).in_((SENT, SKIPPED))
+        )
+        for team, user, kind, period, status in session.exec(finished).all():
+            found[(team, user, kind, period)] = _FINAL[status]
+        open_rows = select(*keys, Delivery.status, Delivery.attempts, Delivery.claimed_at).where(
+            *where, col(Delivery.status).in_((CLAIMED, FAILED))
+        )
+        for team, user, kind, period, status, attempts, claimed_at in session.exec(open_rows).all():
             found[(team, user, kind, period)] = DeliveryState(status, attempts, claimed_at)
     return found
 
