@@ -48,13 +48,6 @@ def _get(
     ).first()
 
 
-def get_delivery(
-    session: Session, *, team_id: str, user_id: str, kind: str, period: str
-) -> Delivery | None:
-    """The delivery row for one key, if any."""
-    return _get(session, team_id=team_id, user_id=user_id, kind=kind, period=period)
-
-
 def claim(
     session: Session,
     *,
@@ -262,12 +255,18 @@ def states_for_keys(
 
 
 def list_deliveries(
-    session: Session, *, team_id: str | None = None, kind: str | None = None
+    session: Session,
+    *,
+    team_id: str | None = None,
+    kind: str | None = None,
+    user_id: str | None = None,
 ) -> list[Delivery]:
-    """Delivery rows, oldest first (for tests, the CLI and operators)."""
+    """Delivery rows, oldest first (for tests and operators)."""
     query = select(Delivery).order_by(col(Delivery.id))
     if team_id is not None:
         query = query.where(Delivery.team_id == team_id)
+    if user_id is not None:
+        query = query.where(Delivery.user_id == user_id)
     if kind is not None:
         query = query.where(Delivery.kind == kind)
     return list(session.exec(query).all())

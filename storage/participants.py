@@ -79,11 +79,6 @@ def set_timezone(
         session.add(participant)
 
 
-def list_active(session: Session) -> list[Participant]:
-    """Every enrollment that receives scheduled messages (status active), in all workspaces."""
-    return list(session.exec(select(Participant).where(Participant.status == "active")).all())
-
-
 def list_in_team(session: Session, *, team_id: str, status: str | None = None) -> list[Participant]:
     """The enrollments of one workspace, optionally with one status."""
     query = select(Participant).where(Participant.team_id == team_id)

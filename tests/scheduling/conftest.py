@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from sqlmodel import select
 
 from bot.app import make_client
 from bot.clock import MovableClock
@@ -19,7 +18,7 @@ from bot.emulator.state import RecordedCall
 from bot.scheduling.due import Policy
 from bot.scheduling.runner import RunnerConfig, TickReport, run_due_work
 from bot.services import Services
-from storage import participants, workspaces
+from storage import deliveries, participants, workspaces
 from storage.db import Database
 from storage.models import Delivery, Participant, Workspace
 
@@ -153,12 +152,7 @@ class Sched:
     def deliveries(self, kind: str | None = None, user_id: str | None = None) -> list[Delivery]:
         """Delivery rows, oldest first."""
         with self.services.db.session() as session:
-            query = select(Delivery).order_by(Delivery.id)
-            if kind is not None:
-                query = query.where(Delivery.kind == kind)
-            if user_id is not None:
-                query = query.where(Delivery.user_id == user_id)
-            return list(session.exec(query).all())
+            return deliveries.list_deliveries(session, kind=kind, user_id=user_id)
 
     def participant(self, user_id: str, team: str = TEAM) -> Participant:
         """The participant row as stored now."""
