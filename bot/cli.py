@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from dotenv import load_dotenv
@@ -41,10 +43,78 @@ def _parser() -> argparse.ArgumentParser:
         help="Validate the settings and every program file (built-in and PROGRAMS_DIR), print "
         "one line, exit 0 when all is well and 2 when not. Run it after editing a program.",
     )
+    tick = sub.add_parser(
+        "tick",
+        help="Run one pass of scheduled work (prompts, nudges, digests) and print what was sent.",
+    )
+    tick.add_argument(
+        "--at",
+        type=_instant,
+        default=None,
+        help="act as if it were this moment, e.g. 2026-03-09T17:00:00Z (default: now)",
+    )
     send = sub.add_parser("send", help="Send a slash command to a bot running offline.")
     send.add_argument("text", help='e.g. "/transition log We chose X over Y"')
     send.add_argument("--user", default="U0ALEX", help="demo member to act as (default U0ALEX)")
     return parser
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant; a time without an offset is read as UTC."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {text!r} (e.g. 2026-03-09T17:00:00Z)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def scheduler_config(settings: Settings) -> Any:
+    """The runner settings from `settings`."""
+    from bot.scheduling.runner import RunnerConfig
+
+    return RunnerConfig(
+        workers=settings.scheduler_workers, per_workspace_rate=settings.scheduler_rate
+    )
+
+
+def _tick(settings: Settings, at: datetime | None) -> int:
+    from bot.app import build_services, client_for_team
+    from bot.clock import MovableClock, SystemClock
+    from bot.scheduling.runner import run_due_work
+
+    if settings.offline:  # the offline bot's emulator, with its fixed demo token
+        from bot.offline import OFFLINE_BOT_TOKEN
+
+        settings = replace(
+            settings,
+            bot_token=OFFLINE_BOT_TOKEN,
+            slack_api_url=f"http://127.0.0.1:{settings.port + 1}/api/",
+        )
+    clock = MovableClock(at) if at is not None else SystemClock()
+    services = build_services(settings, clock=clock)
+    try:
+        report = run_due_work(
+            services,
+            client_for_team(settings, services),
+            clock.now(),
+            config=scheduler_config(settings),
+        )
+    finally:
+        services.db.dispose()
+    print(report)
+    return 0
+
+
+def _start_scheduler(app: Any, settings: Settings) -> Any:
+    from bot.app import client_for_team
+    from bot.scheduling.service import SchedulerService
+
+    # Each team's own token: the one bot token, or in OAuth mode that team's installation.
+    return SchedulerService(
+        app.services, client_for_team(settings, app.services), config=scheduler_config(settings)
+    ).start()
 
 
 def _run(settings: Settings) -> int:
@@ -57,6 +127,8 @@ def _run(settings: Settings) -> int:
         run_offline(settings)
         return 0
     app = create_app(settings)
+    # A single-workspace install: the one bot token serves every team row in the database.
+    _start_scheduler(app, settings)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
         from slack_sdk.errors import SlackApiError
@@ -154,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "check":
             return _check(settings)
+        if args.command == "tick":
+            return _tick(settings, args.at)
         if args.command == "send":
             return _send(settings, args.text, args.user)
         return _run(settings)

@@ -45,3 +45,32 @@ class MovableClock:
         """Jump to `when` (aware)."""
         with self._lock:
             self._now = when.astimezone(UTC)
+
+
+class OffsetClock:
+    """Real time plus an offset that only grows: the offline sandbox's clock.
+
+    Time flows as it does outside, so the every-minute scheduler sees it move, and the
+    sandbox's "next day" / "next week" buttons jump it forward.
+    """
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """Real UTC time plus the offset."""
+        with self._lock:
+            return datetime.now(UTC) + self._offset
+
+    @property
+    def offset(self) -> timedelta:
+        """How far ahead of real time this clock runs."""
+        with self._lock:
+            return self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Jump forward by `delta` and return the new time."""
+        with self._lock:
+            self._offset += delta
+            return datetime.now(UTC) + self._offset

@@ -36,6 +36,9 @@ class Settings:
     slack_api_url: str = SLACK_API_DEFAULT
     programs_dir: Path | None = None
     log_level: str = "INFO"
+    # Scheduler fan-out: worker threads, and chat.postMessage per second per workspace.
+    scheduler_workers: int = 8
+    scheduler_rate: float = 5.0
     # Extra knobs tests and the offline mode set; never read from the environment.
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -145,7 +148,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}.")
 
+    workers_text = _get(env, "SCHEDULER_WORKERS") or "8"
+    if not workers_text.isdigit() or not 1 <= int(workers_text) <= 64:
+        raise ConfigError(f"SCHEDULER_WORKERS must be a number from 1 to 64, got {workers_text!r}.")
+    rate_text = _get(env, "SCHEDULER_RATE") or "5"
+    try:
+        rate = float(rate_text)
+    except ValueError:
+        rate = -1.0
+    if not 0 < rate <= 100:
+        raise ConfigError(
+            f"SCHEDULER_RATE (messages per second per workspace) must be in (0, 100], "
+            f"got {rate_text!r}."
+        )
+
     return Settings(
+        scheduler_workers=int(workers_text),
+        scheduler_rate=rate,
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,

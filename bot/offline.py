@@ -7,16 +7,18 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.app import build_services, create_app, make_client
-from bot.clock import MovableClock
+from bot.clock import OffsetClock
 from bot.config import Settings
 from bot.emulator import SlackEmulator
 from bot.progress import week_start
+from bot.scheduling.runner import RunnerConfig
+from bot.scheduling.service import SchedulerService
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
 from bot.services.enrollment import join
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # Loopback-only demo credentials: the emulator accepts them, real Slack never sees them.
 OFFLINE_SIGNING_SECRET = "offline-signing-secret"
+# Fixed so `transition-coach tick` can reach the running offline bot's emulator.
+OFFLINE_BOT_TOKEN = "xoxb-T0DEMO-offline-demo-token"
 DEMO_TEAM = "T0DEMO"
 DEMO_CHANNEL = "C0TRANSITION"
 DEMO_MEMBERS = {
@@ -38,7 +42,9 @@ def start_emulator(port: int) -> tuple[SlackEmulator, str]:
     """Start the emulator with the demo team; returns it and the demo bot token."""
     emulator = SlackEmulator(host="127.0.0.1", port=port)
     emulator.start()
-    token = emulator.add_workspace(DEMO_TEAM, name="Demo team", domain="demo-team")
+    token = emulator.add_workspace(
+        DEMO_TEAM, name="Demo team", domain="demo-team", token=OFFLINE_BOT_TOKEN
+    )
     for user_id, (name, real_name, tz) in DEMO_MEMBERS.items():
         emulator.add_user(DEMO_TEAM, user_id, name=name, real_name=real_name, tz=tz)
     emulator.add_channel(DEMO_TEAM, DEMO_CHANNEL, name="transition", bot_is_member=True)
@@ -74,7 +80,7 @@ class OfflineBot:
     emulator: SlackEmulator
     token: str
     services: Services
-    clock: MovableClock
+    clock: OffsetClock
     server: ServerThread
     sandbox: ServerThread | None = None
 
@@ -89,7 +95,7 @@ class OfflineBot:
             slack_api_url=emulator.base_url,
         )
         # The sandbox's "next day" / "next week" buttons move this clock, never the real one.
-        clock = MovableClock(datetime.now(UTC))
+        clock = OffsetClock()
         services = build_services(offline_settings, clock=clock)
         seed_demo(services)
         app = create_app(offline_settings, services=services)
@@ -153,6 +159,13 @@ def run_offline(settings: Settings, *, stop: threading.Event | None = None) -> N
     bot = OfflineBot.start(settings)
     server, emulator = bot.server, bot.emulator
     assert bot.sandbox is not None
+    scheduler = SchedulerService(
+        bot.services,
+        bot.client_for_team,
+        config=RunnerConfig(
+            workers=settings.scheduler_workers, per_workspace_rate=settings.scheduler_rate
+        ),
+    ).start()
     print(
         "Transition Coach is running offline: no Slack tokens are set, so it talks to the\n"
         "built-in Slack emulator. Nothing leaves this machine.\n"
@@ -172,4 +185,5 @@ def run_offline(settings: Settings, *, stop: threading.Event | None = None) -> N
     except KeyboardInterrupt:
         pass
     finally:
+        scheduler.shutdown()
         bot.stop()

@@ -32,7 +32,10 @@ def _describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
         return f"{kind} {(body.get('view') or {}).get('callback_id')}", team, user
     if kind == "event_callback":
         event = body.get("event") or {}
-        return f"event {event.get('type')}", team, event.get("user")
+        user = event.get("user")
+        if isinstance(user, dict):  # user_change carries the whole profile: log the id only
+            user = user.get("id")
+        return f"event {event.get('type')}", team, user
     return kind, team, user
 
 

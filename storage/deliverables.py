@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_once
 from storage.models import DeliverableDone
@@ -71,3 +72,33 @@ def done_phase_keys(session: Session, *, team_id: str, user_id: str, program_id:
         )
     ).all()
     return set(rows)
+
+
+def count_done(
+    session: Session, *, team_id: str, since: datetime | None = None, until: datetime | None = None
+) -> int:
+    """How many deliverables a workspace marked done, optionally within [since, until)."""
+    query = (
+        select(func.count()).select_from(DeliverableDone).where(DeliverableDone.team_id == team_id)
+    )
+    if since is not None:
+        query = query.where(DeliverableDone.done_at >= since)
+    if until is not None:
+        query = query.where(DeliverableDone.done_at < until)
+    return int(session.exec(query).one())
+
+
+def done_keys(session: Session, *, team_id: str, user_ids: list[str]) -> set[tuple[str, str, str]]:
+    """(user, program, phase key) of every deliverable these participants marked done."""
+    found: set[tuple[str, str, str]] = set()
+    for start in range(0, len(user_ids), 500):
+        rows = session.exec(
+            select(
+                DeliverableDone.user_id, DeliverableDone.program_id, DeliverableDone.phase_key
+            ).where(
+                DeliverableDone.team_id == team_id,
+                col(DeliverableDone.user_id).in_(user_ids[start : start + 500]),
+            )
+        ).all()
+        found.update((u, p, k) for u, p, k in rows)
+    return found

@@ -176,3 +176,15 @@ def release(session: Session, *, entry_id: int, what: str, claimed_at: datetime)
         .where(col(Entry.id) == entry_id, col(column) == claimed_at)
         .values({_CLAIM_COLUMNS[what]: None})
     )
+
+
+def team_counts_by_kind(
+    session: Session, *, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many entries of each kind a workspace logged in [since, until) (counts only)."""
+    query = (
+        select(Entry.kind, func.count())
+        .where(Entry.team_id == team_id, Entry.created_at >= since, Entry.created_at < until)
+        .group_by(Entry.kind)
+    )
+    return {kind: int(n) for kind, n in session.exec(query).all()}

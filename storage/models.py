@@ -37,6 +37,7 @@ class Participant(SQLModel, table=True):
     start_date: date  # the Monday of program week 1, in the participant's own time zone
     timezone: str = Field(max_length=64)
     status: str = Field(default="active", max_length=16)  # active | paused | left | inactive
+    paused_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -137,3 +138,30 @@ class WorkspaceAdmin(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     added_by: str = Field(max_length=32)
     added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message (prompt, nudge, digest, completion): claimed, then sent, once.
+
+    The unique key is what makes a delivery exactly-once across threads, restarts and
+    instances: whoever INSERTs the row first owns the send.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", "kind", "period", name="uq_delivery_key"),
+        Index("ix_delivery_team_claimed", "team_id", "claimed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(default="", max_length=32)  # "" for a workspace's digest
+    kind: str = Field(max_length=16)  # prompt | nudge | digest | completion
+    period: str = Field(max_length=64)  # e.g. "e1764000000:week-3" or "2026-W48"
+    status: str = Field(max_length=16)  # claimed | sent | skipped | failed
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=255)
+    channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)

@@ -73,3 +73,59 @@ def set_timezone(
         participant.timezone = timezone
         participant.updated_at = now
         session.add(participant)
+
+
+def list_in_team(session: Session, *, team_id: str, status: str | None = None) -> list[Participant]:
+    """The enrollments of one workspace, optionally with one status."""
+    query = select(Participant).where(Participant.team_id == team_id)
+    if status is not None:
+        query = query.where(Participant.status == status)
+    return list(session.exec(query).all())
+
+
+def set_status(
+    session: Session, *, team_id: str, user_id: str, status: str, now: datetime
+) -> Participant | None:
+    """Change an enrollment's status (active, paused, left, inactive); None if not enrolled."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is None:
+        return None
+    participant.status = status
+    participant.paused_at = now if status == "paused" else None
+    participant.updated_at = now
+    session.add(participant)
+    return participant
+
+
+def shift_start(
+    session: Session, *, team_id: str, user_id: str, start_date: date, now: datetime
+) -> None:
+    """Move program week 1 (resume after a pause keeps the participant on the same week)."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is not None:
+        participant.start_date = start_date
+        participant.updated_at = now
+        session.add(participant)
+
+
+def add_many(session: Session, rows: list[Participant]) -> None:
+    """Insert many new enrollments at once (benchmarks and imports; no duplicate check)."""
+    session.add_all(rows)
+
+
+def active_schedule(session: Session) -> list[tuple[str, str, str, date, str, datetime]]:
+    """(team, user, program, start date, time zone, joined at) of every active enrollment.
+
+    Plain columns, not ORM objects: the scheduler reads this every minute for everyone.
+    """
+    rows = session.exec(
+        select(
+            Participant.team_id,
+            Participant.user_id,
+            Participant.program_id,
+            Participant.start_date,
+            Participant.timezone,
+            Participant.joined_at,
+        ).where(Participant.status == "active")
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -87,7 +87,7 @@ def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offlin
     page.select_option("#member", "U0ALEX")
     expect(page.locator("#clock")).not_to_have_text("…")
     clock_before = page.inner_text("#clock")
-    simulated_before = offline.clock.now()
+    simulated_before = offline.clock.offset
 
     # /transition join opens the real modal (views.open at the emulator) in the page.
     type_command(page, "/transition join")
@@ -131,15 +131,20 @@ def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offlin
     # Time passes on the simulated clock only.
     page.click("#next-week")
     expect(page.locator("#clock")).not_to_have_text(clock_before)
-    assert offline.clock.now() - simulated_before == timedelta(days=7)
+    assert offline.clock.offset - simulated_before == timedelta(days=7)
 
-    # The DM holds the bot's welcome, read from the emulator's DM channel.
+    # The DM holds the bot's welcome and, the week having passed, the scheduler's weekly
+    # prompt: both read from the emulator's DM channel.
     page.click('.conv[data-conv="dm"]')
     expect(page.locator("#conv-title")).to_have_text("Transition Coach · Messages")
     dm = emulator.dm_channel(DEMO_TEAM, "U0ALEX")
-    [welcome] = emulator.messages(dm)
+    messages = emulator.messages(dm)
+    welcome = next(m for m in messages if "You're in" in m["text"])
+    prompt = next(m for m in messages if m["text"].startswith("Week "))
     expect(page.locator("#messages")).to_contain_text("You're in")
-    assert message_problems(welcome["text"], welcome["blocks"]) == []
+    expect(page.locator("#messages")).to_contain_text("Mark deliverable done")
+    for message in (welcome, prompt):
+        assert message_problems(message["text"], message["blocks"]) == []
 
     # /transition status in the DM shows buttons; clicking one opens the journal modal.
     # (The welcome above has a "Log a decision" button too: take the status reply's.)

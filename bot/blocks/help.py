@@ -27,6 +27,9 @@ COMMANDS: list[tuple[str, str]] = [
         "Admins: see the weekly prompt participants get that week.",
     ),
     ("config", "Admins: team channel, prompt day and hour, bot admins, revisit delay."),
+    ("pause", "Stop the weekly prompts and reminders; nothing is lost."),
+    ("resume", "Start again in the week you paused in."),
+    ("leave", "End your enrollment; your entries are kept."),
     ("help", "This list."),
 ]
 
@@ -57,5 +60,5 @@ def help_blocks(unknown: str | None = None) -> tuple[str, list[Block]]:
     blocks.append(section("\n".join(lines)))
     blocks.append(context("Try: " + "  ·  ".join(f"`{e}`" for e in EXAMPLES)))
     blocks.append(context(":lock: Your journal and evidence are private to you."))
-    text = "Transition Coach: /transition join, log, ship, entries, status, config, help"
+    text = "Transition Coach: /transition join, log, ship, status, summary, pause, help"
     return (f"I don't know that command. {text}" if unknown is not None else text), blocks

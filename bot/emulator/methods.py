@@ -143,6 +143,13 @@ def _message_body(
     }
     if user is None:
         message.update(bot_id=ws.bot_id, app_id=APP_ID)
+    metadata = req.params.get("metadata")
+    if metadata and not (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and isinstance(metadata.get("event_payload"), dict)
+    ):
+        raise ApiError("invalid_metadata_format")
     for key in ("attachments", "metadata"):
         if req.params.get(key):
             message[key] = copy.deepcopy(req.params[key])
@@ -317,6 +324,40 @@ def conversations_open(state: State, req: Request) -> dict[str, Any]:
     if already:
         body.update(no_op=True, already_open=True)
     return body
+
+
+@method("conversations.history")
+def conversations_history(state: State, req: Request) -> dict[str, Any]:
+    """A channel's or DM's top-level messages, newest first; metadata only when asked for.
+
+    Supports `limit`, `oldest`, `latest` and `include_all_metadata`; no cursor paging
+    (`has_more` says when `limit` cut the list).
+    """
+    channel = _existing_channel(state, req.ws, req.str_param("channel"))
+    if not channel.is_im and not channel.bot_is_member:
+        raise ApiError("not_in_channel")
+    limit = int(req.params.get("limit") or 100)
+    oldest = float(req.params.get("oldest") or 0)
+    latest = float(req.params.get("latest") or "inf")
+    with_metadata = str(req.params.get("include_all_metadata", "")).lower() in ("1", "true")
+    found = [
+        m
+        for m in reversed(state.messages.get(channel.id, []))
+        if (not m.get("thread_ts") or m["thread_ts"] == m["ts"])
+        and oldest <= float(m["ts"]) <= latest
+    ]
+    messages = []
+    for message in found[:limit]:
+        shown = copy.deepcopy(message)
+        if not with_metadata:
+            shown.pop("metadata", None)
+        messages.append(shown)
+    return {
+        "messages": messages,
+        "has_more": len(found) > limit,
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": ""},
+    }
 
 
 # -- chat -------------------------------------------------------------------------------------

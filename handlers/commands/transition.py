@@ -17,9 +17,12 @@ from handlers.commands import (
     export,
     forget,
     join,
+    leave,
     log,
+    pause,
     portfolio,
     preview,
+    resume,
     ship,
     skills,
     status,
@@ -41,6 +44,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "export": export.run,
     "forget": forget.run,
     "preview": preview.run,
+    "pause": pause.run,
+    "resume": resume.run,
+    "leave": leave.run,
 }
 
 

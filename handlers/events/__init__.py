@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.events import app_home, uninstall
+from handlers.events import app_home, uninstall, user_change
 
 
 def register(app: App) -> None:
@@ -12,3 +12,4 @@ def register(app: App) -> None:
     app.event("app_home_opened")(app_home.handle_app_home_opened)
     app.event("app_uninstalled")(uninstall.handle_app_uninstalled)
     app.event("tokens_revoked")(uninstall.handle_tokens_revoked)
+    app.event("user_change")(user_change.handle_user_change)

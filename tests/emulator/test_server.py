@@ -383,3 +383,29 @@ def test_latency_and_fast_stop() -> None:
     assert time.monotonic() - started < 0.5
     with pytest.raises(requests.ConnectionError):
         requests.post(url + "api.test", timeout=1)
+
+
+def test_conversations_history_returns_metadata_only_when_asked(emulator_and_token):
+    emulator, token = emulator_and_token
+    client = WebClient(token=token, base_url=emulator.base_url)
+    metadata = {"event_type": "transition_coach_delivery", "event_payload": {"delivery_id": 7}}
+    posted = client.chat_postMessage(channel="U1", text="hello", metadata=metadata)
+    client.chat_postMessage(channel="U1", text="second")
+    dm = posted["channel"]
+    assert dm == emulator.dm_channel("T1", "U1")
+    plain = client.conversations_history(channel=dm)
+    assert [m["text"] for m in plain["messages"]] == ["second", "hello"]  # newest first
+    assert all("metadata" not in m for m in plain["messages"])
+    full = client.conversations_history(channel=dm, include_all_metadata=True, limit=1)
+    assert full["has_more"] is True and [m["text"] for m in full["messages"]] == ["second"]
+    full = client.conversations_history(channel=dm, include_all_metadata=True)
+    assert full["messages"][1]["metadata"] == metadata
+    assert emulator.messages(dm)[0]["metadata"] == metadata
+
+
+def test_malformed_message_metadata_is_refused(emulator_and_token):
+    emulator, token = emulator_and_token
+    client = WebClient(token=token, base_url=emulator.base_url)
+    with pytest.raises(SlackApiError) as error:
+        client.chat_postMessage(channel="U1", text="x", metadata={"event_payload": {}})
+    assert error.value.response["error"] == "invalid_metadata_format"

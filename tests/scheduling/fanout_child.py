@@ -1,0 +1,29 @@
+"""A scheduler pass in its own process, for the crash test (run with `python -m`)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+from bot.app import make_client
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.programs import load_programs
+from bot.scheduling.runner import RunnerConfig, run_due_work
+from bot.services import Services
+from storage.db import Database
+
+
+def main(database_url: str, api_url: str, token: str, at: str) -> None:
+    """Run one pass at `at` (ISO) with 8 workers and no rate cap, then print the summary."""
+    now = datetime.fromisoformat(at)
+    services = Services(Database(database_url), load_programs(), MovableClock(now))
+    client = make_client(Settings(bot_token=token, slack_api_url=api_url))
+    report = run_due_work(
+        services, lambda _team: client, now, config=RunnerConfig(workers=8, per_workspace_rate=0)
+    )
+    print(report.summary(), flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

@@ -1,0 +1,102 @@
+"""The nudge, the team digest and the completion message: each once, when it is due."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.emulator import message_problems
+from storage import deliverables, entries
+from tests.scheduling.conftest import all_text, header_text
+
+WEEK1 = datetime(2026, 11, 23, 8, tzinfo=UTC)  # Monday 09:00 in Berlin
+SECRET = "SECRET-entry-text-nobody-else-may-see"
+
+
+def test_one_nudge_midweek_in_the_phase_last_week_unless_done(sched):
+    sched.enroll("U1")
+    sched.enroll("U2", tz="Europe/Berlin")
+    with sched.services.db.session() as session:
+        deliverables.mark_done(
+            session,
+            team_id="T1",
+            user_id="U2",
+            program_id="product-engineer",
+            phase_key=sched.programs["product-engineer"].phases[0].key,
+            evidence="done",
+            now=WEEK1,
+        )
+    wednesday1 = WEEK1 + timedelta(days=2)
+    sched.tick(WEEK1)
+    assert sched.tick(wednesday1).of("sent", "nudge") == []  # week 1 is not the phase's last
+    sched.tick(WEEK1 + timedelta(weeks=1))
+    assert sched.tick(wednesday1 + timedelta(weeks=1, minutes=-1)).of("sent", "nudge") == []
+    report = sched.tick(wednesday1 + timedelta(weeks=1))
+    assert [o.user_id for o in report.of("sent", "nudge")] == ["U1"]
+    assert sched.tick(wednesday1 + timedelta(weeks=1, hours=5)).outcomes == []
+    nudges = [c for c in sched.prompts("U1") if "due" in c.params["text"]]
+    assert len(nudges) == 1
+    assert sched.programs["product-engineer"].phases[0].deliverable.title in all_text(nudges[0])
+    assert len(sched.prompts("U2")) == 2  # the two weekly prompts, no nudge
+
+
+def test_the_digest_posts_counts_once_a_week_and_never_entry_text(sched):
+    sched.set_workspace(team_channel_id="C1")
+    sched.enroll("U1", start=date(2026, 11, 16))
+    sched.enroll("U2", tz="America/Los_Angeles", start=date(2026, 11, 16))
+    sched.enroll("U3", start=date(2026, 11, 23))
+    sched.enroll("U4", start=date(2026, 12, 7))  # not started yet
+    digest_at = datetime(2026, 11, 30, 9, tzinfo=UTC)  # Monday 09:00 UTC
+    with sched.services.db.session() as session:
+        for user, kind, when in [
+            ("U1", "decision", digest_at - timedelta(days=1)),
+            ("U1", "decision", digest_at - timedelta(days=6)),
+            ("U2", "customer_insight", digest_at - timedelta(hours=1)),
+            ("U3", "decision", digest_at - timedelta(days=8)),  # the week before: not counted
+            ("U3", "proposal", digest_at + timedelta(minutes=1)),  # after: not counted
+        ]:
+            entries.add_entry(
+                session, team_id="T1", user_id=user, kind=kind, text=SECRET, fields={"x": SECRET},
+                program_week=1, client_key=None, now=when,
+            )  # fmt: skip
+        deliverables.mark_done(
+            session, team_id="T1", user_id="U1", program_id="product-engineer",
+            phase_key="observe", evidence=SECRET, now=digest_at - timedelta(days=2),
+        )  # fmt: skip
+    assert sched.tick(digest_at - timedelta(minutes=1)).of("sent", "digest") == []
+    report = sched.tick(digest_at + timedelta(minutes=1))
+    assert [(o.team_id, o.period) for o in report.of("sent", "digest")] == [("T1", "2026-W49")]
+    assert sched.tick(digest_at + timedelta(hours=3)).of("sent", "digest") == []
+    [digest] = sched.posts("C1")
+    assert message_problems(digest.params["text"], digest.params["blocks"]) == []
+    body = all_text(digest)
+    assert SECRET not in body
+    assert "Weekly digest · 2026-W49" in header_text(digest)
+    # U1 and U2 are in week 3 (local), U3 in week 2, U4 not started.
+    assert "• Week 2: 1\n• Week 3: 2" in body
+    assert "Not started yet: 1" in body
+    assert "(4 active)" in body
+    assert "• Customer insight: 1\n• Decision journal: 2" in body
+    assert "Proposal" not in body
+    assert "1 in the last 7 days, 1 in all" in body
+    # The next ISO week gets its own digest.
+    sched.tick(digest_at + timedelta(weeks=1))
+    assert len(sched.posts("C1")) == 2
+
+
+def test_no_team_channel_no_digest(sched):
+    sched.enroll("U1")
+    assert sched.tick(datetime(2026, 11, 30, 9, 5, tzinfo=UTC)).of("sent", "digest") == []
+
+
+def test_after_the_last_week_one_completion_message_then_nothing(sched):
+    start = date(2026, 11, 23) - timedelta(weeks=12)
+    sched.enroll("U1", start=start)
+    sched.tick(WEEK1 - timedelta(weeks=1))  # week 12's prompt
+    assert header_text(sched.prompts("U1")[-1]).startswith("Week 12 of 12")
+    assert sched.tick(WEEK1 - timedelta(minutes=1)).outcomes == []
+    report = sched.tick(WEEK1)
+    assert [(o.kind, o.result) for o in report.outcomes] == [("completion", "sent")]
+    assert "You finished" in sched.prompts("U1")[-1].params["text"]
+    for later in (timedelta(hours=1), timedelta(weeks=1), timedelta(weeks=5)):
+        assert sched.tick(WEEK1 + later).outcomes == []
+    assert len(sched.prompts("U1")) == 2

@@ -1,0 +1,90 @@
+"""The APScheduler wiring: one interval job, started by every run mode; the rate limiter."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from bot.config import Settings
+from bot.offline import run_offline
+from bot.scheduling.due import Due
+from bot.scheduling.runner import RateLimiter, interleave_teams
+from bot.scheduling.service import JOB_ID, SchedulerService
+from tests.scheduling.conftest import config
+
+WEEK1 = datetime(2026, 11, 23, 8, tzinfo=UTC)
+
+
+def test_one_interval_job_that_runs_a_pass_at_the_injected_clock(sched):
+    service = SchedulerService(sched.services, sched.client_for_team(), config=config())
+    [job] = service.scheduler.get_jobs()
+    assert job.id == JOB_ID
+    assert job.trigger.interval == timedelta(seconds=60)
+    assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 30)
+    sched.enroll("U1")
+    sched.clock.set(WEEK1 - timedelta(minutes=1))
+    assert service.run_now().outcomes == []
+    sched.clock.set(WEEK1)
+    assert [o.result for o in service.run_now().outcomes] == ["sent"]
+    assert service.run_now().outcomes == []
+    service.start()
+    try:
+        assert service.scheduler.running
+        assert service.scheduler.get_job(JOB_ID).next_run_time is not None
+    finally:
+        service.shutdown()
+    assert not service.scheduler.running
+    assert len(sched.prompts("U1")) == 1
+
+
+def _free_port_pair() -> int:
+    for _ in range(50):
+        with socket.socket() as a, socket.socket() as b:
+            try:
+                a.bind(("127.0.0.1", 0))
+                port = a.getsockname()[1]
+                b.bind(("127.0.0.1", port + 1))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no two adjacent free ports")
+
+
+def test_offline_mode_starts_the_scheduler(tmp_path, log_watcher):
+    settings = replace(
+        Settings(database_url=f"sqlite:///{tmp_path / 'offline.db'}"), port=_free_port_pair()
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=run_offline, args=(settings,), kwargs={"stop": stop})
+    thread.start()
+    try:
+        assert log_watcher.wait_for("scheduler started: due work every 60s", timeout=20)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+
+
+def test_the_workspace_rate_limiter_spaces_messages(sched):
+    limiter = RateLimiter(rate=20.0, burst=2)
+    started = time.monotonic()
+    for _ in range(6):
+        limiter.acquire("T1")
+    elapsed = time.monotonic() - started
+    assert 0.18 <= elapsed < 1.0  # 2 at once, then 4 more at 20/s
+    other = time.monotonic()
+    limiter.acquire("T2")  # another workspace has its own bucket
+    assert time.monotonic() - other < 0.05
+
+
+def test_fan_out_alternates_workspaces():
+    items = [Due("prompt", t, u, "p") for t, u in [("A", "1"), ("A", "2"), ("A", "3"), ("B", "1")]]
+    assert [(d.team_id, d.user_id) for d in interleave_teams(items)] == [
+        ("A", "1"),
+        ("B", "1"),
+        ("A", "2"),
+        ("A", "3"),
+    ]
