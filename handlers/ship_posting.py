@@ -25,6 +25,7 @@ class Published:
     ts: str
     fallback: str | None  # None | "no_channel" | the Slack error that forced the DM
     team_channel_id: str | None
+    permalink: str | None = None
 
 
 def publish(client: WebClient, services: Services, *, entry: Entry) -> Published | None:
@@ -41,14 +42,17 @@ def publish(client: WebClient, services: Services, *, entry: Entry) -> Published
             logger.warning("ship post for %s fell back to DM: %s", entry.team_id, reason)
             fallback = reason
         else:
+            # Kept with the entry: the weekly digest links the week's ship posts.
+            link = permalink(client, channel_id=response["channel"], ts=response["ts"])
             record_post(
                 services,
                 entry=entry,
                 channel_id=response["channel"],
                 ts=response["ts"],
                 posted_to="team",
+                permalink=link,
             )
-            return Published(response["channel"], response["ts"], None, channel)
+            return Published(response["channel"], response["ts"], None, channel, link)
     try:
         response = client.chat_postMessage(
             channel=entry.user_id, text=text, blocks=[*blocks, fallback_note(fallback, channel)]
@@ -87,7 +91,9 @@ def confirm_to_author(
     edited: bool = False,
 ) -> None:
     """Tell the author privately where the post is, with Edit/Delete."""
-    link = permalink(client, channel_id=published.channel_id, ts=published.ts)
+    link = published.permalink or permalink(
+        client, channel_id=published.channel_id, ts=published.ts
+    )
     text, blocks = ship_confirmation(
         entry_id=entry.id or 0,
         permalink=link,

@@ -188,3 +188,34 @@ def team_counts_by_kind(
         .group_by(Entry.kind)
     )
     return {kind: int(n) for kind, n in session.exec(query).all()}
+
+
+def team_ship_posts(
+    session: Session, *, team_id: str, since: datetime, until: datetime
+) -> list[Entry]:
+    """A workspace's published ship posts created in [since, until), oldest first."""
+    query = select(Entry).where(
+        Entry.team_id == team_id,
+        Entry.kind == "ship",
+        col(Entry.post_ts).is_not(None),
+        Entry.created_at >= since,
+        Entry.created_at < until,
+    )
+    return list(session.exec(query.order_by(col(Entry.created_at))).all())
+
+
+def team_journal_days(
+    session: Session, *, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """For each author in a workspace: on how many (UTC) days of [since, until) they journaled."""
+    query = (
+        select(Entry.user_id, func.count(func.distinct(func.date(Entry.created_at))))
+        .where(
+            Entry.team_id == team_id,
+            Entry.kind == "decision",
+            Entry.created_at >= since,
+            Entry.created_at < until,
+        )
+        .group_by(Entry.user_id)
+    )
+    return {user: int(days) for user, days in session.exec(query).all()}

@@ -18,6 +18,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("entries", "Your last ten entries, to edit or delete."),
     ("status", "Your week, phase, this phase's deliverable and your journal streak."),
     ("summary", "Your recap: what you logged, your deliverables, what comes next."),
+    ("summary team", "Admins: post the team digest (counts only) in the team channel now."),
     ("skills", "Rate yourself on seven product skills; again in your final week."),
     ("portfolio", "Your evidence compiled into portfolio artifacts, gaps named, as a file."),
     ("export", "All of your data, as a JSON file in your DM."),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from bot.blocks.common import Block, context, header, section
+from bot.blocks.common import Block, context, header, progress_bar, section
 from bot.kinds import ENTRY_KINDS
 from bot.programs import Phase, Program
+from bot.services.digest import DigestData
 from bot.text import safe_text
 
 MISSED_NOTE = ":hourglass: You missed last week's prompt (the bot was away); here is this week's."
@@ -35,36 +34,45 @@ def nudge_message(program: Program, phase: Phase) -> tuple[str, list[Block]]:
     return text, blocks
 
 
-def digest_message(
-    *,
-    period: str,
-    by_week: Mapping[int, int],
-    logged: Mapping[str, int],
-    deliverables_done: int,
-    deliverables_total: int,
-) -> tuple[str, list[Block]]:
-    """The weekly team digest: counts only, never what anyone wrote."""
-    participants = sum(by_week.values())
+def digest_message(*, period: str, data: DigestData) -> tuple[str, list[Block]]:
+    """The weekly team digest: counts, bars and the week's (public) ship posts; never what
+    anyone wrote in private."""
+    participants = sum(data.by_week.values())
     text = f"Transition Coach weekly digest ({period}): {participants} participants"
+    widest = max(data.by_week.values(), default=1)
     weeks = (
         "\n".join(
-            f"• {f'Week {week}' if week else 'Not started yet'}: {n}"
-            for week, n in sorted(by_week.items())
+            f"`{progress_bar(n, widest, width=10)}` {n}  "
+            f"{f'week {week}' if week else 'not started yet'}"
+            for week, n in sorted(data.by_week.items())
         )
-        or "• nobody yet"
+        or "nobody yet"
     )
-    entries = (
-        "\n".join(f"• {ENTRY_KINDS.get(kind, kind)}: {n}" for kind, n in sorted(logged.items()))
+    logged = (
+        "\n".join(
+            f"• {ENTRY_KINDS.get(kind, kind)}: {n}" for kind, n in sorted(data.logged.items())
+        )
         or "• nothing logged"
+    )
+    ships = "\n".join(
+        f"• <{link.permalink}|{safe_text(link.title, 120)}>"
+        if link.permalink
+        else f"• {safe_text(link.title, 120)}"
+        for link in data.ship_posts[:20]
     )
     blocks: list[Block] = [
         header(f"Weekly digest · {period}"),
         section(f"*Participants by program week* ({participants} active)\n{weeks}"),
-        section(f"*Entries logged in the last 7 days*\n{entries}"),
+        section(f"*Entries logged in the last 7 days*\n{logged}"),
         section(
-            f"*Deliverables marked done:* {deliverables_done} in the last 7 days, "
-            f"{deliverables_total} in all"
+            f"*Deliverables marked done:* {data.deliverables_done} in the last 7 days, "
+            f"{data.deliverables_total} in all\n"
+            f"*Keeping the journal:* {data.journaling} of {participants} journaled on 3+ days"
         ),
-        context(":lock: Counts only: journals and evidence stay private to their authors."),
     ]
+    if ships:
+        blocks.append(section(f"*Shipped this week* ({len(data.ship_posts)})\n{ships}"))
+    blocks.append(
+        context(":lock: Counts only: journals and evidence stay private to their authors.")
+    )
     return text, blocks

@@ -31,7 +31,6 @@ from sqlmodel import Session
 from bot.blocks.common import Block
 from bot.blocks.prompt import completion_message, weekly_prompt
 from bot.blocks.reminders import digest_message, missed_note, nudge_message
-from bot.progress import local_date, program_week
 from bot.scheduling.due import (
     COMPLETION,
     DIGEST,
@@ -47,6 +46,8 @@ from bot.scheduling.due import (
     due_prompts,
 )
 from bot.services import Services
+from bot.services.digest import gather_digest
+from bot.services.followups import run_followups
 from storage import deliverables, deliveries, entries, participants, workspaces
 from storage.models import Workspace
 
@@ -496,21 +497,22 @@ def _render_digest(session: Session, due: Due, now: datetime) -> Message | None:
     if workspace is None or not workspace.team_channel_id:
         return None
     until = digest_slot(now, workspace.prompt_weekday, workspace.prompt_hour)
-    since = until - timedelta(days=7)
-    by_week: dict[int, int] = {}
-    for p in participants.list_in_team(session, team_id=due.team_id, status="active"):
-        week = max(0, program_week(p.start_date, local_date(until, p.timezone)))  # 0: not yet
-        by_week[week] = by_week.get(week, 0) + 1
-    text, blocks = digest_message(
-        period=due.period,
-        by_week=by_week,
-        logged=entries.team_counts_by_kind(session, team_id=due.team_id, since=since, until=until),
-        deliverables_done=deliverables.count_done(
-            session, team_id=due.team_id, since=since, until=until
-        ),
-        deliverables_total=deliverables.count_done(session, team_id=due.team_id),
-    )
+    data = gather_digest(session, team_id=due.team_id, since=until - timedelta(days=7), until=until)
+    text, blocks = digest_message(period=due.period, data=data)
     return Message(workspace.team_channel_id, text, blocks)
 
 
-DUE_WORK: list[DueWorkRunner] = [scheduled_messages]
+# -- ship follow-ups and decision revisits (claimed on the entry itself) -------------------------
+
+
+def follow_ups(tick: Tick) -> list[Outcome]:
+    """One week after a ship post, "what does the data say now?"; weeks after a decision,
+    "how did it turn out?". Each is claimed once on its entry (bot/services/followups.py)."""
+    outcomes = []
+    for label in run_followups(tick.services, tick.client_for_team, tick.now):
+        what, team_id, entry_id = label.split(":", 2)
+        outcomes.append(Outcome(what, team_id, "", f"entry-{entry_id}", "sent"))
+    return outcomes
+
+
+DUE_WORK: list[DueWorkRunner] = [scheduled_messages, follow_ups]

@@ -25,6 +25,7 @@ def record_post(
     ts: str,
     posted_to: str,
     fallback: str | None = None,
+    permalink: str | None = None,
 ) -> None:
     """Remember where the post went ("team" channel or the author's "dm")."""
     with services.db.session() as session:
@@ -33,7 +34,11 @@ def record_post(
         )
         stored = entries.get_entry(session, team_id=entry.team_id, entry_id=entry.id or 0)
         if stored is not None:
-            extra = {"posted_to": posted_to, **({"fallback": fallback} if fallback else {})}
+            extra: dict[str, Any] = {"posted_to": posted_to}
+            if fallback:
+                extra["fallback"] = fallback
+            if permalink:
+                extra["permalink"] = permalink
             stored.fields = {**stored.fields, **extra}
             session.add(stored)
 

@@ -71,13 +71,15 @@ def test_the_digest_posts_counts_once_a_week_and_never_entry_text(sched):
     body = all_text(digest)
     assert SECRET not in body
     assert "Weekly digest · 2026-W49" in header_text(digest)
-    # U1 and U2 are in week 3 (local), U3 in week 2, U4 not started.
-    assert "• Week 2: 1\n• Week 3: 2" in body
-    assert "Not started yet: 1" in body
+    # U1 and U2 are in week 3 (local), U3 in week 2, U4 not started: bars scaled to the widest.
+    assert "`▰▰▰▰▰▱▱▱▱▱` 1  not started yet" in body
+    assert "`▰▰▰▰▰▱▱▱▱▱` 1  week 2\n`▰▰▰▰▰▰▰▰▰▰` 2  week 3" in body
     assert "(4 active)" in body
     assert "• Customer insight: 1\n• Decision journal: 2" in body
     assert "Proposal" not in body
     assert "1 in the last 7 days, 1 in all" in body
+    # U1 journaled on 2 of the 7 days: not yet "keeping the journal" (3+ days).
+    assert "*Keeping the journal:* 0 of 4 journaled on 3+ days" in body
     # The next ISO week gets its own digest.
     sched.tick(digest_at + timedelta(weeks=1))
     assert len(sched.posts("C1")) == 2

@@ -158,3 +158,18 @@ def test_stale_revisit_is_skipped_once_not_sent(slack):
     assert run_followups(slack.services, clients(slack), slack.clock.now()) == []
     assert dms_to(slack, "U1") == []
     assert entries(slack)[0].revisit_sent_at == slack.clock.now()  # never considered again
+
+
+def test_the_scheduler_pass_sends_revisits_too(slack):
+    """The every-minute scheduler pass runs the follow-ups: nothing else has to call them."""
+    from bot.scheduling.runner import run_due_work
+
+    slack.command("log We moved the launch to January")
+    [decision] = entries(slack, "decision")
+    slack.clock.advance(timedelta(days=28))
+    report = run_due_work(slack.services, clients(slack), slack.clock.now())
+    assert [(o.kind, o.period, o.result) for o in report.outcomes] == [
+        ("revisit", f"entry-{decision.id}", "sent")
+    ]
+    assert run_due_work(slack.services, clients(slack), slack.clock.now()).outcomes == []
+    assert len(dms_to(slack, "U1")) == 1
