@@ -20,9 +20,14 @@ PROMPT = "prompt"
 NUDGE = "nudge"
 DIGEST = "digest"
 COMPLETION = "completion"
+RECAP = "recap"
 
 SEND = "send"
 SKIP = "skip"
+
+# The weekly recap closes each program week: Friday afternoon, local time.
+RECAP_WEEKDAY = 4
+RECAP_HOUR = 16
 
 # The nudge goes out two days after the prompt (Wednesday for a Monday prompt), at the same
 # local hour, but never later than the week's Sunday.
@@ -92,6 +97,11 @@ def prompt_period(joined_at: datetime, week: int) -> str:
 def nudge_period(joined_at: datetime, week: int) -> str:
     """The delivery period of the nudge of the phase ending in program week `week`."""
     return f"{enrollment_tag(joined_at)}:nudge-w{week}"
+
+
+def recap_period(joined_at: datetime, week: int) -> str:
+    """The delivery period of the recap of program week `week`."""
+    return f"{enrollment_tag(joined_at)}:recap-w{week}"
 
 
 def completion_period(joined_at: datetime) -> str:
@@ -237,6 +247,12 @@ def _due_for(
                 missed_previous=missed,
             )
         )
+
+    # The week's recap, only within that week: a bot down over the weekend skips it.
+    recap_at = week_slot(c.timezone, c.start_date, RECAP_WEEKDAY, RECAP_HOUR, week)
+    rperiod = recap_period(c.joined_at, week)
+    if now >= recap_at and needs_work(state(RECAP, rperiod), now, policy):
+        found.append(Due(RECAP, c.team_id, c.user_id, rperiod, SEND, week, c.program_id))
 
     phase = program.phase_for_week(week)
     if phase is not None and phase.last_week == week:

@@ -31,11 +31,13 @@ from sqlmodel import Session
 from bot.blocks.common import Block
 from bot.blocks.prompt import completion_message, weekly_prompt
 from bot.blocks.reminders import digest_message, missed_note, nudge_message
+from bot.blocks.summary import recap_blocks
 from bot.scheduling.due import (
     COMPLETION,
     DIGEST,
     NUDGE,
     PROMPT,
+    RECAP,
     SKIP,
     Candidate,
     Due,
@@ -48,6 +50,7 @@ from bot.scheduling.due import (
 from bot.services import Services
 from bot.services.digest import gather_digest
 from bot.services.followups import run_followups
+from bot.services.summary import personal_recap
 from storage import deliverables, deliveries, entries, participants, workspaces
 from storage.models import Workspace
 
@@ -454,6 +457,12 @@ def render(services: Services, session: Session, due: Due, now: datetime) -> Mes
         return None
     if due.kind == COMPLETION:
         text, blocks = completion_message(program)
+        return Message(due.user_id, text, blocks)
+    if due.kind == RECAP:
+        recap = personal_recap(services, team_id=due.team_id, user_id=due.user_id, now=now)
+        if recap is None:
+            return None
+        text, blocks = recap_blocks(recap)
         return Message(due.user_id, text, blocks)
     assert due.week is not None
     phase = program.phase_for_week(due.week)

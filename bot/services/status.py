@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.programs import Phase, Program
 from bot.progress import journal_streak, local_date, program_week
@@ -42,9 +42,11 @@ class StatusReport:
         return self.week > self.program.weeks
 
 
-def status(services: Services, *, team_id: str, user_id: str) -> StatusReport | None:
-    """The status of `user_id`, or None when they never joined."""
-    now = services.clock.now()
+def status(
+    services: Services, *, team_id: str, user_id: str, now: datetime | None = None
+) -> StatusReport | None:
+    """The status of `user_id` at `now` (default: the clock's), or None when never joined."""
+    now = now or services.clock.now()
     with services.db.session() as session:
         participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
         if participant is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.programs import Phase
 from bot.services import Services
@@ -24,9 +25,11 @@ class Recap:
     skills: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def personal_recap(services: Services, *, team_id: str, user_id: str) -> Recap | None:
-    """The recap of `user_id`, or None when they never joined."""
-    report = status(services, team_id=team_id, user_id=user_id)
+def personal_recap(
+    services: Services, *, team_id: str, user_id: str, now: datetime | None = None
+) -> Recap | None:
+    """The recap of `user_id` at `now` (default: the clock's), or None when never joined."""
+    report = status(services, team_id=team_id, user_id=user_id, now=now)
     if report is None:
         return None
     program = report.program

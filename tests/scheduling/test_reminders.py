@@ -102,3 +102,35 @@ def test_after_the_last_week_one_completion_message_then_nothing(sched):
     for later in (timedelta(hours=1), timedelta(weeks=1), timedelta(weeks=5)):
         assert sched.tick(WEEK1 + later).outcomes == []
     assert len(sched.prompts("U1")) == 2
+
+
+def test_the_weekly_recap_closes_each_program_week_once(sched):
+    sched.enroll("U1")  # week 1 starts Monday 23 November, Berlin
+    sched.enroll("U2", tz="America/Los_Angeles")
+    with sched.services.db.session() as session:
+        entries.add_entry(
+            session, team_id="T1", user_id="U1", kind="decision", text=SECRET, fields={},
+            program_week=1, client_key=None, now=WEEK1 + timedelta(days=1),
+        )  # fmt: skip
+    friday_berlin = datetime(2026, 11, 27, 15, tzinfo=UTC)  # 16:00 in Berlin
+    sched.tick(WEEK1)
+    assert sched.tick(friday_berlin - timedelta(minutes=1)).of("sent", "recap") == []
+    report = sched.tick(friday_berlin)
+    assert [o.user_id for o in report.of("sent", "recap")] == ["U1"]  # 07:00 in Los Angeles
+    assert sched.tick(friday_berlin + timedelta(hours=1)).of("sent", "recap") == []
+    report = sched.tick(datetime(2026, 11, 28, 0, tzinfo=UTC))  # Friday 16:00 in Los Angeles
+    assert [o.user_id for o in report.of("sent", "recap")] == ["U2"]
+    recap = [c for c in sched.prompts("U1") if "Your recap" in c.params["text"]]
+    assert len(recap) == 1
+    body = all_text(recap[0])
+    assert "*This week:* 1 decision journal" in body
+    assert SECRET not in body  # the recap counts; it doesn't quote
+
+
+def test_a_recap_missed_over_the_weekend_is_not_sent_late(sched):
+    sched.enroll("U1")
+    sched.tick(WEEK1)
+    # Down from Friday morning to Monday: week 1's recap is skipped, week 2's prompt goes out.
+    report = sched.tick(WEEK1 + timedelta(weeks=1))
+    assert report.of("sent", "recap") == []
+    assert [o.kind for o in report.of("sent")] == ["prompt"]
