@@ -25,6 +25,7 @@ from bot.coaching import Suggestion
 from bot.evidence import LOGGABLE, SPECS, FieldSpec, KindSpec
 from bot.kinds import ENTRY_KINDS
 from bot.scoring import Score, format_score
+from bot.services.evidence import EvidenceOutcome
 from bot.text import safe_text
 from storage.models import Entry
 
@@ -142,6 +143,20 @@ def logged_blocks(
         )
     blocks.append(log_evidence_select())
     return f"{verb}: {label}", blocks
+
+
+def outcome_blocks(kind: str, outcome: EvidenceOutcome) -> tuple[str, list[Block]]:
+    """The confirmation of a logged entry, with its coaching and scores."""
+    logged = outcome.logged
+    return logged_blocks(
+        kind=kind,
+        text=logged.entry.text,
+        week=logged.entry.program_week,
+        enrolled=logged.enrolled,
+        created=logged.created,
+        suggestions=outcome.suggestions,
+        scores=outcome.scores,
+    )
 
 
 def entries_blocks(entries: Sequence[Entry]) -> tuple[str, list[Block]]:

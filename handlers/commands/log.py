@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.evidence import evidence_modal, logged_blocks
+from bot.blocks.evidence import evidence_modal, outcome_blocks
 from bot.blocks.journal import journal_modal
 from bot.evidence import parse_log_args, quick_fields
 from bot.services import Services
@@ -49,15 +49,7 @@ def run(
         fields=quick_fields(kind, text),
         client_key=f"cmd:{command.get('trigger_id')}" if command.get("trigger_id") else None,
     )
-    logged = outcome.logged
-    reply_text, blocks = logged_blocks(
-        kind=kind,
-        text=logged.entry.text,
-        week=logged.entry.program_week,
-        enrolled=logged.enrolled,
-        created=logged.created,
-        suggestions=outcome.suggestions,
-    )
+    reply_text, blocks = outcome_blocks(kind, outcome)
     # No Home refresh here: a slash command is typed outside the Home tab, and Slack sends
     # app_home_opened (which publishes it fresh) whenever the user goes back to it.
     ack(text=reply_text, blocks=blocks)

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.evidence import field_ids, logged_blocks, notice
+from bot.blocks.evidence import field_ids, logged_blocks, notice, outcome_blocks
 from bot.evidence import SPECS
 from bot.scoring import ScoreError
 from bot.services import Services
@@ -93,16 +93,7 @@ def handle_submission(
 def _confirm(
     client: WebClient, outcome: EvidenceOutcome, *, kind: str, user_id: str, channel: Any
 ) -> None:
-    logged = outcome.logged
-    text, blocks = logged_blocks(
-        kind=kind,
-        text=logged.entry.text,
-        week=logged.entry.program_week,
-        enrolled=logged.enrolled,
-        created=logged.created,
-        suggestions=outcome.suggestions,
-        scores=outcome.scores,
-    )
+    text, blocks = outcome_blocks(kind, outcome)
     reply_privately(
         client,
         user_id=user_id,
