@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage import deliveries
+from tests.reliability.ledger import LEDGER
 from tests.scheduling.conftest import TEAM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,10 @@ def test_sigkill_mid_fan_out_then_restart_sends_exactly_one_prompt_each(sched):
     assert {o.user_id for o in report.of("recovered")} == in_slack_unmarked
     assert {o.user_id for o in report.of("sent")} == stuck - in_slack_unmarked
     assert len(first.sent) + len(report.sent) == 500 - len(sent_before)
+    counts = per_user(sched)
+    LEDGER.add("prompts.expected", len(users))
+    LEDGER.add("prompts.delivered", sum(1 for u in users if counts[u] >= 1))
+    LEDGER.add("prompts.duplicated", sum(1 for u in users if counts[u] > 1))
     with sched.services.db.session() as session:
         assert deliveries.count_by_status(session) == {"sent": 500}
 
