@@ -36,7 +36,7 @@ def make_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.bot_token,
         base_url=settings.slack_api_url,
-        timeout=10,
+        timeout=int(settings.slack_timeout) or 1,
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=5),
             ServerErrorRetryHandler(max_retry_count=3),

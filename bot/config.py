@@ -39,6 +39,7 @@ class Settings:
     # Scheduler fan-out: worker threads, and chat.postMessage per second per workspace.
     scheduler_workers: int = 8
     scheduler_rate: float = 5.0
+    slack_timeout: float = 10.0  # seconds per Web API call
     # Extra knobs tests and the offline mode set; never read from the environment.
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -162,7 +163,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"got {rate_text!r}."
         )
 
+    timeout_text = _get(env, "SLACK_TIMEOUT") or "10"
+    try:
+        slack_timeout = float(timeout_text)
+    except ValueError:
+        slack_timeout = -1.0
+    if not 0 < slack_timeout <= 120:
+        raise ConfigError(f"SLACK_TIMEOUT must be seconds in (0, 120], got {timeout_text!r}.")
+
     return Settings(
+        slack_timeout=slack_timeout,
         scheduler_workers=int(workers_text),
         scheduler_rate=rate,
         bot_token=bot_token,

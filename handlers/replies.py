@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 logger = logging.getLogger(__name__)
 
@@ -42,5 +42,7 @@ def reply_privately(
             logger.warning(
                 "reply by %s to %s failed: %s", route, user_id, error.response.get("error")
             )
+        except (SlackClientError, OSError) as error:  # a timeout or a refused connection
+            logger.warning("reply by %s to %s failed: %s", route, user_id, type(error).__name__)
     logger.error("could not reply to %s by any route", user_id)
     return False

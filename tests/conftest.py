@@ -196,6 +196,7 @@ def slack(
         signing_secret=SIGNING_SECRET,
         database_url=database_url,
         slack_api_url=emulator.base_url,
+        slack_timeout=2,  # a slow Slack shows up in seconds, not minutes
     )
     services = Services(db=Database(database_url), programs=programs, clock=clock)
     app = create_app(settings, services=services)

@@ -60,6 +60,8 @@ def test_api_url_gets_its_trailing_slash_and_postgres_urls_their_driver():
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"PROGRAMS_DIR": "/no/such/dir"}, "PROGRAMS_DIR"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"SLACK_TIMEOUT": "0"}, "SLACK_TIMEOUT"),
+        ({"SLACK_TIMEOUT": "soon"}, "SLACK_TIMEOUT"),
         ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_SECRET"),
         ({"SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_ID"),
         ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}, "SLACK_SIGNING_SECRET"),

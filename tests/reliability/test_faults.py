@@ -92,3 +92,22 @@ def test_views_open_rate_limited_still_opens_the_modal(slack):
     opened = slack.emulator.wait_for("views.open", count=2, timeout=10)
     assert opened[0].status == 429 and opened[1].ok
     LEDGER.add("faults.survived")
+
+
+def test_slack_too_slow_to_answer_keeps_the_entry_and_logs_the_timeouts(slack, log_watcher):
+    """Slack takes longer than the client waits (2 s here): both reply routes time out."""
+    slack.command("log", channel_id="C1")
+    view = slack.opened_view()
+    slack.emulator.latency = 3.0
+    LEDGER.add("faults.injected")
+    try:
+        values = {ids.JOURNAL_DECISION[0]: {ids.JOURNAL_DECISION[1]: text_value("slow Slack")}}
+        response = slack.sender.view_submission(view, values, user_id="U1")
+        assert response.status == 200  # acknowledged at once: no Slack call before the ack
+        LEDGER.add("entries.acknowledged")
+        assert log_watcher.wait_for("could not reply to U1 by any route", timeout=15)
+    finally:
+        slack.emulator.latency = 0.0
+    assert any("TimeoutError" in m for m in log_watcher.messages())
+    assert stored(slack, "slow Slack")
+    LEDGER.add("faults.survived")
