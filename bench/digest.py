@@ -39,6 +39,7 @@ from bot.progress import local_date, program_week
 from bot.scheduling.due import DIGEST, Due, digest_period, digest_slot
 from bot.scheduling.runner import Message, render
 from bot.services import Services
+from storage import participants
 from storage.db import Database
 from storage.models import DeliverableDone, Entry, Participant, Workspace
 
@@ -178,7 +179,7 @@ def naive(services: Services) -> Message | None:
         assert workspace is not None and workspace.team_channel_id
         until = digest_slot(NOW, workspace.prompt_weekday, workspace.prompt_hour)
         since = until - timedelta(days=7)
-        people = session.exec(select(Participant).where(Participant.team_id == BENCH_TEAM)).all()
+        people = participants.list_in_team(session, team_id=BENCH_TEAM)
         by_week = Counter(
             max(0, program_week(p.start_date, local_date(until, p.timezone)))
             for p in people

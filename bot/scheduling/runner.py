@@ -498,9 +498,9 @@ def _render_digest(session: Session, due: Due, now: datetime) -> Message | None:
     until = digest_slot(now, workspace.prompt_weekday, workspace.prompt_hour)
     since = until - timedelta(days=7)
     by_week: dict[int, int] = {}
-    for p in participants.list_in_team(session, team_id=due.team_id, status="active"):
-        week = max(0, program_week(p.start_date, local_date(until, p.timezone)))  # 0: not yet
-        by_week[week] = by_week.get(week, 0) + 1
+    for start, timezone, n in participants.count_active_by_start(session, team_id=due.team_id):
+        week = max(0, program_week(start, local_date(until, timezone)))  # 0: not yet
+        by_week[week] = by_week.get(week, 0) + n
     text, blocks = digest_message(
         period=due.period,
         by_week=by_week,
