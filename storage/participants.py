@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.insert_once import insert_once
@@ -81,6 +82,20 @@ def list_in_team(session: Session, *, team_id: str, status: str | None = None) -
     if status is not None:
         query = query.where(Participant.status == status)
     return list(session.exec(query).all())
+
+
+def count_active_by_start(session: Session, *, team_id: str) -> list[tuple[date, str, int]]:
+    """(start date, time zone, how many) of a workspace's active enrollments.
+
+    Grouped in SQL: a week's digest needs each person's program week, which only depends on
+    these two columns, so a few dozen groups stand in for hundreds of ORM objects.
+    """
+    rows = session.exec(
+        select(Participant.start_date, Participant.timezone, func.count())
+        .where(Participant.team_id == team_id, Participant.status == "active")
+        .group_by(Participant.start_date, Participant.timezone)
+    ).all()
+    return [(start, timezone, int(n)) for start, timezone, n in rows]
 
 
 def set_status(

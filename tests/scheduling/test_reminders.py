@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.emulator import message_problems
-from storage import deliverables, entries
+from storage import deliverables, entries, participants
 from tests.scheduling.conftest import all_text, header_text
 
 WEEK1 = datetime(2026, 11, 23, 8, tzinfo=UTC)  # Monday 09:00 in Berlin
@@ -45,8 +45,13 @@ def test_the_digest_posts_counts_once_a_week_and_never_entry_text(sched):
     sched.enroll("U2", tz="America/Los_Angeles", start=date(2026, 11, 16))
     sched.enroll("U3", start=date(2026, 11, 23))
     sched.enroll("U4", start=date(2026, 12, 7))  # not started yet
+    sched.enroll("U5", start=date(2026, 11, 16))  # same start and zone as U1: counted together
+    sched.enroll("U6", start=date(2026, 11, 16))  # paused: not counted
     digest_at = datetime(2026, 11, 30, 9, tzinfo=UTC)  # Monday 09:00 UTC
     with sched.services.db.session() as session:
+        participants.set_status(
+            session, team_id="T1", user_id="U6", status="paused", now=digest_at - timedelta(days=3)
+        )
         for user, kind, when in [
             ("U1", "decision", digest_at - timedelta(days=1)),
             ("U1", "decision", digest_at - timedelta(days=6)),
@@ -71,15 +76,16 @@ def test_the_digest_posts_counts_once_a_week_and_never_entry_text(sched):
     body = all_text(digest)
     assert SECRET not in body
     assert "Weekly digest · 2026-W49" in header_text(digest)
-    # U1 and U2 are in week 3 (local), U3 in week 2, U4 not started: bars scaled to the widest.
-    assert "`▰▰▰▰▰▱▱▱▱▱` 1  not started yet" in body
-    assert "`▰▰▰▰▰▱▱▱▱▱` 1  week 2\n`▰▰▰▰▰▰▰▰▰▰` 2  week 3" in body
-    assert "(4 active)" in body
+    # U1, U2 and U5 are in week 3 (local), U3 in week 2, U4 not started, U6 paused: bars
+    # scaled to the widest.
+    assert "`▰▰▰▱▱▱▱▱▱▱` 1  not started yet" in body
+    assert "`▰▰▰▱▱▱▱▱▱▱` 1  week 2\n`▰▰▰▰▰▰▰▰▰▰` 3  week 3" in body
+    assert "(5 active)" in body
     assert "• Customer insight: 1\n• Decision journal: 2" in body
     assert "Proposal" not in body
     assert "1 in the last 7 days, 1 in all" in body
     # U1 journaled on 2 of the 7 days: not yet "keeping the journal" (3+ days).
-    assert "*Keeping the journal:* 0 of 4 journaled on 3+ days" in body
+    assert "*Keeping the journal:* 0 of 5 journaled on 3+ days" in body
     # The next ISO week gets its own digest.
     sched.tick(digest_at + timedelta(weeks=1))
     assert len(sched.posts("C1")) == 2
