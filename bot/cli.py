@@ -24,6 +24,9 @@ def _configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
+    # Their INFO lines narrate their own start-up, not our events.
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,7 +172,7 @@ def _check(settings: Settings) -> int:
 
 
 def _send(settings: Settings, text: str, user: str) -> int:
-    from bot.emulator.slack_requests import SlackSender
+    from bot.emulator.slack_requests import SlackSender, typed
     from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OFFLINE_SIGNING_SECRET
 
     command, _, rest = text.strip().partition(" ")
@@ -183,7 +186,10 @@ def _send(settings: Settings, text: str, user: str) -> int:
         response_url_base=f"http://127.0.0.1:{settings.port + 1}/respond/",
     )
     try:
-        response = sender.command(rest, user_id=user, channel_id=DEMO_CHANNEL, command=command)
+        # Typed text reaches the bot escaped, as Slack sends it (should_escape is on).
+        response = sender.command(
+            typed(rest), user_id=user, channel_id=DEMO_CHANNEL, command=command
+        )
     except OSError as error:
         print(f"No offline bot answers on port {settings.port} ({error}). Start it: scripts/run")
         return 1

@@ -109,7 +109,9 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
 
         assert "/transition join" in send("/transition help")
         assert "of 12" in send("--user", "U0SAM", "/transition status")
-        assert "Saved" in send("--user", "U0ALEX", "/transition log We dropped CSV export")
+        saved = send("--user", "U0ALEX", "/transition log We dropped CSV export <b> & more")
+        assert "Saved" in saved
+        assert "We dropped CSV export &lt;b&gt; &amp; more" in saved  # typed text kept whole
 
 
 def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
