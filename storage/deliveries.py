@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.insert_once import insert_once
 from storage.models import Delivery
 
 CLAIMED = "claimed"
@@ -78,14 +78,14 @@ def claim(
         claimed_at=now,
         attempts=1,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
+    existing, created = insert_once(
+        session,
+        row,
+        lambda: _get(session, team_id=team_id, user_id=user_id, kind=kind, period=period),
+    )
+    if created:
         return Claim(row, recovered=False)
-    except IntegrityError:
-        pass
-    existing = _get(session, team_id=team_id, user_id=user_id, kind=kind, period=period)
-    if existing is None or existing.id is None:
+    if existing.id is None:
         return None
     stale = (
         existing.status == CLAIMED
@@ -174,12 +174,12 @@ def record_skipped(
         claimed_at=now,
         attempts=0,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
+    _, created = insert_once(
+        session,
+        row,
+        lambda: _get(session, team_id=team_id, user_id=user_id, kind=kind, period=period),
+    )
+    return created
 
 
 # Shared: a finished row needs no more detail than its status.
