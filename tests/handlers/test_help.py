@@ -30,3 +30,13 @@ def test_unknown_word_that_looks_like_a_mention_is_shown_as_text(slack):
     rendered = str(body["blocks"])
     assert "<!here>" not in rendered
     assert "&lt;!here&gt;" in rendered
+
+
+def test_usage_placeholders_are_escaped_for_mrkdwn():
+    """Found by the fuzzer: a raw `<text>` in mrkdwn is a Slack control sequence, not text."""
+    from bot.blocks.help import help_blocks
+
+    _, blocks = help_blocks()
+    usage = str(blocks)
+    assert "<text>" not in usage and "<kind>" not in usage
+    assert "`/transition log &lt;text&gt;`" in usage
