@@ -40,3 +40,13 @@ def test_usage_placeholders_are_escaped_for_mrkdwn():
     usage = str(blocks)
     assert "<text>" not in usage and "<kind>" not in usage
     assert "`/transition log &lt;text&gt;`" in usage
+
+
+def test_preview_usage_and_empty_entries_escape_their_placeholders(programs):
+    """Found by the fuzzer: the same raw `<...>` placeholders in two more replies."""
+    from bot.blocks.evidence import entries_blocks
+    from bot.blocks.prompt import preview_usage
+
+    for text, blocks in (preview_usage(programs), entries_blocks([])):
+        shown = text + str(blocks)
+        assert "<" not in shown and "&lt;" in shown

@@ -126,9 +126,10 @@ command_text = st.one_of(
     st.tuples(st.sampled_from(SUBCOMMANDS), junk).map(lambda t: f"{t[0]} {typed(t[1])}"),
 )
 
-# Markup the bot writes itself: mentions of the user it answers (U1), Slack's localised dates,
-# and the channel the bot is in (C1). Anything else with a `<` in rendered text came from input.
-OWN_TOKENS = re.compile(r"<@U1>|<#C1>|<!date\^\d+\^\{[a-z_]+\}(?:\^[^|>]*)?\|[^<>]*>")
+# Markup the bot writes itself: mentions of the user it answers (U1, or the admin U3), Slack's
+# localised dates, and the channel the bot is in (C1). Any other `<` in rendered text came from
+# input.
+OWN_TOKENS = re.compile(r"<@U[13]>|<#C1>|<!date\^\d+\^\{[a-z_]+\}(?:\^[^|>]*)?\|[^<>]*>")
 FORBIDDEN = ("<!channel>", "<!here>", "<!everyone>", "<@", "<#", "<http")
 # Lookups of ids a user typed may fail: that is the app asking, not sending anything malformed.
 LOOKUP_ERRORS = {"channel_not_found", "user_not_found", "not_in_channel"}
@@ -274,6 +275,9 @@ def rig(
     app = create_app(settings_, services=services)
     executor = TrackingExecutor()
     app.listener_runner.listener_executor = executor
+    # Some commands come from a workspace admin, so admin-only subcommands (preview, config)
+    # are fuzzed past their permission check too.
+    emulator.add_user(TEAM, "U3", name="ada", is_admin=True)
     errors = ErrorLog()
     logging.getLogger().addHandler(errors)
     sender = SlackSender(
@@ -321,10 +325,10 @@ def assert_command_answer(response: BoltResponse, context: str) -> None:
 
 
 @fuzz(800)
-@given(text=command_text)
-def test_any_command_text_gets_a_clean_answer(rig: Rig, text: str) -> None:
+@given(text=command_text, user=st.sampled_from(["U1", "U3"]))
+def test_any_command_text_gets_a_clean_answer(rig: Rig, text: str, user: str) -> None:
     mark = rig.start_case()
-    assert_command_answer(rig.command(text), text)
+    assert_command_answer(rig.command(text, user_id=user), text)
     rig.end_case(mark, context=text)
 
 
