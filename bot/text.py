@@ -59,5 +59,10 @@ def from_slack(text: str) -> str:
     human-readable words (mentions become plain @name, links "label (url)") so that
     showing them again, escaped, can never ping or link anyone.
     """
-    plain = _SLACK_MARKUP.sub(lambda m: _plain(m.group(1)), text)
+    plain = _SLACK_MARKUP.sub(lambda m: _plain(m.group(1)), without_nul(text))
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def without_nul(text: str) -> str:
+    """`text` minus NUL characters: PostgreSQL text and JSON columns cannot hold them."""
+    return text.replace("\x00", "")

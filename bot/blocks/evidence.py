@@ -162,7 +162,7 @@ def outcome_blocks(kind: str, outcome: EvidenceOutcome) -> tuple[str, list[Block
 def entries_blocks(entries: Sequence[Entry]) -> tuple[str, list[Block]]:
     """Your last entries, each with Edit and Delete (only you see this)."""
     if not entries:
-        text = "You haven't logged anything yet. Try `/transition log <what was decided>`."
+        text = "You haven't logged anything yet. Try `/transition log &lt;what was decided&gt;`."
         return text, [section(text)]
     blocks: list[Block] = [header("Your latest entries"), context(":lock: Only you can see this.")]
     for entry in entries:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import Block, context, divider, header, section
-from bot.text import safe_text
+from bot.text import escape_mrkdwn, safe_text
 
 COMMANDS: list[tuple[str, str]] = [
     ("join [program]", "Join a program: pick your program, background and start week."),
@@ -57,7 +57,9 @@ def help_blocks(unknown: str | None = None) -> tuple[str, list[Block]]:
         )
     )
     blocks.append(divider())
-    lines = [f"`/transition {usage}`  {what}" for usage, what in COMMANDS]
+    # The usage placeholders (`<text>`, `<kind>`) are angle brackets Slack would read as a link
+    # or control token in mrkdwn: escaped, they show as typed.
+    lines = [f"`/transition {escape_mrkdwn(usage)}`  {what}" for usage, what in COMMANDS]
     blocks.append(section("\n".join(lines)))
     blocks.append(context("Try: " + "  ·  ".join(f"`{e}`" for e in EXAMPLES)))
     blocks.append(context(":lock: Your journal and evidence are private to you."))

@@ -216,7 +216,8 @@ def preview_usage(
     programs: Mapping[str, Program], problem: str | None = None
 ) -> tuple[str, list[Block]]:
     """How to call `/transition preview`, listing the programs, weeks and backgrounds."""
-    usage = "Usage: `/transition preview <program> <week> [background]`"
+    # Escaped: a raw `<program>` in mrkdwn is a Slack control sequence, not visible text.
+    usage = "Usage: `/transition preview &lt;program&gt; &lt;week&gt; [background]`"
     names = ", ".join(
         f"`{safe_text(p.id, 64)}` (weeks 1-{p.weeks})" for p in list(programs.values())[:20]
     )

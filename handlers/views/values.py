@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.blocks.evidence import field_ids
 from bot.evidence import KindSpec
+from bot.text import without_nul
 
 
 def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
@@ -22,7 +23,7 @@ def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
         value = element.get("selected_date")
     if not isinstance(value, str):
         return None
-    return value.strip() or None
+    return without_nul(value).strip() or None
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:

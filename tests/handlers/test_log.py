@@ -215,3 +215,18 @@ def test_mentions_slack_formatted_in_a_command_become_plain_words(slack):
     assert_no_markup(rendered)
     assert "<@U2" not in rendered and "<!here>" not in rendered
     assert "@sam told @here about the doc (https://x.example/doc) &amp; #transition" in rendered
+
+
+def test_nul_characters_are_dropped_not_a_database_error(slack, log_watcher):
+    """Found by the fuzzer: PostgreSQL refuses NUL in text, so `log a\\x00b` was a 500."""
+    quick = slack.command("log before\x00after")
+    assert quick.status == 200 and "Saved" in quick.json()["text"]
+    slack.command("log")
+    view = slack.opened_view()
+    values = journal_values("modal\x00text", who="P\x00M")
+    submitted = slack.sender.view_submission(view, values, user_id="U1")
+    assert submitted.status == 200 and submitted.body == ""
+    stored = entries(slack)
+    assert [e.text for e in stored] == ["beforeafter", "modaltext"]
+    assert stored[1].fields["who"] == "PM"
+    assert not any(m.endswith(" failed") for m in log_watcher.messages())

@@ -57,7 +57,9 @@ def test_bad_arguments_get_a_usage_line_with_valid_values(slack):
     ):
         body = slack.command(args, user_id=user).json()
         shown = str(body["blocks"])
-        assert "Usage: `/transition preview <program> <week> [background]`" in shown, args
+        assert "Usage: `/transition preview &lt;program&gt; &lt;week&gt; [background]`" in shown, (
+            args
+        )
         assert "`product-engineer` (weeks 1-12)" in shown
         assert "`engineer-to-pm` (weeks 1-13)" in shown
         assert "`platform-infra`" in shown
@@ -87,4 +89,4 @@ def test_week_past_the_end_previews_the_completion_message(slack):
 
 def test_help_lists_preview(slack):
     body = slack.command("help").json()
-    assert "/transition preview <program> <week> [background]" in str(body["blocks"])
+    assert "/transition preview &lt;program&gt; &lt;week&gt; [background]" in str(body["blocks"])
