@@ -3,7 +3,8 @@
 Loads N entries (default 1,000,000) spread over 20 workspaces x 500 participants and 26 weeks,
 plus two deliverables marked done per participant, then times one workspace's weekly digest:
   - ours: the scheduler's own `render` of a digest delivery (participants by program week,
-    entries of the last 7 days by kind, deliverables done), i.e. exactly what a tick runs;
+    entries of the last 7 days by kind, deliverables done, ship posts, who kept the journal),
+    i.e. exactly what a tick runs;
   - naive: every participant, entry and deliverable row of the workspace loaded as ORM
     objects and counted in Python.
 Both must produce the same message. Runs on SQLite (a temporary file) and, when
@@ -39,6 +40,7 @@ from bot.progress import local_date, program_week
 from bot.scheduling.due import DIGEST, Due, digest_period, digest_slot
 from bot.scheduling.runner import Message, render
 from bot.services import Services
+from bot.services.digest import STEADY_JOURNAL_DAYS, DigestData, ShipLink
 from storage import participants
 from storage.db import Database
 from storage.models import DeliverableDone, Entry, Participant, Workspace
@@ -185,21 +187,35 @@ def naive(services: Services) -> Message | None:
             for p in people
             if p.status == "active"
         )
-        logged = Counter(
-            e.kind
+        rows = [
+            e
             for e in session.exec(select(Entry).where(Entry.team_id == BENCH_TEAM)).all()
             if since <= e.created_at < until
-        )
+        ]
+        days: dict[str, set[date]] = {}
+        for e in rows:
+            if e.kind == "decision":
+                days.setdefault(e.user_id, set()).add(e.created_at.astimezone(UTC).date())
+        ships = [
+            ShipLink(
+                title=str(e.fields.get("built") or e.text),
+                permalink=str(e.fields["permalink"]) if e.fields.get("permalink") else None,
+            )
+            for e in sorted(rows, key=lambda e: e.created_at)
+            if e.kind == "ship" and e.post_ts and e.fields.get("posted_to") == "team"
+        ]
         done = session.exec(
             select(DeliverableDone).where(DeliverableDone.team_id == BENCH_TEAM)
         ).all()
-        text_, blocks = digest_message(
-            period=digest_period(NOW),
-            by_week=by_week,
-            logged=logged,
+        data = DigestData(
+            by_week=dict(by_week),
+            logged=dict(Counter(e.kind for e in rows)),
             deliverables_done=sum(1 for d in done if since <= d.done_at < until),
             deliverables_total=len(done),
+            ship_posts=ships,
+            journaling=sum(1 for d in days.values() if len(d) >= STEADY_JOURNAL_DAYS),
         )
+        text_, blocks = digest_message(period=digest_period(NOW), data=data)
         return Message(workspace.team_channel_id, text_, blocks)
 
 
