@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -21,7 +20,9 @@ from bot.scheduling.runner import RunnerConfig
 from bot.scheduling.service import SchedulerService
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
+from bot.services import config as workspace_config
 from bot.services.enrollment import join
+from bot.shutdown import StopRequest, stop_on_signals
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +31,15 @@ OFFLINE_SIGNING_SECRET = "offline-signing-secret"
 # Fixed so `transition-coach tick` can reach the running offline bot's emulator.
 OFFLINE_BOT_TOKEN = "xoxb-T0DEMO-offline-demo-token"
 DEMO_TEAM = "T0DEMO"
+# "Next day" / "next week" play the time they skip in steps this long (see advance).
+ADVANCE_STEP = timedelta(hours=1)
 DEMO_CHANNEL = "C0TRANSITION"
 DEMO_MEMBERS = {
     "U0ALEX": ("alex", "Alex Rivera", "America/Los_Angeles"),
     "U0SAM": ("sam", "Sam Okafor", "Europe/Berlin"),
     "U0PRIYA": ("priya", "Priya Nair", "Asia/Kolkata"),
 }
+DEMO_ADMIN = "U0PRIYA"  # a Slack workspace admin, so `/transition config` can be tried
 
 
 def start_emulator(port: int) -> tuple[SlackEmulator, str]:
@@ -46,13 +50,16 @@ def start_emulator(port: int) -> tuple[SlackEmulator, str]:
         DEMO_TEAM, name="Demo team", domain="demo-team", token=OFFLINE_BOT_TOKEN
     )
     for user_id, (name, real_name, tz) in DEMO_MEMBERS.items():
-        emulator.add_user(DEMO_TEAM, user_id, name=name, real_name=real_name, tz=tz)
+        admin = user_id == DEMO_ADMIN
+        emulator.add_user(DEMO_TEAM, user_id, name=name, real_name=real_name, tz=tz, is_admin=admin)
     emulator.add_channel(DEMO_TEAM, DEMO_CHANNEL, name="transition", bot_is_member=True)
     return emulator, token
 
 
 def seed_demo(services: Services) -> None:
-    """Enroll two demo members part-way through their programs (Alex is left to join)."""
+    """Enroll two demo members part-way through their programs (Alex is left to join), and
+    make #transition the team channel, so ship posts and digests have somewhere to go."""
+    workspace_config.update(services, team_id=DEMO_TEAM, team_channel_id=DEMO_CHANNEL)
     today = services.clock.now().date()
     seeds = [
         ("U0SAM", "product-engineer", "backend", 2),
@@ -125,14 +132,23 @@ class OfflineBot:
         return make_client(replace(self.settings, bot_token=self.emulator.token(team_id)))
 
     def advance(self, delta: timedelta) -> datetime:
-        """Move the simulated clock, then run one scheduler pass at the new time.
+        """Move the simulated clock by `delta`, an hour at a time, with a scheduler pass after
+        each step.
 
+        One pass at the end would look like a bot that was down all along: the catch-up
+        rules would skip what fell due on the way (a Monday prompt, Wednesday's nudge,
+        Friday's recap). Stepping makes "next week" play the week as a running bot would.
         The single hook for simulated time: the sandbox's buttons call only this.
         """
-        now = self.clock.advance(delta)
         run_due_work = _scheduler_pass()
-        if run_due_work is not None:
-            run_due_work(self.services, self.client_for_team, now)
+        now = self.clock.now()
+        remaining = delta
+        while remaining > timedelta(0):
+            step = min(ADVANCE_STEP, remaining)
+            now = self.clock.advance(step)
+            remaining -= step
+            if run_due_work is not None:
+                run_due_work(self.services, self.client_for_team, now)
         return now
 
     def stop(self) -> None:
@@ -154,8 +170,8 @@ def _scheduler_pass() -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
-def run_offline(settings: Settings, *, stop: threading.Event | None = None) -> None:
-    """Run until interrupted (or until `stop` is set)."""
+def run_offline(settings: Settings, *, stop: StopRequest | None = None) -> None:
+    """Run until Ctrl-C or SIGTERM (or until `stop` is set)."""
     bot = OfflineBot.start(settings)
     server, emulator = bot.server, bot.emulator
     assert bot.sandbox is not None
@@ -181,9 +197,8 @@ def run_offline(settings: Settings, *, stop: threading.Event | None = None) -> N
         flush=True,
     )
     try:
-        (stop or threading.Event()).wait()
-    except KeyboardInterrupt:
-        pass
+        with stop_on_signals(stop or StopRequest()) as stopping:
+            stopping.wait()
     finally:
         scheduler.shutdown()
         bot.stop()

@@ -41,12 +41,13 @@ class Sandbox:
     """Slack's side for one demo team: sends what a member does, reads what Slack shows."""
 
     def __init__(self, bot: OfflineBot) -> None:
-        from bot.offline import DEMO_CHANNEL, DEMO_MEMBERS, DEMO_TEAM
+        from bot.offline import DEMO_ADMIN, DEMO_CHANNEL, DEMO_MEMBERS, DEMO_TEAM
 
         self.bot = bot
         self.team = DEMO_TEAM
         self.channel = DEMO_CHANNEL
         self.members = DEMO_MEMBERS
+        self.admin = DEMO_ADMIN
         self.sender = SlackSender(
             bot.events_url, bot.settings.signing_secret or "", team_id=DEMO_TEAM
         )
@@ -157,7 +158,7 @@ class Sandbox:
         return {
             "team": self.team,
             "members": [
-                {"id": uid, "name": name, "real_name": real, "tz": tz}
+                {"id": uid, "name": name, "real_name": real, "tz": tz, "admin": uid == self.admin}
                 for uid, (name, real, tz) in self.members.items()
             ],
         }

@@ -9,7 +9,8 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from bot.clock import MovableClock
 from bot.config import Settings
 from bot.emulator import SlackEmulator
 from bot.emulator.slack_requests import SlackSender
+from bot.offline import OfflineBot
 from bot.programs import load_programs
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
@@ -262,6 +264,28 @@ def two_teams(
     yield TwoTeams(sender=sender, emulator=emulator, services=services)
     server.stop()
     services.db.dispose()
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> Iterator[OfflineBot]:
+    """Offline mode in-process on free ports: emulator, bot and sandbox page."""
+    bot = OfflineBot.start(Settings(database_url=f"sqlite:///{tmp_path / 'sandbox.db'}", port=0))
+    yield bot
+    bot.stop()
+
+
+def move_to(offline: OfflineBot, weekday: int, hour: int) -> datetime:
+    """Jump the sandbox clock (which only moves forward) to the next `weekday` `hour`:00 UTC.
+
+    What a week of waiting brings depends on where in the week it starts, so a test that
+    lets time pass starts from a fixed point, not from whenever CI happens to run.
+    """
+    now = offline.clock.now()
+    target = datetime.combine(now.date(), time(hour), tzinfo=UTC)
+    target += timedelta(days=(weekday - now.weekday()) % 7)
+    if target <= now:
+        target += timedelta(days=7)
+    return offline.clock.advance(target - now)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

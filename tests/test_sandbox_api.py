@@ -3,26 +3,21 @@ bot and shows only what the emulator recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from sqlmodel import select
 
 from bot.blocks import ids
-from bot.config import Settings
 from bot.emulator import message_problems, view_problems
 from bot.emulator.slack_requests import date_value, select_value
 from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
-
-
-@pytest.fixture
-def offline(tmp_path: Path) -> Iterator[OfflineBot]:
-    bot = OfflineBot.start(Settings(database_url=f"sqlite:///{tmp_path / 'sandbox.db'}", port=0))
-    yield bot
-    bot.stop()
+from bot.progress import week_start
+from bot.services.enrollment import join
+from storage.models import Delivery
+from tests.conftest import move_to
 
 
 def call(offline: OfflineBot, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -114,6 +109,51 @@ def test_advance_moves_only_the_simulated_clock(offline):
     for shown in (answer["now"], state(offline, "U0SAM")["now"]):
         lag = offline.clock.now() - datetime.fromisoformat(shown)
         assert timedelta(0) <= lag < timedelta(seconds=5)
+
+
+def test_a_skipped_fortnight_plays_out_as_a_running_bot_would_have(offline):
+    # Monday 12:00 UTC: 04:00 or 05:00 for Alex in Los Angeles, before his first prompt.
+    monday = move_to(offline, weekday=0, hour=12)
+    join(
+        offline.services,
+        team_id=DEMO_TEAM,
+        user_id="U0ALEX",
+        program_id="product-engineer",
+        background="backend",
+        start_date=week_start(monday.date()),
+        timezone="America/Los_Angeles",
+    )
+    call(offline, "/api/advance", {"days": 14})
+
+    # Everything due on the way went out on time; a single pass at the end would have
+    # skipped it all as missed (it is Monday 04:00 of week 3 for Alex by then).
+    with offline.services.db.session() as session:
+        sent = session.exec(
+            select(Delivery).where(Delivery.user_id == "U0ALEX", Delivery.status == "sent")
+        ).all()
+    assert sorted((d.kind, d.period.split(":")[1]) for d in sent) == [
+        ("nudge", "nudge-w2"),  # the phase's deliverable, due in its second week
+        ("prompt", "week-1"),
+        ("prompt", "week-2"),
+        ("recap", "recap-w1"),
+        ("recap", "recap-w2"),
+    ]
+    dm = offline.emulator.dm_channel(DEMO_TEAM, "U0ALEX")
+    assert len(offline.emulator.messages(dm)) == 5
+    # #transition is the demo's team channel: this week's digest (its Monday 09:00 UTC had
+    # passed) and the next two Mondays'.
+    digests = [m for m in offline.emulator.messages(DEMO_CHANNEL) if "weekly digest" in m["text"]]
+    assert len(digests) == 3
+
+
+def test_the_demo_admin_can_configure_and_the_others_cannot(offline):
+    for user, expected in (("U0SAM", "admins"), ("U0PRIYA", "Tuesday")):
+        text = "/transition config prompt tuesday 10"
+        assert call(offline, "/api/command", {"user": user, "text": text}).json()["status"] == 200
+        shown = offline.emulator.ephemerals(DEMO_CHANNEL)[-1]
+        assert shown["recipient"] == user and expected in shown["text"], shown["text"]
+    admin = next(m for m in call(offline, "/api/members").json()["members"] if m["admin"])
+    assert admin["id"] == "U0PRIYA"
 
 
 @pytest.mark.parametrize(

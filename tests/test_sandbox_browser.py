@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.config import Settings
 from bot.emulator import message_problems, view_problems
 from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
 from storage.models import Entry
+from tests.conftest import move_to
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -44,14 +44,6 @@ if (CHROMIUM is None or sync_playwright is None) and not os.environ.get("REQUIRE
     )
 
 TIMEOUT_MS = 10_000
-
-
-@pytest.fixture
-def offline(tmp_path: Path) -> Iterator[OfflineBot]:
-    """Offline mode in-process on free ports: emulator, bot and sandbox page."""
-    bot = OfflineBot.start(Settings(database_url=f"sqlite:///{tmp_path / 'sandbox.db'}", port=0))
-    yield bot
-    bot.stop()
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +76,9 @@ def messages_text(page: Page) -> str:
 
 def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offline):
     emulator = offline.emulator
+    # Monday 12:00 UTC is Monday 04:00 (or 05:00) for Alex in America/Los_Angeles: he joins
+    # before his first prompt's 09:00, so it arrives while "next week" plays the week out.
+    move_to(offline, weekday=0, hour=12)
     page.select_option("#member", "U0ALEX")
     expect(page.locator("#clock")).not_to_have_text("…")
     clock_before = page.inner_text("#clock")
@@ -130,19 +125,22 @@ def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offlin
 
     # Time passes on the simulated clock only.
     page.click("#next-week")
+    expect(page.locator("#next-week")).to_be_disabled()  # while the week plays out
+    expect(page.locator("#next-week")).to_be_enabled()
     expect(page.locator("#clock")).not_to_have_text(clock_before)
     assert offline.clock.offset - simulated_before == timedelta(days=7)
 
     # The DM holds the bot's welcome and, the week having passed, the scheduler's weekly
-    # prompt: both read from the emulator's DM channel.
+    # prompt. The clock label can change before the scheduler pass has posted (the page polls),
+    # so wait for the prompt on the page, as a user would, then read both from the emulator.
     page.click('.conv[data-conv="dm"]')
     expect(page.locator("#conv-title")).to_have_text("Transition Coach · Messages")
+    expect(page.locator("#messages")).to_contain_text("You're in")
+    expect(page.locator("#messages")).to_contain_text("Mark deliverable done")
     dm = emulator.dm_channel(DEMO_TEAM, "U0ALEX")
     messages = emulator.messages(dm)
     welcome = next(m for m in messages if "You're in" in m["text"])
     prompt = next(m for m in messages if m["text"].startswith("Week "))
-    expect(page.locator("#messages")).to_contain_text("You're in")
-    expect(page.locator("#messages")).to_contain_text("Mark deliverable done")
     for message in (welcome, prompt):
         assert message_problems(message["text"], message["blocks"]) == []
 

@@ -693,7 +693,8 @@
     members.members.forEach((m) => {
       const o = document.createElement("option");
       o.value = m.id;
-      o.textContent = m.real_name + " (" + m.id + ", " + m.tz + ")";
+      o.textContent =
+        m.real_name + " (" + m.id + ", " + m.tz + (m.admin ? ", workspace admin" : "") + ")";
       select.appendChild(o);
     });
     state.user = select.value;
@@ -730,9 +731,19 @@
     setInterval(refresh, POLL_MS);
   }
 
+  // The server plays the skipped time hour by hour (prompts, nudges, recaps on their way),
+  // so a jump takes a moment: the buttons wait for it, and the page refreshes as it goes.
   async function advance(days) {
-    await post("/api/advance", { days: days });
-    refreshSoon();
+    const buttons = [el("next-day"), el("next-week")];
+    buttons.forEach((b) => (b.disabled = true));
+    const polling = setInterval(refresh, 300);
+    try {
+      await post("/api/advance", { days: days });
+    } finally {
+      clearInterval(polling);
+      buttons.forEach((b) => (b.disabled = false));
+      refreshSoon();
+    }
   }
 
   // Exposed for the browser test of the renderer (pure functions only).
