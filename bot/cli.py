@@ -9,11 +9,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.shutdown import StopRequest
 
 logger = logging.getLogger("transition_coach")
 
@@ -121,33 +124,61 @@ def _start_scheduler(app: Any, settings: Settings) -> Any:
 
 
 def _run(settings: Settings) -> int:
+    from bot.shutdown import StopRequest, stop_on_signals
+
+    # Signals are handled from the start, so a SIGTERM during start-up still ends in an
+    # orderly shutdown rather than killing the process half-started.
+    with stop_on_signals(StopRequest()) as stop:
+        if settings.offline:
+            from bot.offline import run_offline
+
+            run_offline(settings, stop=stop)
+            return 0
+        return _run_slack(settings, stop)
+
+
+def _run_slack(settings: Settings, stop: StopRequest) -> int:
     from bot.app import create_app
-    from bot.server import serve
 
-    if settings.offline:
-        from bot.offline import run_offline
-
-        run_offline(settings)
-        return 0
     app = create_app(settings)
     # A single-workspace install: the one bot token serves every team row in the database.
-    _start_scheduler(app, settings)
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-        from slack_sdk.errors import SlackApiError
-
-        logger.info("connecting to Slack over Socket Mode")
-        try:
-            SocketModeHandler(app, settings.app_token).start()
-        except SlackApiError as error:
-            print(
-                "transition-coach: Slack refused the Socket Mode connection "
-                f"({error.response.get('error')}): check SLACK_APP_TOKEN and that Socket Mode "
-                "is enabled for the app.",
-                file=sys.stderr,
-            )
-            return 1
+    scheduler = _start_scheduler(app, settings)
+    try:
+        if settings.socket_mode:
+            return _run_socket_mode(app, settings, stop)
+        if not stop.is_set():
+            _serve_http(app, settings)
         return 0
+    finally:
+        scheduler.shutdown()  # lets a pass in progress finish
+
+
+def _run_socket_mode(app: Any, settings: Settings, stop: StopRequest) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    logger.info("connecting to Slack over Socket Mode")
+    handler = SocketModeHandler(app, settings.app_token)
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        print(
+            "transition-coach: Slack refused the Socket Mode connection "
+            f"({error.response.get('error')}): check SLACK_APP_TOKEN and that Socket Mode "
+            "is enabled for the app.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        stop.wait()
+    finally:
+        handler.close()
+    return 0
+
+
+def _serve_http(app: Any, settings: Settings) -> None:
+    from bot.server import serve
+
     logger.info("serving Slack over HTTP on %s:%s", settings.host, settings.port)
     if settings.oauth:
         from bot.app import INSTALL_PATH
@@ -156,8 +187,9 @@ def _run(settings: Settings) -> int:
             "many-workspace mode: each workspace installs from https://<your host>%s",
             INSTALL_PATH,
         )
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: the
+    # caller's handlers take it, so its `finally` still stops the scheduler.
     serve(app, host=settings.host, port=settings.port)
-    return 0
 
 
 def _check(settings: Settings) -> int:

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -50,13 +52,15 @@ def wait_until_healthy(port: int, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def bot_process(tmp_path: Path, env: dict[str, str], **popen: Any) -> Iterator[subprocess.Popen]:
-    """`transition-coach run` in a subprocess; on exit it must stop cleanly on Ctrl-C."""
+def bot_process(
+    tmp_path: Path, env: dict[str, str], stop_with: int = signal.SIGINT, **popen: Any
+) -> Iterator[subprocess.Popen]:
+    """`transition-coach run` in a subprocess; on exit it must stop cleanly on `stop_with`."""
     bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env, **popen)
     try:
         yield bot
     finally:
-        bot.send_signal(signal.SIGINT)
+        bot.send_signal(stop_with)
         try:
             assert bot.wait(timeout=20) == 0
         finally:
@@ -114,8 +118,36 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
         assert "We dropped CSV export &lt;b&gt; &amp; more" in saved  # typed text kept whole
 
 
-def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
-    """HTTP mode: uvicorn on PORT, signed requests in, Web API calls out to SLACK_API_URL."""
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell's background job starts
+
+
+@pytest.mark.parametrize(
+    ("stop_with", "preexec"),
+    [(signal.SIGTERM, None), (signal.SIGINT, ignore_sigint)],
+    ids=["sigterm", "ctrl-c-as-a-background-job"],
+)
+def test_offline_run_shuts_down_in_order_however_it_is_stopped(tmp_path, stop_with, preexec):
+    """SIGTERM, or Ctrl-C reaching a process that inherited SIGINT ignored, still stops the
+    scheduler and the servers in order and exits 0 (both used to leave it running or kill it)."""
+    env = offline_env(tmp_path, free_port_pair())
+    env["LOG_LEVEL"] = "INFO"
+    output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    with bot_process(tmp_path, env, stop_with, preexec_fn=preexec, **output) as bot:
+        for line in bot.stdout:
+            if "Ctrl-C" in line:
+                break
+    rest = bot.stdout.read()
+    assert "scheduler stopped" in rest
+    assert "Traceback" not in rest
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token, stop_with):
+    """HTTP mode: uvicorn on PORT, signed requests in, Web API calls out to SLACK_API_URL.
+
+    Stopped with Ctrl-C or with SIGTERM (a process manager), it exits 0 either way.
+    """
     from bot.emulator.slack_requests import SlackSender
 
     emulator, token = emulator_and_token
@@ -127,7 +159,8 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token):
         SLACK_API_URL=emulator.base_url,
         HOST="127.0.0.1",
     )
-    with bot_process(tmp_path, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    with bot_process(tmp_path, env, stop_with, **quiet):
         wait_until_healthy(port)
         sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "http-mode-secret")
         response = sender.command("join", user_id="U1", team_id="T1")

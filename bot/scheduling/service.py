@@ -87,3 +87,4 @@ class SchedulerService:
         """Stop ticking; waits for a running pass to finish."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+            logger.info("scheduler stopped")
