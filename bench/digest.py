@@ -197,10 +197,7 @@ def naive(services: Services) -> Message | None:
             if e.kind == "decision":
                 days.setdefault(e.user_id, set()).add(e.created_at.astimezone(UTC).date())
         ships = [
-            ShipLink(
-                title=str(e.fields.get("built") or e.text),
-                permalink=str(e.fields["permalink"]) if e.fields.get("permalink") else None,
-            )
+            ShipLink.of(e)
             for e in sorted(rows, key=lambda e: e.created_at)
             if e.kind == "ship" and e.post_ts and e.fields.get("posted_to") == "team"
         ]

@@ -22,7 +22,7 @@ from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
 from bot.services import config as workspace_config
 from bot.services.enrollment import join
-from bot.shutdown import StopRequest, stop_on_signals
+from bot.shutdown import StopRequest
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,6 @@ OFFLINE_SIGNING_SECRET = "offline-signing-secret"
 # Fixed so `transition-coach tick` can reach the running offline bot's emulator.
 OFFLINE_BOT_TOKEN = "xoxb-T0DEMO-offline-demo-token"
 DEMO_TEAM = "T0DEMO"
-# "Next day" / "next week" play the time they skip in steps this long (see advance).
-ADVANCE_STEP = timedelta(hours=1)
 DEMO_CHANNEL = "C0TRANSITION"
 DEMO_MEMBERS = {
     "U0ALEX": ("alex", "Alex Rivera", "America/Los_Angeles"),
@@ -40,6 +38,8 @@ DEMO_MEMBERS = {
     "U0PRIYA": ("priya", "Priya Nair", "Asia/Kolkata"),
 }
 DEMO_ADMIN = "U0PRIYA"  # a Slack workspace admin, so `/transition config` can be tried
+# "Next day" / "next week" play the time they skip in steps this long (see advance).
+ADVANCE_STEP = timedelta(hours=1)
 
 
 def start_emulator(port: int) -> tuple[SlackEmulator, str]:
@@ -170,8 +170,8 @@ def _scheduler_pass() -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
-def run_offline(settings: Settings, *, stop: StopRequest | None = None) -> None:
-    """Run until Ctrl-C or SIGTERM (or until `stop` is set)."""
+def run_offline(settings: Settings, *, stop: StopRequest) -> None:
+    """Run until `stop` is requested (the caller turns Ctrl-C and SIGTERM into that)."""
     bot = OfflineBot.start(settings)
     server, emulator = bot.server, bot.emulator
     assert bot.sandbox is not None
@@ -197,8 +197,7 @@ def run_offline(settings: Settings, *, stop: StopRequest | None = None) -> None:
         flush=True,
     )
     try:
-        with stop_on_signals(stop or StopRequest()) as stopping:
-            stopping.wait()
+        stop.wait()
     finally:
         scheduler.shutdown()
         bot.stop()

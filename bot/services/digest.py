@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.progress import local_date, program_week
 from bot.services import Services
 from storage import deliverables, entries, participants
+from storage.models import Entry
 
 STEADY_JOURNAL_DAYS = 3  # journaled on this many of the 7 days: "keeping the journal"
 
@@ -20,6 +21,15 @@ class ShipLink:
 
     title: str
     permalink: str | None
+
+    @classmethod
+    def of(cls, entry: Entry) -> ShipLink:
+        """The link shown for a ship post entry: what was built, and the post's permalink."""
+        fields = entry.fields
+        return cls(
+            title=str(fields.get("built") or entry.text),
+            permalink=str(fields["permalink"]) if fields.get("permalink") else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,7 @@ def gather_digest(
         week = max(0, program_week(start, local_date(until, timezone)))  # 0: not yet
         by_week[week] = by_week.get(week, 0) + n
     ships = [
-        ShipLink(
-            title=str(e.fields.get("built") or e.text),
-            permalink=str(e.fields["permalink"]) if e.fields.get("permalink") else None,
-        )
+        ShipLink.of(e)
         for e in entries.team_ship_posts(session, team_id=team_id, since=since, until=until)
         if e.fields.get("posted_to") == "team"  # a post that fell back to a DM stays private
     ]
