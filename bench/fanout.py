@@ -57,7 +57,7 @@ def user(i: int, n: int) -> str:
 
 def _emulator(per_team: int, latency: float, conn: Connection) -> None:
     """The emulator process: seed, serve, report the port, run until told to stop."""
-    from bot.emulator import SlackEmulator
+    from slack_emulator import SlackEmulator
 
     emulator = SlackEmulator(latency=latency).start()
     for i in range(WORKSPACES):

@@ -24,11 +24,11 @@ from slack_bolt import App
 from bot.app import create_app, make_client
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.emulator import SlackEmulator
-from bot.emulator.slack_requests import SlackSender
 from bot.programs import load_programs
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
+from slack_emulator import SlackEmulator
+from slack_emulator.slack_requests import SlackSender
 from storage.db import Database
 
 SECRET = "bench-signing-secret"

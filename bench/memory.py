@@ -42,9 +42,9 @@ def measure(stage: str, db_path: str, participants: int) -> dict[str, float]:
     from bot.app import create_app
     from bot.clock import MovableClock
     from bot.config import Settings
-    from bot.emulator import SlackEmulator
     from bot.programs import load_programs
     from bot.services import Services
+    from slack_emulator import SlackEmulator
     from storage.db import Database
 
     emulator = SlackEmulator().start()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dotenv import load_dotenv
 
@@ -19,6 +17,26 @@ if TYPE_CHECKING:
     from bot.shutdown import StopRequest
 
 logger = logging.getLogger("transition_coach")
+
+
+class OfflineMode(Protocol):
+    """What runs when no Slack settings are given: the bot against a local Slack emulator.
+
+    It lives outside `bot/` (in `sandbox/`, which depends on `bot/`, never the reverse) and
+    is handed to `main` by the console script.
+    """
+
+    def add_commands(self, sub: Any) -> None:
+        """Add the offline-only subcommands (e.g. `send`) to the parser."""
+
+    def run(self, settings: Settings, stop: StopRequest) -> None:
+        """Run offline until `stop` is requested."""
+
+    def tick_settings(self, settings: Settings) -> Settings:
+        """Settings that point a one-off `tick` at the running offline bot's emulator."""
+
+    def command(self, args: argparse.Namespace, settings: Settings) -> int | None:
+        """Run an offline-only subcommand; None when `args` names none of them."""
 
 
 def _configure_logging(level: str) -> None:
@@ -32,7 +50,7 @@ def _configure_logging(level: str) -> None:
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(offline: OfflineMode | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transition-coach",
         description="Transition Coach: a Slack app that coaches engineers into product roles.",
@@ -59,9 +77,8 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="act as if it were this moment, e.g. 2026-03-09T17:00:00Z (default: now)",
     )
-    send = sub.add_parser("send", help="Send a slash command to a bot running offline.")
-    send.add_argument("text", help='e.g. "/transition log We chose X over Y"')
-    send.add_argument("--user", default="U0ALEX", help="demo member to act as (default U0ALEX)")
+    if offline is not None:
+        offline.add_commands(sub)
     return parser
 
 
@@ -85,19 +102,16 @@ def scheduler_config(settings: Settings) -> Any:
     )
 
 
-def _tick(settings: Settings, at: datetime | None) -> int:
+def _tick(settings: Settings, at: datetime | None, offline: OfflineMode | None) -> int:
     from bot.app import build_services, client_for_team
     from bot.clock import MovableClock, SystemClock
     from bot.scheduling.runner import run_due_work
 
-    if settings.offline:  # the offline bot's emulator, with its fixed demo token
-        from bot.offline import OFFLINE_BOT_TOKEN
-
-        settings = replace(
-            settings,
-            bot_token=OFFLINE_BOT_TOKEN,
-            slack_api_url=f"http://127.0.0.1:{settings.port + 1}/api/",
-        )
+    if settings.offline:
+        if offline is None:
+            print(_NO_OFFLINE, file=sys.stderr)
+            return 2
+        settings = offline.tick_settings(settings)
     clock = MovableClock(at) if at is not None else SystemClock()
     services = build_services(settings, clock=clock)
     try:
@@ -123,16 +137,24 @@ def _start_scheduler(app: Any, settings: Settings) -> Any:
     ).start()
 
 
-def _run(settings: Settings) -> int:
+_NO_OFFLINE = (
+    "transition-coach: no Slack settings are set (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or "
+    "SLACK_CLIENT_ID), and this build has no offline mode: see .env.example."
+)
+
+
+def _run(settings: Settings, offline: OfflineMode | None) -> int:
     from bot.shutdown import StopRequest, stop_on_signals
 
+    if settings.offline and offline is None:
+        print(_NO_OFFLINE, file=sys.stderr)
+        return 2
     # Signals are handled from the start, so a SIGTERM during start-up still ends in an
     # orderly shutdown rather than killing the process half-started.
     with stop_on_signals(StopRequest()) as stop:
         if settings.offline:
-            from bot.offline import run_offline
-
-            run_offline(settings, stop=stop)
+            assert offline is not None
+            offline.run(settings, stop)
             return 0
         return _run_slack(settings, stop)
 
@@ -203,52 +225,9 @@ def _check(settings: Settings) -> int:
     return 0
 
 
-def _send(settings: Settings, text: str, user: str) -> int:
-    from bot.emulator.slack_requests import SlackSender, typed
-    from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OFFLINE_SIGNING_SECRET
-
-    command, _, rest = text.strip().partition(" ")
-    if not command.startswith("/"):
-        command, rest = "/transition", text.strip()
-    sender = SlackSender(
-        f"http://127.0.0.1:{settings.port}/slack/events",
-        OFFLINE_SIGNING_SECRET,
-        team_id=DEMO_TEAM,
-        team_domain="demo-team",
-        response_url_base=f"http://127.0.0.1:{settings.port + 1}/respond/",
-    )
-    try:
-        # Typed text reaches the bot escaped, as Slack sends it (should_escape is on).
-        response = sender.command(
-            typed(rest), user_id=user, channel_id=DEMO_CHANNEL, command=command
-        )
-    except OSError as error:
-        print(f"No offline bot answers on port {settings.port} ({error}). Start it: scripts/run")
-        return 1
-    if response.status != 200:
-        print(f"The bot answered HTTP {response.status}: {response.body[:200]}")
-        return 1
-    print(_as_text(response.json()) or "(acknowledged; a modal or message was opened)")
-    return 0
-
-
-def _as_text(message: dict[str, Any]) -> str:
-    """A terminal rendering of a Block Kit message: the text of each block, in order."""
-    lines: list[str] = []
-    for block in message.get("blocks", []):
-        if "text" in block and isinstance(block["text"], dict):
-            lines.append(block["text"]["text"])
-        for element in block.get("elements", []):
-            if isinstance(element.get("text"), str):
-                lines.append(element["text"])
-            elif isinstance(element.get("text"), dict):
-                lines.append(f"[{element['text']['text']}]")
-    return "\n".join(lines) or str(message.get("text", "")) or json.dumps(message)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `transition-coach` command."""
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, offline: OfflineMode | None = None) -> int:
+    """Entry point of the `transition-coach` command (`offline`: the no-tokens mode)."""
+    args = _parser(offline).parse_args(argv)
     load_dotenv()  # .env is read here only, never at import time
     try:
         settings = load_settings()
@@ -265,10 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(settings)
         if args.command == "tick":
-            return _tick(settings, args.at)
-        if args.command == "send":
-            return _send(settings, args.text, args.user)
-        return _run(settings)
+            return _tick(settings, args.at, offline)
+        if args.command == "run":
+            return _run(settings, offline)
+        handled = offline.command(args, settings) if offline is not None else None
+        if handled is None:
+            raise AssertionError(f"unhandled command {args.command!r}")
+        return handled
     except KeyboardInterrupt:
         return 0
     except Exception as error:

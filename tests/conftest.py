@@ -22,12 +22,12 @@ from sqlalchemy.engine import make_url
 from bot.app import create_app
 from bot.clock import MovableClock
 from bot.config import Settings
-from bot.emulator import SlackEmulator
-from bot.emulator.slack_requests import SlackSender
-from bot.offline import OfflineBot
 from bot.programs import load_programs
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
+from sandbox.offline import OfflineBot
+from slack_emulator import SlackEmulator
+from slack_emulator.slack_requests import SlackSender
 from storage.db import Database
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"

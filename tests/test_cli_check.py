@@ -37,7 +37,7 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     )
     # cwd is the temp dir so no developer .env is picked up.
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "sandbox.cli", *args],
         cwd=tmp_path,
         env=clean,
         capture_output=True,

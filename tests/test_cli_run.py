@@ -56,7 +56,9 @@ def bot_process(
     tmp_path: Path, env: dict[str, str], stop_with: int = signal.SIGINT, **popen: Any
 ) -> Iterator[subprocess.Popen]:
     """`transition-coach run` in a subprocess; on exit it must stop cleanly on `stop_with`."""
-    bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env, **popen)
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.cli", "run"], cwd=tmp_path, env=env, **popen
+    )
     try:
         yield bot
     finally:
@@ -101,7 +103,7 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
 
         def send(*args: str) -> str:
             result = subprocess.run(
-                [sys.executable, "-m", "bot.cli", "send", *args],
+                [sys.executable, "-m", "sandbox.cli", "send", *args],
                 cwd=tmp_path,
                 env=env,
                 capture_output=True,
@@ -148,7 +150,7 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token, st
 
     Stopped with Ctrl-C or with SIGTERM (a process manager), it exits 0 either way.
     """
-    from bot.emulator.slack_requests import SlackSender
+    from slack_emulator.slack_requests import SlackSender
 
     emulator, token = emulator_and_token
     port = free_port_pair()
@@ -177,7 +179,7 @@ def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
     """OAuth mode from the CLI: no bot token, an install stored in DATABASE_URL, answers."""
     import requests
 
-    from bot.emulator.slack_requests import SlackSender
+    from slack_emulator.slack_requests import SlackSender
 
     emulator, token = emulator_and_token
     port = free_port_pair()
@@ -190,7 +192,7 @@ def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
         HOST="127.0.0.1",
     )
     bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "sandbox.cli", "run"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -236,7 +238,7 @@ def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
         SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=emulator.base_url
     )
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "sandbox.cli", "run"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -116,7 +116,7 @@ def test_cli_reports_a_bad_setting_in_one_line_without_a_traceback(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
     env.update({"SLACK_BOT_TOKEN": "xoxb-1", "PORT": "3000"})
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "sandbox.cli", "run"],
         cwd=tmp_path,  # no .env here
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,

@@ -46,7 +46,7 @@ EVENT_SCOPES: dict[str, str | None] = {
     "tokens_revoked": None,
 }
 # Emulator and test helpers talk to Slack as Slack would: not the app's own calls.
-EXCLUDED = ("bot/emulator",)
+EXCLUDED: tuple[str, ...] = ()
 
 
 def _scopes(method: str) -> set[str]:

@@ -13,10 +13,10 @@ import requests
 
 from bot.app import INSTALL_PATH, REDIRECT_PATH, NotInstalledError, client_for_team, create_app
 from bot.config import Settings
-from bot.emulator import SlackEmulator
-from bot.emulator.slack_requests import SlackSender
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
+from slack_emulator import SlackEmulator
+from slack_emulator.slack_requests import SlackSender
 from storage.db import Database
 from storage.installations import installation_store, installed_team_ids, state_store
 

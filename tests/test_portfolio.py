@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.emulator import message_problems
 from bot.portfolio import INSIGHTS_FOR_SYNTHESIS, build_artifacts, render_markdown
 from bot.services.journal import log_entry
+from slack_emulator import message_problems
 
 WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from bot.blocks.evidence import entries_blocks, logged_blocks
 from bot.blocks.ship import followup_dm, followup_reply, revisit_dm, ship_post
 from bot.coaching import feedback
-from bot.emulator import message_problems
 from bot.evidence import LOGGABLE, SPECS
+from slack_emulator import message_problems
 from storage.models import Entry
 
 HOSTILE = [

@@ -11,11 +11,11 @@ import requests
 from sqlmodel import select
 
 from bot.blocks import ids
-from bot.emulator import message_problems, view_problems
-from bot.emulator.slack_requests import date_value, select_value
-from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
 from bot.progress import week_start
 from bot.services.enrollment import join
+from sandbox.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
+from slack_emulator import message_problems, view_problems
+from slack_emulator.slack_requests import date_value, select_value
 from storage.models import Delivery
 from tests.conftest import move_to
 
@@ -35,7 +35,8 @@ def state(offline: OfflineBot, user: str) -> dict[str, Any]:
 
 def test_a_command_answer_is_an_ephemeral_recorded_at_the_emulator(offline):
     answer = call(offline, "/api/command", {"user": "U0SAM", "text": "/transition status"})
-    assert answer.json() == {"status": 200}
+    assert answer.json()["status"] == 200
+    assert "of 12" in answer.json()["shown"][0]["text"]
     [shown] = offline.emulator.ephemerals(DEMO_CHANNEL)
     assert shown["recipient"] == "U0SAM"
     assert message_problems(shown["text"], shown["blocks"]) == []

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.emulator import message_problems, view_problems
-from bot.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
+from sandbox.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
+from slack_emulator import message_problems, view_problems
 from storage.models import Entry
 from tests.conftest import move_to
 

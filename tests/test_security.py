@@ -42,7 +42,7 @@ def test_body_modified_after_signing_is_rejected(slack):
     fields = slack.sender.command_fields("log original", user_id="U1")
     body = urllib.parse.urlencode(fields)
     ts = str(int(time.time()))
-    from bot.emulator.slack_requests import signature
+    from slack_emulator.slack_requests import signature
 
     tampered = body.replace("original", "tampered")
     response = slack.sender.post(

@@ -9,9 +9,9 @@ import pytest
 from bot.blocks import ids
 from bot.blocks.common import slack_date
 from bot.blocks.prompt import PromptRef, completion_message, preview, snoozed, weekly_prompt
-from bot.emulator import message_problems
 from bot.kinds import BACKGROUNDS, ENTRY_KINDS
 from bot.programs import Program
+from slack_emulator import message_problems
 
 PROGRAM_IDS = ["product-engineer", "engineer-to-pm"]
 BIG_LOGGED = {kind: 10**9 + i for i, kind in enumerate(ENTRY_KINDS)}

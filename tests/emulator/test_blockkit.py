@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import message_problems, view_problems
+from slack_emulator import message_problems, view_problems
 
 
 def plain(text: str) -> dict:

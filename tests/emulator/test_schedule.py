@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "later"}}
 NOW = 1_800_000_000.0

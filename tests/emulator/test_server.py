@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from bot.emulator import RecordedCall, SlackEmulator
+from slack_emulator import RecordedCall, SlackEmulator
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from typing import Any
 from sqlmodel import select
 
 from bot.blocks.evidence import field_ids
-from bot.emulator import message_problems, view_problems
-from bot.emulator.slack_requests import select_value, text_value
 from bot.evidence import SPECS
+from slack_emulator import message_problems, view_problems
+from slack_emulator.slack_requests import select_value, text_value
 from storage.models import Entry
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import message_problems
 from bot.services.config import current
+from slack_emulator import message_problems
 from tests.handlers.evidence_helpers import entries
 
 

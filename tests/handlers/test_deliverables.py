@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.blocks import ids
-from bot.emulator import message_problems, view_problems
-from bot.emulator.slack_requests import text_value
+from slack_emulator import message_problems, view_problems
+from slack_emulator.slack_requests import text_value
 from storage.models import DeliverableDone
 from tests.handlers.prompts_helpers import (
     HOSTILE,

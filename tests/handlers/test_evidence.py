@@ -10,10 +10,10 @@ import pytest
 
 from bot.blocks import ids
 from bot.blocks.evidence import field_ids
-from bot.emulator import message_problems
-from bot.emulator.slack_requests import typed
 from bot.evidence import SPECS
 from bot.services.enrollment import join
+from slack_emulator import message_problems
+from slack_emulator.slack_requests import typed
 from tests.handlers.evidence_helpers import (
     assert_valid_message,
     assert_valid_view,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import message_problems
-from bot.emulator.slack_requests import typed
+from slack_emulator import message_problems
+from slack_emulator.slack_requests import typed
 
 
 @pytest.mark.parametrize("text", ["", "help", "HELP", "?"])

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import select
 
 from bot.blocks import ids
-from bot.emulator.slack_requests import date_value, select_value
+from slack_emulator.slack_requests import date_value, select_value
 from storage.models import Participant
 
 

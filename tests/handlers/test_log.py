@@ -7,9 +7,9 @@ from datetime import date
 from sqlmodel import select
 
 from bot.blocks import ids
-from bot.emulator import message_problems
-from bot.emulator.slack_requests import text_value, typed
 from bot.services.enrollment import join
+from slack_emulator import message_problems
+from slack_emulator.slack_requests import text_value, typed
 from storage.models import Entry
 
 HOSTILE = "<!channel> ping <@U123> & <!here> <https://evil.example|click> &amp; <#C999>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks import ids
 from bot.blocks.prompt import completion_message, weekly_prompt
-from bot.emulator import message_problems
+from slack_emulator import message_problems
 from storage import workspaces
 
 

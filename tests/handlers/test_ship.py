@@ -8,9 +8,9 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.blocks import ids
-from bot.emulator.slack_requests import text_value
 from bot.services.config import update
 from bot.services.followups import run_followups
+from slack_emulator.slack_requests import text_value
 from tests.handlers.evidence_helpers import (
     assert_valid_message,
     assert_valid_view,

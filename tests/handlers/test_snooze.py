@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.blocks import ids
-from bot.emulator import message_problems
+from slack_emulator import message_problems
 from storage.models import PromptSnooze
 from tests.handlers.prompts_helpers import button_value, deliver_prompt, enroll, message
 
@@ -165,7 +165,7 @@ def test_ephemeral_copy_cannot_be_snoozed(slack):
 
 
 def test_marking_done_after_snoozing_keeps_the_snooze_note(slack):
-    from bot.emulator.slack_requests import text_value
+    from slack_emulator.slack_requests import text_value
 
     enroll(slack)
     channel, ts = deliver_prompt(slack)

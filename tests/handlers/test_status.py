@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.emulator import message_problems, view_problems
 from bot.services.enrollment import join
 from bot.services.journal import log_entry
+from slack_emulator import message_problems, view_problems
 
 
 def enroll(slack, start: date) -> None:
@@ -72,7 +72,7 @@ def test_app_home_publishes_the_dashboard(slack):
 def test_home_is_refreshed_after_a_new_entry(slack):
     """The Home tab's "Log a decision" button opens the modal; saving it refreshes Home."""
     from bot.blocks import ids
-    from bot.emulator.slack_requests import text_value
+    from slack_emulator.slack_requests import text_value
 
     enroll(slack, date(2026, 11, 9))
     slack.sender.block_action(ids.OPEN_JOURNAL, user_id="U1")

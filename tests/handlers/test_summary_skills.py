@@ -8,11 +8,11 @@ from sqlmodel import select
 
 from bot.blocks import ids
 from bot.blocks.skills import skill_block_id
-from bot.emulator import message_problems, view_problems
-from bot.emulator.slack_requests import select_value
 from bot.services.enrollment import join
 from bot.services.journal import log_entry
 from bot.skills import SKILLS
+from slack_emulator import message_problems, view_problems
+from slack_emulator.slack_requests import select_value
 from storage.deliverables import mark_done
 from storage.models import SkillRating
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.emulator import message_problems
 from bot.services.config import update
 from bot.services.enrollment import join
 from bot.services.journal import log_entry
+from slack_emulator import message_problems
 from storage import entries
 
 PRIVATE = "private words nobody else may read"

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from sqlalchemy import func, select
 
-from bot.emulator.slack_requests import signature
+from slack_emulator.slack_requests import signature
 from storage.models import Workspace
 from storage.personal_data import personal_tables
 from tests.conftest import SIGNING_SECRET

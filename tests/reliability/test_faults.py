@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from bot.blocks import ids
-from bot.emulator.slack_requests import text_value
+from slack_emulator.slack_requests import text_value
 from storage.models import Entry
 from tests.reliability.ledger import LEDGER
 

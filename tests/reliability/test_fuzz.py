@@ -33,12 +33,12 @@ from bot.blocks.deliverables import deliverable_modal
 from bot.blocks.prompt import PromptRef
 from bot.clock import MovableClock
 from bot.config import Settings
-from bot.emulator import SlackEmulator, message_problems
-from bot.emulator.slack_requests import SlackSender, signature, typed
 from bot.evidence import SPECS
 from bot.programs import BUILTIN_DIR, Program, ProgramFileError, load_program_file
 from bot.services import Services
 from bot.services.enrollment import join
+from slack_emulator import SlackEmulator, message_problems
+from slack_emulator.slack_requests import SlackSender, signature, typed
 from storage.db import Database
 from storage.models import DeliverableDone, Entry, Participant, SkillRating
 from tests.conftest import SIGNING_SECRET, TEAM

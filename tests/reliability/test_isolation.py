@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from bot.emulator.slack_requests import typed
 from bot.services.enrollment import join
+from slack_emulator.slack_requests import typed
 from storage.models import Entry
 from tests.reliability.ledger import LEDGER
 

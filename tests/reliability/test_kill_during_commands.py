@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import create_engine, select
 
-from bot.emulator.slack_requests import SlackSender
+from slack_emulator.slack_requests import SlackSender
 from storage.models import Entry
 from tests.reliability.ledger import LEDGER
 from tests.test_cli_run import ROOT, free_port_pair, offline_env, wait_until_healthy
@@ -24,7 +24,7 @@ PER_CLIENT = 40
 
 def start_bot(tmp_path, env) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "sandbox.cli", "run"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -13,11 +13,11 @@ from slack_sdk import WebClient
 from bot.app import make_client
 from bot.clock import MovableClock
 from bot.config import Settings
-from bot.emulator import SlackEmulator, message_problems
-from bot.emulator.state import RecordedCall
 from bot.scheduling.due import Policy
 from bot.scheduling.runner import RunnerConfig, TickReport, run_due_work
 from bot.services import Services
+from slack_emulator import SlackEmulator, message_problems
+from slack_emulator.state import RecordedCall
 from storage import deliveries, participants, workspaces
 from storage.db import Database
 from storage.models import Delivery, Participant, Workspace

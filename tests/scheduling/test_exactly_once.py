@@ -95,7 +95,7 @@ def tick_process(sched, at: str, **extra_env: str) -> subprocess.Popen[str]:
     }
     env.pop("SLACK_APP_TOKEN", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "tick", "--at", at],
+        [sys.executable, "-m", "sandbox.cli", "tick", "--at", at],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.emulator import message_problems
+from slack_emulator import message_problems
 from storage import deliverables, entries, participants
 from tests.scheduling.conftest import all_text, header_text
 

@@ -9,10 +9,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
-from bot.offline import run_offline
 from bot.scheduling.due import Due
 from bot.scheduling.runner import RateLimiter, interleave_teams
 from bot.scheduling.service import JOB_ID, SchedulerService
+from sandbox.offline import run_offline
 from tests.scheduling.conftest import config
 
 WEEK1 = datetime(2026, 11, 23, 8, tzinfo=UTC)

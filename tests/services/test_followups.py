@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk import WebClient
 
 from bot.blocks import ids
-from bot.emulator.slack_requests import text_value
 from bot.services.config import update
 from bot.services.followups import (
     due_revisits,
@@ -17,6 +16,7 @@ from bot.services.followups import (
     run_followups,
     stale_revisits,
 )
+from slack_emulator.slack_requests import text_value
 from storage.models import Entry
 from tests.handlers.evidence_helpers import assert_valid_message, entries
 

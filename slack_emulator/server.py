@@ -11,9 +11,9 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.emulator.methods import append_message, deliver_scheduled
-from bot.emulator.state import Channel, Fault, OAuthCode, RecordedCall, State, User
-from bot.emulator.transport import EmulatorHTTPServer
+from slack_emulator.methods import append_message, deliver_scheduled
+from slack_emulator.state import Channel, Fault, OAuthCode, RecordedCall, State, User
+from slack_emulator.transport import EmulatorHTTPServer
 
 logger = logging.getLogger(__name__)
 

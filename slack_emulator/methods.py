@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.emulator.blockkit import MAX_FALLBACK_TEXT, message_problems
-from bot.emulator.state import APP_ID, Channel, State, User, Workspace, dm_channel_id
+from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems
+from slack_emulator.state import APP_ID, Channel, State, User, Workspace, dm_channel_id
 
 
 class ApiError(Exception):

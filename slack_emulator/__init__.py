@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator.blockkit import message_problems, view_problems
-from bot.emulator.server import SlackEmulator
-from bot.emulator.state import RecordedCall
+from slack_emulator.blockkit import message_problems, view_problems
+from slack_emulator.server import SlackEmulator
+from slack_emulator.state import RecordedCall
 
 __all__ = ["RecordedCall", "SlackEmulator", "message_problems", "view_problems"]

@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 # Importing methods_views registers the views.* and files.* handlers.
-from bot.emulator import methods_views  # noqa: F401
-from bot.emulator.methods import METHODS, NO_AUTH, ApiError, Request
-from bot.emulator.state import RecordedCall, State
+from slack_emulator import methods_views  # noqa: F401
+from slack_emulator.methods import METHODS, NO_AUTH, ApiError, Request
+from slack_emulator.state import RecordedCall, State
 
 logger = logging.getLogger(__name__)
 

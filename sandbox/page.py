@@ -3,7 +3,7 @@
 Every action on the page goes to the bot exactly as Slack would send it (signed HTTP to
 /slack/events through `SlackSender`), and everything the page shows is read back from the
 emulator's recorded state: channel and DM messages, ephemerals, open modals, the Home tab.
-The page itself (bot/sandbox_page/) is plain HTML and JavaScript: no build step, no network.
+The page itself (sandbox/static/) is plain HTML and JavaScript: no build step, no network.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from bot.emulator.slack_requests import SlackHTTPResponse, SlackSender, typed
+from slack_emulator.slack_requests import SlackHTTPResponse, SlackSender, typed
 
 if TYPE_CHECKING:
-    from bot.offline import OfflineBot
+    from sandbox.offline import OfflineBot
 
-PAGE_DIR = Path(__file__).parent / "sandbox_page"
+PAGE_DIR = Path(__file__).parent / "static"
 STATIC_FILES = {"sandbox.js": "text/javascript", "sandbox.css": "text/css"}
 BOT_NAME = "Transition Coach"
 MAX_ADVANCE_DAYS = 31
@@ -41,7 +41,7 @@ class Sandbox:
     """Slack's side for one demo team: sends what a member does, reads what Slack shows."""
 
     def __init__(self, bot: OfflineBot) -> None:
-        from bot.offline import DEMO_ADMIN, DEMO_CHANNEL, DEMO_MEMBERS, DEMO_TEAM
+        from sandbox.offline import DEMO_ADMIN, DEMO_CHANNEL, DEMO_MEMBERS, DEMO_TEAM
 
         self.bot = bot
         self.team = DEMO_TEAM
@@ -103,22 +103,20 @@ class Sandbox:
 
     def show_command_answer(
         self, response: SlackHTTPResponse, channel_id: str, user: str, command: str
-    ) -> None:
-        """Do with the command's HTTP answer what Slack's client does with it."""
+    ) -> dict[str, Any] | None:
+        """Do with the command's HTTP answer what Slack's client does with it; returns the
+        message shown, or None for a bare acknowledgement."""
         emulator = self.bot.emulator
         if response.status != 200:
-            emulator.show_ephemeral(
-                channel_id,
-                user,
-                {"text": f"{command} failed with the error “dispatch_failed”"},
-            )
-            return
+            shown = {"text": f"{command} failed with the error “dispatch_failed”"}
+            emulator.show_ephemeral(channel_id, user, shown)
+            return shown
         try:
             body = response.json()
         except json.JSONDecodeError:
             body = {"text": response.body}
         if not isinstance(body, dict) or not (body.get("text") or body.get("blocks")):
-            return  # a bare ack: whatever the app does next arrives through the Web API
+            return None  # a bare ack: whatever the app does next arrives through the Web API
         if body.get("response_type") == "in_channel":
             emulator.add_message(
                 channel_id,
@@ -128,6 +126,7 @@ class Sandbox:
             )
         else:
             emulator.show_ephemeral(channel_id, user, body)
+        return body
 
     # -- what the page reads ------------------------------------------------------------------
 
@@ -180,8 +179,8 @@ class Sandbox:
             command=command,
             trigger_id=self.trigger(user),
         )
-        self.show_command_answer(response, channel_id, user, command)
-        return {"status": response.status}
+        shown = self.show_command_answer(response, channel_id, user, command)
+        return {"status": response.status, "shown": [shown] if shown else []}
 
     def action(self, data: dict[str, Any]) -> dict[str, Any]:
         """Click a button (or pick from a select) in a message, the Home tab or a modal."""

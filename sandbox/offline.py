@@ -14,7 +14,6 @@ from slack_sdk import WebClient
 from bot.app import build_services, create_app, make_client
 from bot.clock import OffsetClock
 from bot.config import Settings
-from bot.emulator import SlackEmulator
 from bot.progress import week_start
 from bot.scheduling.runner import RunnerConfig
 from bot.scheduling.service import SchedulerService
@@ -23,6 +22,7 @@ from bot.services import Services
 from bot.services import config as workspace_config
 from bot.services.enrollment import join
 from bot.shutdown import StopRequest
+from slack_emulator import SlackEmulator
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class OfflineBot:
             clock=clock,
             server=server,
         )
-        from bot.sandbox import build_sandbox
+        from sandbox.page import build_sandbox
 
         if sandbox_port is None:
             sandbox_port = settings.port + 2 if settings.port else 0

@@ -6,9 +6,9 @@ import copy
 import time
 from typing import Any
 
-from bot.emulator.blockkit import view_problems
-from bot.emulator.methods import ApiError, Request, append_message, method, post_target
-from bot.emulator.state import APP_ID, State
+from slack_emulator.blockkit import view_problems
+from slack_emulator.methods import ApiError, Request, append_message, method, post_target
+from slack_emulator.state import APP_ID, State
 
 MAX_VIEW_STACK = 3
 
