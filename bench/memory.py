@@ -84,13 +84,9 @@ def measure(stage: str, db_path: str, participants: int) -> dict[str, float]:
         for start in range(0, len(rows), 10_000):
             connection.execute(insert(Participant), rows[start : start + 10_000])
     del rows
-    due = -1
-    try:  # the scheduler's due-work query, when the scheduler is present
-        from bot.scheduling.runner import RunnerConfig, find_due
+    from bot.scheduling.runner import RunnerConfig, find_due
 
-        due = len(find_due(services, clock.now(), RunnerConfig()))
-    except ImportError:
-        pass
+    due = len(find_due(services, clock.now(), RunnerConfig().policy))
     status(services, team_id="T1", user_id="U0000001")
     result = rss_mib()
     result["due"] = due

@@ -32,7 +32,7 @@ def publish(client: WebClient, services: Services, *, entry: Entry) -> Published
     """Post to the team channel, or to the author's DM with the reason and the fix."""
     channel = team_channel(services, team_id=entry.team_id)
     text, blocks = ship_post(author=entry.user_id, fields=entry.fields)
-    fallback: str | None = "no_channel"
+    fallback = "no_channel"
     if channel:
         try:
             response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)

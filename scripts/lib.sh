@@ -36,7 +36,7 @@ require_python() {
 venv_is_current() {
 	local kind=$1 stamp="$VENV/.installed-$1"
 	[[ -x $VENV/bin/transition-coach && -f $stamp && ! $REPO_ROOT/pyproject.toml -nt $stamp ]] || return 1
-	[[ $kind != test || (-x $VENV/bin/ruff && -x $VENV/bin/pytest) ]]
+	[[ $kind != test || (-x $VENV/bin/ruff && -x $VENV/bin/pytest && -x $VENV/bin/mypy) ]]
 }
 
 # Makes .venv (if missing) and `pip install -e` the project into it whenever pyproject.toml

@@ -223,7 +223,7 @@ class SlackSender:
         submitted["state"] = {"values": {b: dict(a) for b, a in values.items()}}
         submitted.setdefault("team_id", team)
         submitted.setdefault("hash", f"{int(self.now())}.hash")
-        payload = {
+        payload: dict[str, Any] = {
             "type": "view_submission",
             "team": {"id": team, "domain": self.team_domain},
             "user": self._user(user_id, team),

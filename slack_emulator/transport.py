@@ -48,11 +48,10 @@ def _multipart_file(body: bytes, content_type: str) -> bytes:
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
     )
-    parts = list(message.iter_parts())  # type: ignore[attr-defined]
-    for part in parts:
-        if part.get_filename():
-            return part.get_payload(decode=True) or b""
-    return (parts[0].get_payload(decode=True) or b"") if parts else b""
+    parts = list(message.iter_parts())
+    chosen = next((part for part in parts if part.get_filename()), parts[0] if parts else None)
+    payload = chosen.get_payload(decode=True) if chosen is not None else None
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _credentials(
@@ -122,8 +121,8 @@ def _answer(
     fault = state.take_fault(method)
     if fault is not None:
         if fault.kind == "ratelimit":
-            body = {"ok": False, "error": "ratelimited"}
-            return 429, body, {"Retry-After": str(fault.retry_after)}
+            limited = {"ok": False, "error": "ratelimited"}
+            return 429, limited, {"Retry-After": str(fault.retry_after)}
         if fault.kind == "server":
             return fault.status, {"ok": False, "error": "internal_error"}, {}
         return 200, {"ok": False, "error": fault.error}, {}

@@ -206,12 +206,12 @@ def recent_states(
         (col(Delivery.team_id).in_(team_list), Delivery.kind == "completion"),
     )
     for where in in_scope:
-        finished = select(*keys, Delivery.status).where(
+        finished = select(*keys, Delivery.status).where(  # type: ignore[call-overload]  # sqlmodel types 4 columns at most
             *where, col(Delivery.status).in_((SENT, SKIPPED))
         )
         for team, user, kind, period, status in session.exec(finished).all():
             found[(team, user, kind, period)] = _FINAL[status]
-        open_rows = select(*keys, Delivery.status, Delivery.attempts, Delivery.claimed_at).where(
+        open_rows = select(*keys, Delivery.status, Delivery.attempts, Delivery.claimed_at).where(  # type: ignore[call-overload]  # sqlmodel types 4 columns at most
             *where, col(Delivery.status).in_((CLAIMED, FAILED))
         )
         for team, user, kind, period, status, attempts, claimed_at in session.exec(open_rows).all():
@@ -234,7 +234,7 @@ def states_for_keys(
             # Only the periods of this chunk's users, so the bound parameters stay few.
             periods = sorted({k[3] for k in team_keys if k[1] in chunk})
             rows = session.exec(
-                select(
+                select(  # type: ignore[call-overload]  # sqlmodel types 4 columns at most
                     Delivery.user_id,
                     Delivery.kind,
                     Delivery.period,

@@ -117,7 +117,7 @@ def update_entry(
 
 def delete_entry(session: Session, *, team_id: str, entry_id: int) -> bool:
     """Delete one entry; True when a row went away."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         delete(Entry).where(col(Entry.team_id) == team_id, col(Entry.id) == entry_id)
     )
     return bool(result.rowcount)
@@ -125,7 +125,7 @@ def delete_entry(session: Session, *, team_id: str, entry_id: int) -> bool:
 
 def set_post(session: Session, *, team_id: str, entry_id: int, channel_id: str, ts: str) -> None:
     """Remember where a ship post was published."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Entry)
         .where(col(Entry.team_id) == team_id, col(Entry.id) == entry_id)
         .values(post_channel_id=channel_id, post_ts=ts)
@@ -160,7 +160,7 @@ _CLAIM_COLUMNS = {"followup": "followup_sent_at", "revisit": "revisit_sent_at"}
 def claim(session: Session, *, entry_id: int, what: str, now: datetime) -> bool:
     """Atomically mark a follow-up as sent; True only for the one caller that set it."""
     column = getattr(Entry, _CLAIM_COLUMNS[what])
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Entry)
         .where(col(Entry.id) == entry_id, col(column).is_(None))
         .values({_CLAIM_COLUMNS[what]: now})
@@ -171,7 +171,7 @@ def claim(session: Session, *, entry_id: int, what: str, now: datetime) -> bool:
 def release(session: Session, *, entry_id: int, what: str, claimed_at: datetime) -> None:
     """Undo our own claim (the send failed in a way worth retrying next tick)."""
     column = getattr(Entry, _CLAIM_COLUMNS[what])
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Entry)
         .where(col(Entry.id) == entry_id, col(column) == claimed_at)
         .values({_CLAIM_COLUMNS[what]: None})

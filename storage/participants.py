@@ -91,7 +91,7 @@ def count_active_by_start(session: Session, *, team_id: str) -> list[tuple[date,
     these two columns, so a few dozen groups stand in for hundreds of ORM objects.
     """
     rows = session.exec(
-        select(Participant.start_date, Participant.timezone, func.count())
+        select(Participant.start_date, Participant.timezone, func.count())  # type: ignore[call-overload]  # sqlmodel types 4 columns at most
         .where(Participant.team_id == team_id, Participant.status == "active")
         .group_by(Participant.start_date, Participant.timezone)
     ).all()
@@ -134,7 +134,7 @@ def active_schedule(session: Session) -> list[tuple[str, str, str, date, str, da
     Plain columns, not ORM objects: the scheduler reads this every minute for everyone.
     """
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types 4 columns at most
             Participant.team_id,
             Participant.user_id,
             Participant.program_id,
@@ -143,4 +143,4 @@ def active_schedule(session: Session) -> list[tuple[str, str, str, date, str, da
             Participant.joined_at,
         ).where(Participant.status == "active")
     ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [tuple(row) for row in rows]

@@ -32,18 +32,12 @@ def save_ratings(
         new = SkillRating(
             team_id=team_id, user_id=user_id, moment=moment, skill=skill, score=score, rated_at=now
         )
-        found, created = insert_once(
-            session,
-            new,
-            lambda skill=skill: next(
-                (
-                    r
-                    for r in _ratings(session, team_id=team_id, user_id=user_id, moment=moment)
-                    if r.skill == skill
-                ),
-                None,
-            ),
-        )
+
+        def stored(skill: str = skill) -> SkillRating | None:
+            mine = _ratings(session, team_id=team_id, user_id=user_id, moment=moment)
+            return next((r for r in mine if r.skill == skill), None)
+
+        found, created = insert_once(session, new, stored)
         if not created:  # a double submit raced us: the later answer wins
             found.score, found.rated_at = score, now
             session.add(found)

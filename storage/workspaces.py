@@ -90,7 +90,7 @@ def add_admin(
 
 def remove_admin(session: Session, *, team_id: str, user_id: str) -> bool:
     """Take someone off the named admins; False when they weren't on it."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         delete(WorkspaceAdmin).where(
             col(WorkspaceAdmin.team_id) == team_id, col(WorkspaceAdmin.user_id) == user_id
         )

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -434,7 +435,8 @@ def find_posted(
     history = client.conversations_history(
         channel=channel, include_all_metadata=True, limit=RECOVERY_HISTORY
     )
-    for message in history.get("messages", []):
+    messages: list[dict[str, Any]] = history.get("messages", [])
+    for message in messages:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
         if metadata.get("event_type") == EVENT_TYPE and payload.get("delivery_id") == delivery_id:

@@ -51,7 +51,8 @@ def add_answer(
         stored = entries.get_entry(session, team_id=entry.team_id, entry_id=entry.id or 0)
         if stored is None:
             raise LookupError("entry is gone")
-        previous = stored.fields.get(key) if isinstance(stored.fields.get(key), dict) else {}
+        found = stored.fields.get(key)
+        previous: dict[str, Any] = found if isinstance(found, dict) else {}
         stored.fields = {
             **stored.fields,
             key: {**previous, **answer, "answered_at": now.isoformat()},

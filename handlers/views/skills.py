@@ -32,7 +32,7 @@ def handle_submission(
             scores[skill] = int(value)
     if moment not in ("start", "end"):
         errors[skill_block_id(next(iter(SKILLS)))] = "This form is out of date: open it again."
-    if errors:
+    if errors or not isinstance(moment, str):
         ack(response_action="errors", errors=errors)
         return
     save(services, team_id=team_id, user_id=user_id, moment=moment, scores=scores)
