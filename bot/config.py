@@ -11,8 +11,18 @@ from pathlib import Path
 SLACK_API_DEFAULT = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///transition-coach.db"
 SLACK_AUTHORIZE_DEFAULT = "https://slack.com/oauth/v2/authorize"
-# What the app asks for at install (OAuth mode); keep in step with manifest.yml.
-BOT_SCOPES = ("commands", "chat:write", "users:read")
+# The bot scopes the app asks for at install (OAuth mode): the same list as manifest.yml's
+# oauth_config.scopes.bot (tests/test_manifest.py holds them equal, and checks every Web API
+# call in the code against it).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "channels:history",
+    "files:write",
+    "users:read",
+)
 
 
 class ConfigError(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -17,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot import cli
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.shutdown import StopRequest
 
 # How long `send` waits for the replies a command posts after its acknowledgement.
@@ -35,9 +36,14 @@ class SandboxOffline:
 
     def run(self, settings: Settings, stop: StopRequest) -> None:
         """Run offline until stopped."""
-        from sandbox.offline import run_offline
+        from sandbox.offline import emulator_latency, run_offline
 
-        run_offline(settings, stop=stop)
+        try:
+            latency = emulator_latency(os.environ)
+        except ConfigError as error:
+            print(f"transition-coach: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+        run_offline(settings, stop=stop, latency=latency)
 
     def tick_settings(self, settings: Settings) -> Settings:
         """Point a one-off pass at the running offline bot's emulator and demo token."""

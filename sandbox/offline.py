@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.app import build_services, create_app, make_client
 from bot.clock import OffsetClock
-from bot.config import Settings
+from bot.config import BOT_SCOPES, ConfigError, Settings
 from bot.progress import week_start
 from bot.scheduling.runner import RunnerConfig
 from bot.scheduling.service import SchedulerService
@@ -40,11 +40,23 @@ DEMO_MEMBERS = {
 DEMO_ADMIN = "U0PRIYA"  # a Slack workspace admin, so `/transition config` can be tried
 # "Next day" / "next week" play the time they skip in steps this long (see advance).
 ADVANCE_STEP = timedelta(hours=1)
+# Milliseconds the emulator adds to each Web API answer (0 by default); e.g. 150 makes the
+# sandbox feel like Slack over the internet.
+LATENCY_SETTING = "SLACK_EMULATOR_LATENCY_MS"
 
 
-def start_emulator(port: int) -> tuple[SlackEmulator, str]:
-    """Start the emulator with the demo team; returns it and the demo bot token."""
-    emulator = SlackEmulator(host="127.0.0.1", port=port)
+def emulator_latency(env: Mapping[str, str]) -> float:
+    """Seconds of simulated Web API latency from the environment; ConfigError when malformed."""
+    text = env.get(LATENCY_SETTING, "").strip() or "0"
+    if not text.isdigit() or int(text) > 10_000:
+        raise ConfigError(f"{LATENCY_SETTING} must be milliseconds from 0 to 10000, got {text!r}.")
+    return int(text) / 1000
+
+
+def start_emulator(port: int, latency: float = 0.0) -> tuple[SlackEmulator, str]:
+    """Start the emulator with the demo team, installed with the scopes the app asks for
+    (those of manifest.yml); returns it and the demo bot token."""
+    emulator = SlackEmulator(host="127.0.0.1", port=port, latency=latency, bot_scopes=BOT_SCOPES)
     emulator.start()
     token = emulator.add_workspace(
         DEMO_TEAM, name="Demo team", domain="demo-team", token=OFFLINE_BOT_TOKEN
@@ -92,9 +104,11 @@ class OfflineBot:
     sandbox: ServerThread | None = None
 
     @classmethod
-    def start(cls, settings: Settings, *, sandbox_port: int | None = None) -> OfflineBot:
+    def start(
+        cls, settings: Settings, *, sandbox_port: int | None = None, latency: float = 0.0
+    ) -> OfflineBot:
         """Start the emulator (PORT+1), the bot (PORT) and the sandbox page (PORT+2)."""
-        emulator, token = start_emulator(settings.port + 1 if settings.port else 0)
+        emulator, token = start_emulator(settings.port + 1 if settings.port else 0, latency)
         offline_settings = replace(
             settings,
             bot_token=token,
@@ -103,6 +117,8 @@ class OfflineBot:
         )
         # The sandbox's "next day" / "next week" buttons move this clock, never the real one.
         clock = OffsetClock()
+        # Scheduled messages (a snoozed prompt) post when their time comes on the same clock.
+        emulator.set_clock(lambda: clock.now().timestamp())
         services = build_services(offline_settings, clock=clock)
         seed_demo(services)
         app = create_app(offline_settings, services=services)
@@ -147,6 +163,7 @@ class OfflineBot:
             step = min(ADVANCE_STEP, remaining)
             now = self.clock.advance(step)
             remaining -= step
+            self.emulator.deliver_scheduled()
             if run_due_work is not None:
                 run_due_work(self.services, self.client_for_team, now)
         return now
@@ -170,9 +187,9 @@ def _scheduler_pass() -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
-def run_offline(settings: Settings, *, stop: StopRequest) -> None:
+def run_offline(settings: Settings, *, stop: StopRequest, latency: float = 0.0) -> None:
     """Run until `stop` is requested (the caller turns Ctrl-C and SIGTERM into that)."""
-    bot = OfflineBot.start(settings)
+    bot = OfflineBot.start(settings, latency=latency)
     server, emulator = bot.server, bot.emulator
     assert bot.sandbox is not None
     scheduler = SchedulerService(

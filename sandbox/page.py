@@ -8,7 +8,6 @@ The page itself (sandbox/static/) is plain HTML and JavaScript: no build step, n
 
 from __future__ import annotations
 
-import itertools
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -30,8 +29,6 @@ STATIC_FILES = {"sandbox.js": "text/javascript", "sandbox.css": "text/css"}
 BOT_NAME = "Transition Coach"
 MAX_ADVANCE_DAYS = 31
 
-_triggers = itertools.count(1)
-
 
 class SandboxError(Exception):
     """A request the page should not have sent; answered with HTTP 400 and the reason."""
@@ -49,7 +46,10 @@ class Sandbox:
         self.members = DEMO_MEMBERS
         self.admin = DEMO_ADMIN
         self.sender = SlackSender(
-            bot.events_url, bot.settings.signing_secret or "", team_id=DEMO_TEAM
+            bot.events_url,
+            bot.settings.signing_secret or "",
+            team_id=DEMO_TEAM,
+            emulator=bot.emulator,
         )
         self.sender.team_domain = "demo-team"
 
@@ -62,10 +62,6 @@ class Sandbox:
             raise SandboxError(f"unknown member {user!r}")
         return user
 
-    def trigger(self, user: str) -> str:
-        """A trigger id that names its user, so a modal can be traced back to who opened it."""
-        return f"{next(_triggers)}.{self.team}.{user}.sandbox"
-
     def dm(self, user: str) -> str:
         """The bot's DM channel with `user`."""
         return self.bot.emulator.dm_channel(self.team, user)
@@ -74,20 +70,10 @@ class Sandbox:
         """The channel id a command is typed in: #transition or the DM with the bot."""
         return self.dm(user) if data.get("where") == "dm" else self.channel
 
-    def view_owners(self) -> dict[str, str]:
-        """view id -> member, from the trigger ids of the app's views.open/views.push calls."""
-        owners: dict[str, str] = {}
-        for method in ("views.open", "views.push"):
-            for call in self.bot.emulator.calls_to(method, ok_only=True):
-                parts = str(call.params.get("trigger_id", "")).split(".")
-                if len(parts) == 4 and parts[3] == "sandbox":
-                    owners[call.response["view"]["id"]] = parts[2]
-        return owners
-
     def modal_for(self, user: str) -> dict[str, Any] | None:
         """The top modal open for `user` (the last one opened or pushed), if any."""
-        owners = self.view_owners()
-        mine = [v for vid, v in self.bot.emulator.open_views.items() if owners.get(vid) == user]
+        emulator = self.bot.emulator
+        mine = [v for vid, v in emulator.open_views.items() if emulator.view_owner(vid) == user]
         return mine[-1] if mine else None
 
     def timeline(self, channel_id: str, user: str) -> list[dict[str, Any]]:
@@ -177,7 +163,6 @@ class Sandbox:
             user_id=user,
             channel_id=channel_id,
             command=command,
-            trigger_id=self.trigger(user),
         )
         shown = self.show_command_answer(response, channel_id, user, command)
         return {"status": response.status, "shown": [shown] if shown else []}
@@ -204,8 +189,8 @@ class Sandbox:
             channel_id=str(data["channel"]) if surface == "message" else None,
             message_ts=str(data["ts"]) if surface == "message" else None,
             view=view,
-            trigger_id=self.trigger(user),
             element=element,
+            ephemeral=bool(data.get("ephemeral")),
         )
         return {"status": response.status}
 
@@ -214,14 +199,12 @@ class Sandbox:
         user = self.member(data)
         view_id = str(data.get("view_id", ""))
         view = self.bot.emulator.open_views.get(view_id)
-        if view is None or self.view_owners().get(view_id) != user:
+        if view is None or self.bot.emulator.view_owner(view_id) != user:
             raise SandboxError("that modal is no longer open")
         values = data.get("values")
         if not isinstance(values, dict):
             raise SandboxError("values must be an object")
-        response = self.sender.view_submission(
-            view, values, user_id=user, trigger_id=self.trigger(user)
-        )
+        response = self.sender.view_submission(view, values, user_id=user)
         if response.status != 200:
             return {"status": response.status, "problem": "The app did not answer (HTTP error)."}
         body = response.json()
@@ -239,7 +222,7 @@ class Sandbox:
         """Press a modal's close button (Slack sends no request unless notify_on_close)."""
         user = self.member(data)
         view_id = str(data.get("view_id", ""))
-        if self.view_owners().get(view_id) != user:
+        if self.bot.emulator.view_owner(view_id) != user:
             raise SandboxError("that modal is not yours")
         self.bot.emulator.close_view(view_id)
         return {"status": 200}

@@ -434,6 +434,8 @@ def chat_schedule_message(state: State, req: Request) -> dict[str, Any]:
         raise ApiError("restricted_too_many")
     message = _message_body(state, req.ws, req)
     del message["ts"]  # a scheduled message gets its ts when it is posted
+    # "Messages scheduled with chat.scheduleMessage will not post if the metadata parameter
+    # is used" (the method's reference page): accepted, then never posted.
     scheduled_id = state.next_id("Q0")  # Slack's look like Q1298393284
     pending.append(
         {
@@ -462,6 +464,8 @@ def deliver_scheduled(state: State) -> int:
         due = [m for m in pending if m["post_at"] <= now]
         for item in sorted(due, key=lambda m: m["post_at"]):
             pending.remove(item)
+            if item["message"].get("metadata"):
+                continue
             message = copy.deepcopy(item["message"])
             message["ts"] = state.next_ts()
             append_message(state, channel_id, message)
@@ -497,7 +501,7 @@ def chat_get_permalink(state: State, req: Request) -> dict[str, Any]:
 
 @method("oauth.v2.access", auth=False)
 def oauth_v2_access(state: State, req: Request) -> dict[str, Any]:
-    """Exchange a registered, single-use code for the team's bot token."""
+    """Exchange a single-use code for the team's bot token, holding the scopes it granted."""
     client_id, client_secret = req.basic_auth or (
         req.str_param("client_id"),
         req.str_param("client_secret"),
@@ -509,6 +513,9 @@ def oauth_v2_access(state: State, req: Request) -> dict[str, Any]:
         raise ApiError("invalid_client_id")
     if client_secret != code.client_secret:
         raise ApiError("bad_client_secret")
+    redirect_uri = req.str_param("redirect_uri")
+    if code.redirect_uri and redirect_uri and redirect_uri != code.redirect_uri:
+        raise ApiError("bad_redirect_uri")
     del state.oauth_codes[req.str_param("code")]
     ws = state.workspace(code.team_id)
     if ws.revoked:
@@ -517,10 +524,12 @@ def oauth_v2_access(state: State, req: Request) -> dict[str, Any]:
         ws.token = f"xoxb-{ws.id}-{secrets.token_hex(12)}"
         ws.revoked = False
         state.tokens[ws.token] = ws.id
+    granted = frozenset(s.strip() for s in code.scope.split(",") if s.strip())
+    ws.scopes = granted
     return {
         "access_token": ws.token,
         "token_type": "bot",
-        "scope": code.scope,
+        "scope": ",".join(sorted(granted)),
         "bot_user_id": ws.bot_user_id,
         "app_id": APP_ID,
         "team": {"id": ws.id, "name": ws.name},

@@ -62,32 +62,49 @@ def _store_view(
     return stored
 
 
-def _need_trigger(req: Request) -> None:
-    if not req.str_param("trigger_id"):
+def _exchange_trigger(state: State, req: Request) -> str:
+    """Use up the request's trigger_id; returns the user it was issued for.
+
+    Slack's errors (views.open reference): `invalid_trigger_id` for one it never issued
+    (or another team's), `exchanged_trigger_id` when it was already used, and
+    `expired_trigger_id` after its 3 seconds.
+    """
+    trigger = state.triggers.get(req.str_param("trigger_id"))
+    if trigger is None or trigger.team_id != req.ws.id:
         raise ApiError("invalid_trigger_id")
+    if trigger.used:
+        raise ApiError("exchanged_trigger_id")
+    if time.monotonic() - trigger.issued > state.trigger_ttl:
+        raise ApiError("expired_trigger_id")
+    trigger.used = True
+    return trigger.user_id
 
 
 @method("views.open")
 def views_open(state: State, req: Request) -> dict[str, Any]:
-    """Open a modal as the root of a new stack."""
-    _need_trigger(req)
-    stored = _store_view(state, req, _view_param(req, "modal"))
+    """Open a modal as the root of a new stack, for the user who triggered it."""
+    view = _view_param(req, "modal")
+    user_id = _exchange_trigger(state, req)
+    stored = _store_view(state, req, view)
     state.view_stacks.append([stored["id"]])
+    state.view_owners[stored["id"]] = user_id
     return {"view": copy.deepcopy(stored)}
 
 
 @method("views.push")
 def views_push(state: State, req: Request) -> dict[str, Any]:
-    """Push a modal onto the most recently used stack (Slack allows 3 deep)."""
-    _need_trigger(req)
+    """Push a modal onto the triggering user's open stack (Slack allows 3 deep)."""
     view = _view_param(req, "modal")
-    if not state.view_stacks:
+    user_id = _exchange_trigger(state, req)
+    stacks = [s for s in state.view_stacks if state.view_owners.get(s[0]) == user_id]
+    if not stacks:
         raise ApiError("not_found", ["[ERROR] no open modal to push onto"])
-    stack = state.view_stacks[-1]
+    stack = stacks[-1]
     if len(stack) >= MAX_VIEW_STACK:
         raise ApiError("push_limit_reached")
     stored = _store_view(state, req, view, root_view_id=stack[0], previous_view_id=stack[-1])
     stack.append(stored["id"])
+    state.view_owners[stored["id"]] = user_id
     return {"view": copy.deepcopy(stored)}
 
 

@@ -6,7 +6,8 @@ import copy
 import json
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,16 +19,34 @@ from slack_emulator.transport import EmulatorHTTPServer
 logger = logging.getLogger(__name__)
 
 
-class SlackEmulator:
-    """Slack Web API on a local port, with seeded state, fault injection and call recording."""
+# How often the emulator posts chat.scheduleMessage messages whose time has come.
+SCHEDULE_POLL_SECONDS = 0.5
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0) -> None:
+
+class SlackEmulator:
+    """Slack Web API on a local port, with seeded state, fault injection and call recording.
+
+    `bot_scopes` are what installing the app grants a workspace's bot token (what the app's
+    manifest declares); every method checks the token's scopes as Slack does. `latency`
+    (seconds) is added to every answer, for realistic runs.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        bot_scopes: Iterable[str] = (),
+    ) -> None:
         self.host = host
         self.port = port
         self.latency = latency
+        self.bot_scopes = frozenset(bot_scopes)
         self._state = State()
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self._scheduler: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -44,14 +63,25 @@ class SlackEmulator:
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self._thread.start()
+        self._stopped.clear()
+        self._scheduler = threading.Thread(target=self._post_scheduled, daemon=True)
+        self._scheduler.start()
         logger.debug("Slack emulator listening on %s", self.base_url)
         return self
+
+    def _post_scheduled(self) -> None:
+        """Post scheduled messages when their time comes on the emulator's clock."""
+        while not self._stopped.wait(SCHEDULE_POLL_SECONDS):
+            self.deliver_scheduled()
 
     def stop(self) -> None:
         """Stop serving and release the port."""
         server, self._server = self._server, None
         if server is None:
             return
+        self._stopped.set()
+        if self._scheduler is not None:
+            self._scheduler.join(timeout=5)
         server.shutdown()
         server.server_close()
         if self._thread is not None:
@@ -84,13 +114,28 @@ class SlackEmulator:
     # -- seeding ------------------------------------------------------------------------------
 
     def add_workspace(
-        self, team_id: str, name: str = "", domain: str = "", token: str | None = None
+        self,
+        team_id: str,
+        name: str = "",
+        domain: str = "",
+        token: str | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> str:
-        """Register a team with a bot user; returns its bot token (generated unless given)."""
+        """Install the app in a team; returns its bot token (generated unless given).
+
+        The token holds `scopes`, by default the emulator's `bot_scopes` (what installing
+        the app from its manifest grants).
+        """
+        granted = self.bot_scopes if scopes is None else frozenset(scopes)
         with self._state.lock:
             return self._state.add_workspace(
-                team_id, name or team_id, domain or team_id.lower(), token
+                team_id, name or team_id, domain or team_id.lower(), token, granted
             )
+
+    def scopes(self, team_id: str) -> frozenset[str]:
+        """The scopes the team's bot token holds."""
+        with self._state.lock:
+            return self._state.workspace(team_id).scopes
 
     def bot_user_id(self, team_id: str) -> str:
         """The bot's user id in a team."""
@@ -205,12 +250,14 @@ class SlackEmulator:
         self,
         code: str,
         team_id: str,
-        client_id: str = "",
-        client_secret: str = "",
+        *,
+        client_id: str,
+        client_secret: str,
+        scope: str,
         user_id: str | None = None,
-        scope: str = "chat:write,commands,im:write,users:read,team:read,files:write",
     ) -> None:
-        """Register a single-use code oauth.v2.access will exchange for the team's token."""
+        """Register a single-use code oauth.v2.access will exchange for a token with `scope`
+        (what the consent page does; `authorize_url` plays the page itself)."""
         with self._state.lock:
             self._state.workspace(team_id)
             self._state.oauth_codes[code] = OAuthCode(
@@ -220,6 +267,60 @@ class SlackEmulator:
                 user_id=user_id,
                 scope=scope,
             )
+
+    def register_app(
+        self, client_id: str, client_secret: str, redirect_urls: Iterable[str] = ()
+    ) -> None:
+        """The app's OAuth credentials (Basic Information > App Credentials) and redirect
+        URLs (OAuth & Permissions, or the manifest's oauth_config.redirect_urls)."""
+        with self._state.lock:
+            self._state.app_credentials[client_id] = client_secret
+            self._state.redirect_urls[client_id] = list(redirect_urls)
+
+    def consent_as(self, team_id: str, user_id: str) -> None:
+        """Who clicks "Allow" on the consent page: installs go to this team."""
+        with self._state.lock:
+            self._state.workspace(team_id)
+            self._state.consenting = (team_id, user_id)
+
+    @property
+    def authorize_url(self) -> str:
+        """The consent page (what https://slack.com/oauth/v2/authorize is for Slack)."""
+        return f"{self.root_url}/oauth/v2/authorize"
+
+    # -- what Slack hands the app with each interaction ---------------------------------------
+
+    def issue_trigger(self, team_id: str, user_id: str) -> str:
+        """A new single-use trigger_id for an interaction by `user_id`."""
+        with self._state.lock:
+            self._state.workspace(team_id)
+            return self._state.issue_trigger(team_id, user_id)
+
+    def issue_response_url(
+        self,
+        team_id: str,
+        user_id: str,
+        channel_id: str,
+        *,
+        source: tuple[str, str, bool] | None = None,
+    ) -> str:
+        """A response_url this emulator serves; `source` is the (channel, ts, is_ephemeral)
+        of the message the interaction came from."""
+        with self._state.lock:
+            self._state.workspace(team_id)
+            return self._state.issue_response_url(
+                self.root_url, team_id, user_id, channel_id, source
+            )
+
+    def set_lifetimes(
+        self, *, trigger: float | None = None, response_url: float | None = None
+    ) -> None:
+        """Shorten Slack's trigger_id (3 s) and response_url (30 min) lifetimes, for tests."""
+        with self._state.lock:
+            if trigger is not None:
+                self._state.trigger_ttl = trigger
+            if response_url is not None:
+                self._state.response_url_ttl = response_url
 
     def revoke_workspace(self, team_id: str) -> None:
         """Simulate an uninstall: the team's token now answers `token_revoked`."""
@@ -288,6 +389,17 @@ class SlackEmulator:
             f"Calls seen ({len(state.calls)}):\n{summary or '  (none)'}"
         )
 
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Block until `condition()` holds (re-checked whenever a call is recorded and every
+        scheduled-message poll); AssertionError after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"condition not met within {timeout}s")
+            with self._state.recorded:
+                self._state.recorded.wait(min(remaining, SCHEDULE_POLL_SECONDS))
+
     def reset_calls(self) -> None:
         """Forget recorded calls (state and faults stay)."""
         with self._state.lock:
@@ -332,6 +444,11 @@ class SlackEmulator:
         with self._state.lock:
             view_id = self._state.home_views.get((team_id, user_id))
             return copy.deepcopy(self._state.views[view_id]) if view_id else None
+
+    def view_owner(self, view_id: str) -> str | None:
+        """The user a modal was opened for (the one whose trigger_id opened it)."""
+        with self._state.lock:
+            return self._state.view_owners.get(view_id)
 
     @property
     def open_views(self) -> dict[str, dict[str, Any]]:

@@ -16,9 +16,15 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slack_emulator.server import SlackEmulator
 
 _counter = itertools.count(1)
+# Without an emulator to issue them, trigger ids and response_urls point here: a loopback
+# port nothing listens on, so an app that uses one fails at once and nothing leaves the host.
+UNISSUED_RESPONSE_URL = "http://127.0.0.1:9/respond/unissued"
 
 
 def signature(secret: str, timestamp: str, body: str) -> str:
@@ -52,9 +58,9 @@ class SlackSender:
     api_app_id: str = "A0TRANSITION"
     now: Callable[[], float] = time.time
     timeout: float = 10.0
-    # Where interactions' response_url points: the emulator's /respond/ (tests, offline mode)
-    # or Slack's own hooks host when left empty.
-    response_url_base: str = "https://hooks.slack.com/actions/"
+    # Issues each interaction's trigger_id and response_url, as Slack does (single-use,
+    # expiring, served on 127.0.0.1). Without one they are placeholders that work nowhere.
+    emulator: SlackEmulator | None = None
     sent: list[str] = field(default_factory=list)
 
     # -- transport ---------------------------------------------------------------------------
@@ -103,6 +109,25 @@ class SlackSender:
         """POST a JSON body (Events API)."""
         return self.post(json.dumps(payload), "application/json", **kwargs)
 
+    # -- what Slack issues with each interaction -----------------------------------------------
+    def issue_trigger(self, team_id: str, user_id: str) -> str:
+        """A trigger_id for an interaction by `user_id` (the emulator's, when there is one)."""
+        if self.emulator is None:
+            return f"{next(_counter)}.{abs(hash(team_id)) % 10**9}.unissued"
+        return self.emulator.issue_trigger(team_id, user_id)
+
+    def issue_response_url(
+        self,
+        team_id: str,
+        user_id: str,
+        channel_id: str,
+        source: tuple[str, str, bool] | None = None,
+    ) -> str:
+        """A response_url for the interaction (the emulator's, when there is one)."""
+        if self.emulator is None:
+            return UNISSUED_RESPONSE_URL
+        return self.emulator.issue_response_url(team_id, user_id, channel_id, source=source)
+
     # -- payloads ----------------------------------------------------------------------------
     def command_fields(
         self,
@@ -116,7 +141,6 @@ class SlackSender:
     ) -> dict[str, str]:
         """A slash command's form fields, as Slack sends them."""
         team = team_id or self.team_id
-        n = next(_counter)
         return {
             "token": "verification-token-unused",
             "team_id": team,
@@ -129,8 +153,8 @@ class SlackSender:
             "text": text,
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
-            "response_url": f"{self.response_url_base}{team}/{n}",
-            "trigger_id": trigger_id or f"{n}.{team}.trigger",
+            "response_url": self.issue_response_url(team, user_id, channel_id),
+            "trigger_id": trigger_id or self.issue_trigger(team, user_id),
         }
 
     def command(
@@ -164,9 +188,15 @@ class SlackSender:
         view: Mapping[str, Any] | None = None,
         trigger_id: str | None = None,
         element: Mapping[str, Any] | None = None,
+        ephemeral: bool = False,
     ) -> SlackHTTPResponse:
         """Click a button: a `block_actions` payload (`element` overrides the action's fields,
-        e.g. `{"type": "static_select", "selected_option": {...}}` for a select)."""
+        e.g. `{"type": "static_select", "selected_option": {...}}` for a select).
+
+        In a message (`channel_id`, `message_ts`, `ephemeral` when it was only shown to the
+        user) Slack adds a response_url that can replace or delete that message; in a view
+        (Home tab, modal) it adds none.
+        """
         team = team_id or self.team_id
         n = next(_counter)
         payload: dict[str, Any] = {
@@ -174,11 +204,10 @@ class SlackSender:
             "user": self._user(user_id, team),
             "api_app_id": self.api_app_id,
             "token": "verification-token-unused",
-            "trigger_id": trigger_id or f"{n}.{team}.trigger",
+            "trigger_id": trigger_id or self.issue_trigger(team, user_id),
             "team": {"id": team, "domain": self.team_domain},
             "enterprise": None,
             "is_enterprise_install": False,
-            "response_url": f"{self.response_url_base}{team}/{n}",
             "state": {"values": {}},
             "actions": [
                 {
@@ -197,13 +226,17 @@ class SlackSender:
             payload["view"] = dict(view)
         else:
             channel = channel_id or "D0DM"
+            ts = message_ts or "1700000000.000100"
             payload["container"] = {
                 "type": "message",
-                "message_ts": message_ts or "1700000000.000100",
+                "message_ts": ts,
                 "channel_id": channel,
-                "is_ephemeral": False,
+                "is_ephemeral": ephemeral,
             }
             payload["channel"] = {"id": channel, "name": "directmessage"}
+            payload["response_url"] = self.issue_response_url(
+                team, user_id, channel, (channel, ts, ephemeral)
+            )
         return self.interaction(payload)
 
     def view_submission(
@@ -229,7 +262,7 @@ class SlackSender:
             "user": self._user(user_id, team),
             "api_app_id": self.api_app_id,
             "token": "verification-token-unused",
-            "trigger_id": trigger_id or f"{next(_counter)}.{team}.trigger",
+            "trigger_id": trigger_id or self.issue_trigger(team, user_id),
             "view": submitted,
             "response_urls": [],
             "enterprise": None,

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 APP_ID = "A0EMULATOR1"
+# "Pass a valid trigger_id within 3 seconds of receiving it" (docs.slack.dev, opening modals).
+TRIGGER_TTL = 3.0
+# "respond to a user's command up to 5 times within 30 minutes" (Slack's slash command docs).
+RESPONSE_URL_TTL = 30 * 60.0
+RESPONSE_URL_USES = 5
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class Channel:
 
 @dataclass
 class Workspace:
-    """One installed team and the bot's identity in it."""
+    """One installed team and the bot's identity in it; its token carries `scopes`."""
 
     id: str
     name: str
@@ -79,7 +84,34 @@ class Workspace:
     token: str
     bot_user_id: str
     bot_id: str
+    scopes: frozenset[str] = frozenset()
     revoked: bool = False
+
+
+@dataclass
+class Trigger:
+    """A trigger_id Slack handed out with an interaction: single-use, valid for a few seconds."""
+
+    team_id: str
+    user_id: str
+    issued: float  # time.monotonic() when issued
+    used: bool = False
+
+
+@dataclass
+class ResponseUrl:
+    """A response_url Slack handed out: where the app may answer the interaction.
+
+    `source` is the message the interaction came from, (channel, ts, is_ephemeral), so
+    replace_original/delete_original have something to act on; a slash command has none.
+    """
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    issued: float  # time.monotonic()
+    source: tuple[str, str, bool] | None = None
+    uses: int = 0
 
 
 @dataclass
@@ -95,13 +127,19 @@ class Fault:
 
 @dataclass
 class OAuthCode:
-    """A code the emulator's oauth.v2.access will exchange once."""
+    """A code the emulator's oauth.v2.access will exchange once, for the scopes asked for."""
 
     team_id: str
     client_id: str
     client_secret: str
     user_id: str | None
     scope: str
+    redirect_uri: str = ""
+
+
+def _digits(text: str) -> str:
+    """A stable number standing for a team id in a trigger id."""
+    return str(int(hashlib.sha1(text.encode()).hexdigest()[:8], 16))
 
 
 def dm_channel_id(team_id: str, user_id: str) -> str:
@@ -128,6 +166,16 @@ class State:
         self.home_views: dict[tuple[str, str], str] = {}  # (team, user) -> view_id
         self.files: dict[str, dict[str, Any]] = {}
         self.oauth_codes: dict[str, OAuthCode] = {}
+        # The app's credentials (for oauth.v2.access) and who consents on the authorize page.
+        self.app_credentials: dict[str, str] = {}  # client_id -> client_secret
+        self.redirect_urls: dict[str, list[str]] = {}  # client_id -> configured redirect URLs
+        self.consenting: tuple[str, str] | None = None  # (team, user) "signed in" to Slack
+        self.triggers: dict[str, Trigger] = {}
+        self.response_urls: dict[str, ResponseUrl] = {}
+        self.view_owners: dict[str, str] = {}  # view id -> user the modal was opened for
+        # Slack's documented lifetimes, in seconds; tests may shorten them.
+        self.trigger_ttl = TRIGGER_TTL
+        self.response_url_ttl = RESPONSE_URL_TTL
         self.faults: dict[str, list[Fault]] = {}
         self.calls: list[RecordedCall] = []
         # chat.scheduleMessage: channel -> pending messages, each with id, post_at, text, blocks.
@@ -155,7 +203,9 @@ class State:
 
     # -- setup --------------------------------------------------------------------------------
 
-    def add_workspace(self, team_id: str, name: str, domain: str, token: str | None) -> str:
+    def add_workspace(
+        self, team_id: str, name: str, domain: str, token: str | None, scopes: frozenset[str]
+    ) -> str:
         """Register a team with its bot user; returns the bot token."""
         token = token or f"xoxb-{team_id}-{secrets.token_hex(12)}"
         ws = Workspace(
@@ -165,6 +215,7 @@ class State:
             token=token,
             bot_user_id=f"U{team_id}BOT",
             bot_id=f"B{team_id}BOT",
+            scopes=scopes,
         )
         self.workspaces[team_id] = ws
         self.tokens[token] = team_id
@@ -203,6 +254,29 @@ class State:
             channel = Channel(id=channel_id, team_id=team_id, name=user_id, user=user_id)
             self.channels[channel_id] = channel
         return channel
+
+    # -- what Slack hands the app with each interaction ---------------------------------------
+
+    def issue_trigger(self, team_id: str, user_id: str) -> str:
+        """A fresh trigger id in Slack's `<digits>.<digits>.<hex>` shape, unique across runs."""
+        self._seq += 1
+        trigger_id = f"{int(time.time())}{self._seq:04d}.{_digits(team_id)}.{secrets.token_hex(16)}"
+        self.triggers[trigger_id] = Trigger(team_id, user_id, time.monotonic())
+        return trigger_id
+
+    def issue_response_url(
+        self,
+        root_url: str,
+        team_id: str,
+        user_id: str,
+        channel_id: str,
+        source: tuple[str, str, bool] | None = None,
+    ) -> str:
+        """A response_url served by this emulator (never Slack's hooks host)."""
+        key = f"{team_id}/{secrets.token_urlsafe(18)}"
+        issued = time.monotonic()
+        self.response_urls[key] = ResponseUrl(team_id, user_id, channel_id, issued, source)
+        return f"{root_url}/respond/{key}"
 
     # -- messages -----------------------------------------------------------------------------
 

@@ -18,8 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 
 # Importing methods_views registers the views.* and files.* handlers.
 from slack_emulator import methods_views  # noqa: F401
-from slack_emulator.methods import METHODS, NO_AUTH, ApiError, Request
-from slack_emulator.state import RecordedCall, State
+from slack_emulator.methods import METHODS, NO_AUTH, ApiError, Request, deliver_scheduled
+from slack_emulator.oauth import authorize_page
+from slack_emulator.response_urls import answer_response_url
+from slack_emulator.scopes import needed_scopes
+from slack_emulator.state import RecordedCall, State, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,7 @@ def handle_api(
     token, basic = _credentials(lower, params)
 
     with state.lock:
+        deliver_scheduled(state)  # what is due by now is posted before anyone looks
         team_id = state.tokens.get(token) if token else None
         status, response, extra = _answer(state, method, params, token, team_id, basic, root_url)
         # Recorded before the response is sent, so a caller that got its answer can assert on it.
@@ -137,6 +141,22 @@ def _answer(
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         if workspace.revoked:
             return 200, {"ok": False, "error": "token_revoked"}, {}
+    scope_headers: dict[str, str] = {}
+    if workspace is not None and method not in NO_AUTH:
+        needed = needed_scopes(method, params, lambda c: _conversation_kind(state, workspace, c))
+        # Slack reports a token's scopes on every answer (Bolt reads them from auth.test).
+        scope_headers = {"x-oauth-scopes": ",".join(sorted(workspace.scopes))}
+        if needed:
+            scope_headers["x-accepted-oauth-scopes"] = ",".join(needed)
+        if needed and not workspace.scopes.intersection(needed):
+            # {"ok":false,"error":"missing_scope","needed":"...","provided":"a,b"} (HTTP 200).
+            refused = {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": ",".join(needed),
+                "provided": scope_headers["x-oauth-scopes"],
+            }
+            return 200, refused, scope_headers
     request = Request(method, params, token, workspace, root_url, basic)
     try:
         result = handler(state, request)
@@ -144,11 +164,21 @@ def _answer(
         body: dict[str, Any] = {"ok": False, "error": err.error}
         if err.messages:
             body["response_metadata"] = {"messages": err.messages}
-        return err.status, body, {}
+        return err.status, body, scope_headers
     except Exception:
         logger.exception("Slack emulator handler for %s failed", method)
         return 500, {"ok": False, "error": "internal_error"}, {}
-    return 200, {"ok": True, **result}, {}
+    return 200, {"ok": True, **result}, scope_headers
+
+
+def _conversation_kind(state: State, workspace: Workspace, channel_id: str) -> str | None:
+    """public / private / im for a channel of this team (mpim is not emulated), or None."""
+    channel = state.team_channel(workspace.id, channel_id)
+    if channel is None:
+        return None
+    if channel.is_im:
+        return "im"
+    return "private" if channel.is_private else "public"
 
 
 def handle_upload(state: State, file_id: str, body: bytes, content_type: str) -> tuple[int, str]:
@@ -176,35 +206,6 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.state = state
         self.latency = latency
         self.root_url = f"http://{address[0]}:{self.server_address[1]}"
-
-
-def handle_response_url(state: State, key: str, body: bytes) -> tuple[int, str]:
-    """A POST to an interaction's response_url: recorded as method "response_url".
-
-    Slack answers a response_url with plain "ok"; the team id is the key's first part
-    (SlackSender builds keys as <team>/<n>).
-    """
-    try:
-        payload = json.loads(body or b"{}")
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        status, answer = 400, {"ok": False, "error": "invalid_json"}
-    else:
-        status, answer = 200, {"ok": True}
-    with state.lock:
-        state.record(
-            RecordedCall(
-                method="response_url",
-                params=_decode_params(payload) if isinstance(payload, dict) else {},
-                token=None,
-                team_id=key.split("/", 1)[0] or None,
-                status=status,
-                response=answer,
-                at=time.time(),
-            )
-        )
-    return status, "ok" if status == 200 else "invalid_payload"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -237,7 +238,12 @@ class _Handler(BaseHTTPRequestHandler):
             )
             data, content_type = json.dumps(payload).encode(), json_type
         elif url.path.startswith("/respond/") and self.command == "POST":
-            status, text = handle_response_url(server.state, url.path[len("/respond/") :], body)
+            status, payload = answer_response_url(
+                server.state, url.path[len("/respond/") :], body, self.headers.get("Content-Type")
+            )
+            data, content_type = json.dumps(payload).encode(), json_type
+        elif url.path == "/oauth/v2/authorize" and self.command == "GET":
+            status, headers, text = authorize_page(server.state, url.query)
             data, content_type = text.encode(), "text/plain; charset=utf-8"
         elif url.path.startswith("/upload/") and self.command == "POST":
             file_id = url.path[len("/upload/") :]

@@ -24,7 +24,8 @@ def add_entry(
     client_key: str | None,
     now: datetime,
 ) -> tuple[Entry, bool]:
-    """Store an entry; returns (entry, created). A repeated client_key returns the first one.
+    """Store an entry; returns (entry, created). The author's repeated client_key returns
+    their first entry with it.
 
     No look-up first: repeats are rare, and the unique constraint finds them for free.
     """
@@ -38,21 +39,26 @@ def add_entry(
         client_key=client_key,
         created_at=now,
     )
-    # A retry or double submit of the same request lands on the unique (team, client_key).
+    # A retry or double submit of the same request lands on the unique
+    # (team, user, client_key): only the author's own earlier entry can come back.
     return insert_once(
         session,
         entry,
         lambda: (
-            _by_client_key(session, team_id=team_id, client_key=client_key)
+            _by_client_key(session, team_id=team_id, user_id=user_id, client_key=client_key)
             if client_key is not None
             else None
         ),
     )
 
 
-def _by_client_key(session: Session, *, team_id: str, client_key: str) -> Entry | None:
+def _by_client_key(
+    session: Session, *, team_id: str, user_id: str, client_key: str
+) -> Entry | None:
     return session.exec(
-        select(Entry).where(Entry.team_id == team_id, Entry.client_key == client_key)
+        select(Entry).where(
+            Entry.team_id == team_id, Entry.user_id == user_id, Entry.client_key == client_key
+        )
     ).first()
 
 

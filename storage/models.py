@@ -46,7 +46,10 @@ class Entry(SQLModel, table=True):
     """One thing a participant logged: a journal decision or a piece of evidence. Private."""
 
     __table_args__ = (
-        UniqueConstraint("team_id", "client_key", name="uq_entry_team_client_key"),
+        # Replays are recognised per author: another member's request never matches.
+        UniqueConstraint(
+            "team_id", "user_id", "client_key", name="uq_entry_team_user_client_key"
+        ),
         Index("ix_entry_team_user_created", "team_id", "user_id", "created_at"),
         # The weekly team digest counts a workspace's entries of the last 7 days by kind:
         # with kind in the index that is a range scan over one week, never touching the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from sqlalchemy import create_engine, text
@@ -29,6 +31,7 @@ from sandbox.offline import OfflineBot
 from slack_emulator import SlackEmulator
 from slack_emulator.slack_requests import SlackSender
 from storage.db import Database
+from tests.loopback_guard import guard as loopback_guard
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 TEAM = "T1"
@@ -36,6 +39,34 @@ TEAM = "T1"
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+ROOT = Path(__file__).resolve().parent.parent
+GUARD_DIR = Path(__file__).parent / "loopback_guard"
+# What installing the app from its manifest grants a workspace's bot token: the tests run
+# with exactly these scopes, so a Web API call the manifest does not cover fails here too.
+MANIFEST_SCOPES = tuple(
+    yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"]["bot"]
+)
+
+
+def pytest_configure(config: Any) -> None:
+    """Refuse any connection off 127.0.0.1, here and in every Python subprocess a test starts
+    (they inherit PYTHONPATH, whose first entry is the guard's sitecustomize)."""
+    loopback_guard.install()
+    log = Path(tempfile.mkdtemp(prefix="loopback-guard-")) / "attempts.log"
+    os.environ[loopback_guard.LOG_ENV] = str(log)
+    paths = [str(GUARD_DIR), str(ROOT), os.environ.get("PYTHONPATH", "")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """Fail the run if anything (here or in a subprocess) tried to leave this machine."""
+    log = Path(os.environ.get(loopback_guard.LOG_ENV, ""))
+    seen = list(loopback_guard.attempts)
+    if log.is_file():
+        seen += [line for line in log.read_text().splitlines() if line not in seen]
+    if seen:
+        session.config.loopback_attempts = seen
+        session.exitstatus = 1
 
 
 def pytest_report_header() -> str:
@@ -101,7 +132,7 @@ def clock() -> MovableClock:
 @pytest.fixture
 def emulator_and_token() -> Iterator[tuple[SlackEmulator, str]]:
     """The Slack Web API emulator with workspace T1, members U1/U2 and channel C1."""
-    emu = SlackEmulator(host="127.0.0.1", port=0)
+    emu = SlackEmulator(host="127.0.0.1", port=0, bot_scopes=MANIFEST_SCOPES)
     emu.start()
     token = emu.add_workspace(TEAM, name="Acme", domain="acme")
     emu.add_user(TEAM, "U1", name="alex", real_name="Alex Doe", tz="Europe/Berlin")
@@ -205,9 +236,7 @@ def slack(
     server = ServerThread(app).start()
     url = server.url + EVENTS_PATH
     # Slack's clock is the real one: request timestamps are checked against real time.
-    sender = SlackSender(
-        url, SIGNING_SECRET, team_id=TEAM, response_url_base=f"{emulator.root_url}/respond/"
-    )
+    sender = SlackSender(url, SIGNING_SECRET, team_id=TEAM, emulator=emulator)
     yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url=url)
     server.stop()
     services.db.dispose()
@@ -259,7 +288,7 @@ def two_teams(
         server.url + EVENTS_PATH,
         SIGNING_SECRET,
         team_id="T1",
-        response_url_base=f"{emulator.root_url}/respond/",
+        emulator=emulator,
     )
     yield TwoTeams(sender=sender, emulator=emulator, services=services)
     server.stop()
@@ -289,7 +318,13 @@ def move_to(offline: OfflineBot, weekday: int, hour: int) -> datetime:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print what the reliability suite tried and what held."""
+    """Print what the reliability suite tried and what held, and any connection attempt
+    the loopback guard refused."""
+    attempts = getattr(terminalreporter.config, "loopback_attempts", [])
+    if attempts:
+        terminalreporter.section("connections refused by the loopback guard (run FAILED)")
+        for line in attempts:
+            terminalreporter.write_line(line)
     from tests.reliability.ledger import LEDGER
 
     lines = LEDGER.lines()

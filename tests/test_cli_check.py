@@ -32,7 +32,7 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PROGRAMS_"))}
     clean.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.environ["PYTHONPATH"],  # the repo and the loopback guard (conftest)
         **env,
     )
     # cwd is the temp dir so no developer .env is picked up.

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -75,7 +76,7 @@ def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
     env.update(
         PORT=str(port),
         DATABASE_URL=f"sqlite:///{tmp_path / 'offline.db'}",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.environ["PYTHONPATH"],  # the repo and the loopback guard (conftest)
         LOG_LEVEL="WARNING",
     )
     return env
@@ -164,7 +165,9 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token, st
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with bot_process(tmp_path, env, stop_with, **quiet):
         wait_until_healthy(port)
-        sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "http-mode-secret")
+        sender = SlackSender(
+            f"http://127.0.0.1:{port}/slack/events", "http-mode-secret", emulator=emulator
+        )
         response = sender.command("join", user_id="U1", team_id="T1")
         assert response.status == 200
         opened = emulator.wait_for("views.open", timeout=10)[0]
@@ -207,8 +210,15 @@ def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
         assert location.startswith("https://slack.com/oauth/v2/authorize?")
         state = install.cookies.get("slack-app-oauth-state")
         assert state and f"state={state}" in location
+        # The consent page grants what the install URL asked for, no more.
+        [asked] = parse_qs(urlsplit(location).query)["scope"]
         emulator.add_oauth_code(
-            "cli-code", "T1", client_id="9.9", client_secret="cli-client-secret", user_id="U1"
+            "cli-code",
+            "T1",
+            client_id="9.9",
+            client_secret="cli-client-secret",
+            scope=asked,
+            user_id="U1",
         )
         done = requests.get(
             base + "/slack/oauth_redirect",
@@ -217,7 +227,7 @@ def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
             timeout=10,
         )
         assert done.status_code == 200
-        sender = SlackSender(f"{base}/slack/events", "cli-signing-secret")
+        sender = SlackSender(f"{base}/slack/events", "cli-signing-secret", emulator=emulator)
         assert sender.command("join", user_id="U1", team_id="T1").status == 200
         opened = emulator.wait_for("views.open", timeout=10)[0]
         assert opened.ok and opened.token == token

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from bot.app import INSTALL_PATH, REDIRECT_PATH, NotInstalledError, client_for_team, create_app
-from bot.config import Settings
+from bot.config import BOT_SCOPES, Settings
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
 from slack_emulator import SlackEmulator
@@ -23,8 +23,8 @@ from storage.installations import installation_store, installed_team_ids, state_
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret-abcdef0123456789"
 SIGNING_SECRET = "oauth-signing-secret-0123456789abcdef"
-AUTHORIZE_URL = "https://slack.test/oauth/v2/authorize"
 COOKIE = "slack-app-oauth-state"
+ASKED = ",".join(BOT_SCOPES)
 
 
 @dataclass
@@ -37,18 +37,30 @@ class Distributed:
     base: str
 
     def sender(self, team_id: str) -> SlackSender:
-        return SlackSender(self.base + EVENTS_PATH, SIGNING_SECRET, team_id=team_id)
+        return SlackSender(
+            self.base + EVENTS_PATH, SIGNING_SECRET, team_id=team_id, emulator=self.emulator
+        )
 
     def start_install(self) -> tuple[str, requests.Response]:
-        """GET /slack/install: returns the state and the redirect response."""
+        """GET /slack/install: returns the state and the redirect to Slack's consent page."""
         response = requests.get(self.base + INSTALL_PATH, allow_redirects=False, timeout=5)
         assert response.status_code == 302, response.text
         location = urlsplit(response.headers["Location"])
-        assert f"{location.scheme}://{location.netloc}{location.path}" == AUTHORIZE_URL
+        consent_page = f"{location.scheme}://{location.netloc}{location.path}"
+        assert consent_page == self.emulator.authorize_url
         query = parse_qs(location.query)
         assert query["client_id"] == [CLIENT_ID]
-        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "users:read"}
+        assert query["scope"][0].split(",") == list(BOT_SCOPES)  # what the manifest declares
         return query["state"][0], response
+
+    def consent(self, install: requests.Response) -> str:
+        """The browser follows the install redirect; the member clicks "Allow"; Slack sends
+        the browser back to the app's redirect URL with a code. Returns the code."""
+        page = requests.get(install.headers["Location"], allow_redirects=False, timeout=5)
+        assert page.status_code == 302, page.text
+        back = urlsplit(page.headers["Location"])
+        assert f"{self.base}{REDIRECT_PATH}".endswith(back.path)
+        return parse_qs(back.query)["code"][0]
 
     def finish_install(self, code: str, state: str, *, cookie: str | None) -> requests.Response:
         """Slack redirects the browser back with the code; the browser sends its cookie."""
@@ -63,34 +75,46 @@ class Distributed:
             timeout=5,
         )
 
-    def install(self, team_id: str, code: str) -> None:
-        """Run the whole flow for one team."""
-        self.emulator.add_oauth_code(
-            code, team_id, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, user_id="U1"
-        )
-        state, _ = self.start_install()
+    def install(self, team_id: str, installer: str = "U1") -> None:
+        """Run the whole flow for one team, as its member `installer` would in a browser."""
+        self.emulator.consent_as(team_id, installer)
+        state, redirect = self.start_install()
+        code = self.consent(redirect)
         response = self.finish_install(code, state, cookie=state)
         assert response.status_code == 200, response.text
+
+    def code_for(self, team_id: str, code: str) -> None:
+        """A code as the consent page would issue it, for tests of the state checks."""
+        self.emulator.add_oauth_code(
+            code,
+            team_id,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            scope=ASKED,
+            user_id="U1",
+        )
 
 
 @pytest.fixture
 def distributed(database_url: str, programs: Any, clock: Any) -> Iterator[Distributed]:
     emulator = SlackEmulator(host="127.0.0.1", port=0).start()
     for team, name in (("T1", "Acme"), ("T2", "Globex")):
-        emulator.add_workspace(team, name=name, domain=name.lower())
+        # Known to the emulator, not yet installed: no scopes until an install grants them.
+        emulator.add_workspace(team, name=name, domain=name.lower(), scopes=())
         emulator.add_user(team, f"U{team}", name="alex", tz="Europe/Berlin")
         emulator.add_channel(team, f"C{team}", name="transition")
     settings = Settings(
         signing_secret=SIGNING_SECRET,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        authorize_url=AUTHORIZE_URL,
+        authorize_url=emulator.authorize_url,
         database_url=database_url,
         slack_api_url=emulator.base_url,
     )
     assert settings.oauth and not settings.offline
     services = Services(db=Database(database_url), programs=programs, clock=clock)
     server = ServerThread(create_app(settings, services=services)).start()
+    emulator.register_app(CLIENT_ID, CLIENT_SECRET, redirect_urls=[server.url + REDIRECT_PATH])
     yield Distributed(emulator=emulator, services=services, settings=settings, base=server.url)
     server.stop()
     services.db.dispose()
@@ -105,7 +129,7 @@ def test_install_redirects_to_slack_with_a_state_and_sets_the_cookie(distributed
 
 
 def test_the_redirect_exchanges_the_code_at_the_emulator_and_stores_the_install(distributed):
-    distributed.install("T1", "code-t1")
+    distributed.install("T1")
 
     exchange = distributed.emulator.calls_to("oauth.v2.access")
     assert len(exchange) == 1 and exchange[0].ok
@@ -120,9 +144,7 @@ def test_the_redirect_exchanges_the_code_at_the_emulator_and_stores_the_install(
 
 
 def test_a_state_is_good_for_one_install_only(distributed):
-    distributed.emulator.add_oauth_code(
-        "code-once", "T1", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, user_id="U1"
-    )
+    distributed.code_for("T1", "code-once")
     state, _ = distributed.start_install()
     assert distributed.finish_install("code-once", state, cookie=state).status_code == 200
     replay = distributed.finish_install("code-once", state, cookie=state)
@@ -131,9 +153,7 @@ def test_a_state_is_good_for_one_install_only(distributed):
 
 
 def test_an_unknown_state_is_refused_before_the_code_is_exchanged(distributed):
-    distributed.emulator.add_oauth_code(
-        "code-t1", "T1", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, user_id="U1"
-    )
+    distributed.code_for("T1", "code-t1")
     response = distributed.finish_install("code-t1", "forged-state", cookie="forged-state")
     assert response.status_code == 401
     assert distributed.emulator.calls_to("oauth.v2.access") == []
@@ -141,9 +161,7 @@ def test_an_unknown_state_is_refused_before_the_code_is_exchanged(distributed):
 
 
 def test_a_state_from_another_browser_is_refused(distributed):
-    distributed.emulator.add_oauth_code(
-        "code-t1", "T1", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, user_id="U1"
-    )
+    distributed.code_for("T1", "code-t1")
     state, _ = distributed.start_install()
     assert (
         distributed.finish_install("code-t1", state, cookie=None).status_code == 400
@@ -152,9 +170,7 @@ def test_a_state_from_another_browser_is_refused(distributed):
 
 
 def test_an_expired_state_is_refused(distributed):
-    distributed.emulator.add_oauth_code(
-        "code-t1", "T1", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, user_id="U1"
-    )
+    distributed.code_for("T1", "code-t1")
     expired = state_store(distributed.services.db)
     expired.expiration_seconds = -60  # issued a minute past its expiry
     state = expired.issue()
@@ -165,8 +181,8 @@ def test_an_expired_state_is_refused(distributed):
 
 
 def test_each_workspace_is_answered_with_its_own_token(distributed):
-    distributed.install("T1", "code-t1")
-    distributed.install("T2", "code-t2")
+    distributed.install("T1")
+    distributed.install("T2")
     assert installed_team_ids(distributed.services.db) == {"T1", "T2"}
 
     for team in ("T1", "T2"):
@@ -184,8 +200,8 @@ def test_each_workspace_is_answered_with_its_own_token(distributed):
 
 
 def test_uninstall_forgets_the_team_and_leaves_the_other_installed(distributed, log_watcher):
-    distributed.install("T1", "code-t1")
-    distributed.install("T2", "code-t2")
+    distributed.install("T1")
+    distributed.install("T2")
     distributed.emulator.revoke_workspace("T1")
 
     response = distributed.sender("T1").event({"type": "app_uninstalled"})
@@ -201,7 +217,7 @@ def test_uninstall_forgets_the_team_and_leaves_the_other_installed(distributed, 
 
 
 def test_revoked_bot_token_forgets_the_team(distributed, log_watcher):
-    distributed.install("T2", "code-t2")
+    distributed.install("T2")
     event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}}
     assert distributed.sender("T2").event(event).status == 200
     assert log_watcher.wait_for("app uninstalled from team=T2")
@@ -210,7 +226,7 @@ def test_revoked_bot_token_forgets_the_team(distributed, log_watcher):
 
 def test_the_install_flow_never_logs_a_token_or_a_secret(distributed, log_watcher):
     logging.getLogger().setLevel(logging.DEBUG)  # the most an operator could turn on
-    distributed.install("T1", "code-t1")
+    distributed.install("T1")
     distributed.sender("T1").command("join", user_id="UT1", channel_id="CT1")
     distributed.emulator.wait_for("views.open")
     assert log_watcher.wait_for("command /transition join team=T1")
@@ -224,8 +240,8 @@ def test_work_no_request_started_gets_each_team_its_own_token(distributed):
     clients = client_for_team(distributed.settings, distributed.services)
     with pytest.raises(NotInstalledError):
         clients("T1")
-    distributed.install("T1", "code-t1")
-    distributed.install("T2", "code-t2")
+    distributed.install("T1")
+    distributed.install("T2")
     for team in ("T1", "T2"):
         clients(team).chat_postMessage(channel=f"C{team}", text="Weekly prompt")
     posted = distributed.emulator.calls_to("chat.postMessage", ok_only=True)

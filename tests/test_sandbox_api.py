@@ -184,3 +184,39 @@ def test_only_the_page_and_its_two_files_are_served(offline):
     assert call(offline, "/static/..%2Fsandbox.py").status_code == 404
     assert call(offline, "/static/index.html").status_code == 404
     assert call(offline, "/api/state?user=U0NOBODY").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("button", "answer"),
+    [(ids.FORGET_CONFIRM, "deleted"), (ids.FORGET_CANCEL, "Nothing was deleted")],
+    ids=["delete", "keep"],
+)
+def test_the_forget_buttons_answer_in_the_page_without_leaving_this_machine(
+    offline, button, answer
+):
+    """Found from outside: the answer went to https://hooks.slack.com/..., failed, and the page
+    never confirmed. Every response_url now comes from the emulator (and the loopback guard
+    fails the run on any attempt to leave 127.0.0.1)."""
+    call(offline, "/api/command", {"user": "U0SAM", "text": "/transition forget"})
+    [question] = state(offline, "U0SAM")["channel"]["messages"]
+    assert question["ephemeral"] is True
+    clicked = call(
+        offline,
+        "/api/action",
+        {
+            "user": "U0SAM",
+            "surface": "message",
+            "channel": DEMO_CHANNEL,
+            "ts": question["ts"],
+            "ephemeral": True,
+            "action_id": button,
+            "block_id": "forget_actions",
+            "value": "forget" if button == ids.FORGET_CONFIRM else "",
+        },
+    )
+    assert clicked.json()["status"] == 200
+    [reply] = offline.emulator.wait_for("response_url")
+    assert reply.ok and reply.params["replace_original"] is True
+    [shown] = state(offline, "U0SAM")["channel"]["messages"]
+    assert shown["ts"] == question["ts"]  # the question was replaced by the answer
+    assert answer in shown["text"]

@@ -92,7 +92,7 @@ def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offlin
     # The app updates the modal once it has read Alex's time zone (views.update).
     expect(modal).to_contain_text("America/Los_Angeles")
     [opened] = emulator.calls_to("views.open", ok_only=True)
-    assert opened.params["trigger_id"].split(".")[2] == "U0ALEX"
+    assert emulator.view_owner(opened.response["view"]["id"]) == "U0ALEX"
     assert view_problems(opened.response["view"]) == []
 
     # A start date too far out comes back as response_action: errors, shown inline.

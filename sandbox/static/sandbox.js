@@ -573,7 +573,7 @@
         only.textContent = "Only visible to you";
         body.appendChild(only);
       }
-      const ctx = { surface: "message", channel: data.id, ts: m.ts, names: state.last.names };
+      const ctx = { surface: "message", channel: data.id, ts: m.ts, ephemeral: !!m.ephemeral, names: state.last.names };
       if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, ctx));
       else body.appendChild(textNode({ type: "mrkdwn", text: m.text }, ctx.names));
       row.append(avatar, body);
@@ -651,7 +651,7 @@
       value: fields.value || "",
       element: fields,
     };
-    if (ctx.surface === "message") Object.assign(body, { channel: ctx.channel, ts: ctx.ts });
+    if (ctx.surface === "message") Object.assign(body, { channel: ctx.channel, ts: ctx.ts, ephemeral: ctx.ephemeral });
     else body.view_id = ctx.view_id;
     post("/api/action", body).then(refreshSoon);
   }

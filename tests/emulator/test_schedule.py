@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from slack_emulator import SlackEmulator
+from slack_emulator.scopes import EVERY_SCOPE
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "later"}}
 NOW = 1_800_000_000.0
@@ -18,7 +19,7 @@ NOW = 1_800_000_000.0
 
 @pytest.fixture
 def emu() -> Iterator[SlackEmulator]:
-    with SlackEmulator() as emulator:
+    with SlackEmulator(bot_scopes=EVERY_SCOPE) as emulator:
         emulator.add_workspace("T1", name="Acme", domain="acme")
         emulator.add_user("T1", "U1", name="alex", tz="Europe/Berlin")
         emulator.add_channel("T1", "C1", name="transition")
@@ -90,18 +91,17 @@ def test_settable_clock_judges_post_at_and_delivers(emu: SlackEmulator, client: 
         error_of(lambda: client.chat_scheduleMessage(channel="C1", post_at=int(NOW) - 1, text="x"))
         == "time_in_past"
     )
-    # ...and a time before real "now" is fine when the emulator's clock is earlier still.
-    emu.set_clock(lambda: 1_000_000_000.0)
-    client.chat_scheduleMessage(channel="C1", post_at=1_000_000_100, text="early")
-    emu.set_clock(lambda: clock["now"])
+    client.chat_scheduleMessage(channel="C1", post_at=int(NOW) + 60, text="first")
     client.chat_scheduleMessage(channel="C1", post_at=int(NOW) + 600, text="second")
-    assert [m["text"] for m in emu.scheduled_messages("C1")] == ["early", "second"]
+    assert [m["text"] for m in emu.scheduled_messages("C1")] == ["first", "second"]
+    assert emu.deliver_scheduled() == 0  # nothing is due yet by the emulator's clock
 
-    assert emu.deliver_scheduled() == 1  # only "early" is due
-    assert [m["text"] for m in emu.messages("C1")] == ["early"]
+    clock["now"] = NOW + 60
+    assert emu.deliver_scheduled() == 1  # only "first" is due
+    assert [m["text"] for m in emu.messages("C1")] == ["first"]
     clock["now"] = NOW + 600
     assert emu.deliver_scheduled() == 1
-    assert [m["text"] for m in emu.messages("C1")] == ["early", "second"]
+    assert [m["text"] for m in emu.messages("C1")] == ["first", "second"]
     assert emu.scheduled_messages("C1") == []
     emu.set_clock(None)  # back to real time
     assert (
@@ -110,6 +110,36 @@ def test_settable_clock_judges_post_at_and_delivers(emu: SlackEmulator, client: 
         )
         == "time_in_past"
     )
+
+
+def test_scheduled_messages_post_by_themselves_when_their_time_comes(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    clock = {"now": NOW}
+    emu.set_clock(lambda: clock["now"])
+    client.chat_scheduleMessage(channel="C1", post_at=int(NOW) + 60, text="later")
+    clock["now"] = NOW + 61
+    # Nobody calls deliver_scheduled(): the emulator's own poll posts it (within a second).
+    emu.wait_until(lambda: [m["text"] for m in emu.messages("C1")] == ["later"], timeout=3)
+
+
+def test_a_scheduled_message_with_metadata_is_accepted_but_never_posted(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    # Slack's reference page: "Messages scheduled with chat.scheduleMessage will not post if
+    # the metadata parameter is used."
+    clock = {"now": NOW}
+    emu.set_clock(lambda: clock["now"])
+    client.chat_scheduleMessage(
+        channel="C1",
+        post_at=int(NOW) + 60,
+        text="with metadata",
+        metadata={"event_type": "x", "event_payload": {"a": 1}},
+    )
+    clock["now"] = NOW + 120
+    emu.deliver_scheduled()
+    assert emu.messages("C1") == []
+    assert emu.scheduled_messages("C1") == []
 
 
 def test_at_most_thirty_in_five_minutes_per_channel(emu: SlackEmulator, client: WebClient) -> None:

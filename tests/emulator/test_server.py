@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -18,11 +20,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from slack_emulator import RecordedCall, SlackEmulator
+from slack_emulator.scopes import EVERY_SCOPE
 
 
 @pytest.fixture
 def emu() -> Iterator[SlackEmulator]:
-    with SlackEmulator() as emulator:
+    with SlackEmulator(bot_scopes=EVERY_SCOPE) as emulator:
         emulator.add_workspace("T1", name="Acme", domain="acme")
         emulator.add_user("T1", "U1", name="alex", real_name="Alex Doe", tz="Europe/Berlin")
         emulator.add_user("T1", "U9", name="gone", deleted=True)
@@ -232,10 +235,14 @@ def test_views(emu: SlackEmulator, client: WebClient) -> None:
     err = api_error(lambda: client.views_open(trigger_id="", view=modal()))
     assert err.response["error"] == "invalid_trigger_id"
 
-    opened = client.views_open(trigger_id="t1", view=modal(callback_id="checkin"))["view"]
+    first_trigger = emu.issue_trigger("T1", "U1")
+    opened = client.views_open(trigger_id=first_trigger, view=modal(callback_id="checkin"))["view"]
     assert opened["id"].startswith("V") and opened["team_id"] == "T1"
     assert opened["state"] == {"values": {}} and opened["callback_id"] == "checkin"
-    pushed = client.views_push(trigger_id="t2", view=modal("Step 2"))["view"]
+    assert emu.view_owner(opened["id"]) == "U1"
+    pushed = client.views_push(trigger_id=emu.issue_trigger("T1", "U1"), view=modal("Step 2"))[
+        "view"
+    ]
     assert pushed["root_view_id"] == opened["id"] and pushed["previous_view_id"] == opened["id"]
     assert set(emu.open_views) == {opened["id"], pushed["id"]}
 
@@ -253,6 +260,54 @@ def test_views(emu: SlackEmulator, client: WebClient) -> None:
     assert first["id"] == again["id"]
     assert emu.home_view("T1", "U1") == again
     assert emu.home_view("T1", "U2") is None
+
+
+def test_trigger_ids_are_single_use_and_expire_like_slacks(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    # views.open's reference: invalid_trigger_id / exchanged_trigger_id / expired_trigger_id.
+    assert (
+        api_error(lambda: client.views_open(trigger_id="1.2.abc", view=modal())).response["error"]
+        == "invalid_trigger_id"
+    )
+    trigger = emu.issue_trigger("T1", "U1")
+    assert re.fullmatch(r"\d+\.\d+\.[0-9a-f]{32}", trigger)
+    assert trigger != emu.issue_trigger("T1", "U1")
+    client.views_open(trigger_id=trigger, view=modal())
+    reused = api_error(lambda: client.views_open(trigger_id=trigger, view=modal()))
+    assert reused.response["error"] == "exchanged_trigger_id"
+
+    emu.add_workspace("T2", name="Other")
+    other_team = emu.issue_trigger("T2", "U1")
+    wrong = api_error(lambda: client.views_open(trigger_id=other_team, view=modal()))
+    assert wrong.response["error"] == "invalid_trigger_id"
+
+    emu.set_lifetimes(trigger=0.05)
+    late = emu.issue_trigger("T1", "U1")
+    time.sleep(0.1)  # past the (shortened) lifetime: not a scheduling wait
+    expired = api_error(lambda: client.views_open(trigger_id=late, view=modal()))
+    assert expired.response["error"] == "expired_trigger_id"
+
+
+def test_every_method_checks_the_tokens_scopes(emu: SlackEmulator) -> None:
+    token = emu.add_workspace("T3", name="Narrow", scopes=("chat:write",))
+    emu.add_user("T3", "U31", name="nina")
+    narrow = WebClient(token=token, base_url=emu.base_url)
+    narrow.chat_postMessage(channel="U31", text="hi")  # chat:write is enough here
+    refused = api_error(lambda: narrow.conversations_open(users="U31"))
+    # Slack's shape: HTTP 200, error missing_scope, `needed` and `provided` as strings.
+    assert refused.response.status_code == 200
+    assert refused.response.data == {
+        "ok": False,
+        "error": "missing_scope",
+        "needed": "im:write",
+        "provided": "chat:write",
+    }
+    assert refused.response.headers["x-oauth-scopes"] == "chat:write"
+    assert api_error(lambda: narrow.users_info(user="U31")).response["needed"] == "users:read"
+    dm = emu.dm_channel("T3", "U31")
+    history = api_error(lambda: narrow.conversations_history(channel=dm))
+    assert history.response["needed"] == "im:history"  # the scope of the DM, not any history
 
 
 def test_rate_limit_header_and_sdk_retry(emu: SlackEmulator) -> None:
@@ -332,24 +387,97 @@ def test_file_upload_round_trip(emu: SlackEmulator, client: WebClient) -> None:
     assert [f["content"] for f in emu.files.values()] == [content, b"hi"]
 
 
-def test_oauth_v2_access(emu: SlackEmulator) -> None:
-    emu.add_oauth_code("code-1", "T1", client_id="cid", client_secret="sec", user_id="U1")
-    emu.add_oauth_code("code-2", "T1", client_id="cid", client_secret="sec")
+def test_oauth_consent_grants_the_scopes_the_url_asked_for(emu: SlackEmulator) -> None:
+    emu.register_app("cid", "sec", redirect_urls=["https://app.example/slack/oauth_redirect"])
+    emu.consent_as("T1", "U1")
+    consent = requests.get(
+        emu.authorize_url,
+        params={
+            "client_id": "cid",
+            "scope": "chat:write,im:write",
+            "redirect_uri": "https://app.example/slack/oauth_redirect",
+            "state": "st4te",
+        },
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert consent.status_code == 302
+    back = urlsplit(consent.headers["Location"])
+    assert back.netloc == "app.example" and back.path == "/slack/oauth_redirect"
+    query = parse_qs(back.query)
+    assert query["state"] == ["st4te"]
+    code = query["code"][0]
+
     client = WebClient(base_url=emu.base_url)
-    response = client.oauth_v2_access(client_id="cid", client_secret="sec", code="code-1")
+    response = client.oauth_v2_access(client_id="cid", client_secret="sec", code=code)
     assert response["access_token"] == emu.token("T1")
     assert response["bot_user_id"] == emu.bot_user_id("T1")
     assert response["team"] == {"id": "T1", "name": "Acme"}
-    assert response["token_type"] == "bot" and "chat:write" in response["scope"]
+    assert response["token_type"] == "bot" and response["scope"] == "chat:write,im:write"
     assert response["authed_user"]["id"] == "U1" and response["app_id"]
+    assert emu.scopes("T1") == {"chat:write", "im:write"}  # and nothing else
 
     def exchange(code: str, secret: str) -> str:
         call = lambda: client.oauth_v2_access(client_id="cid", client_secret=secret, code=code)  # noqa: E731
         return api_error(call).response["error"]
 
-    assert exchange("code-1", "sec") == "invalid_code"  # single use
+    assert exchange(code, "sec") == "invalid_code"  # single use
     assert exchange("nope", "sec") == "invalid_code"
+    emu.add_oauth_code("code-2", "T1", client_id="cid", client_secret="sec", scope="chat:write")
     assert exchange("code-2", "wrong") == "bad_client_secret"
+    unknown_app = requests.get(
+        emu.authorize_url, params={"client_id": "other", "redirect_uri": "https://x"}, timeout=5
+    )
+    assert unknown_app.status_code == 400
+    elsewhere = requests.get(
+        emu.authorize_url,
+        params={"client_id": "cid", "redirect_uri": "https://evil.example/steal"},
+        timeout=5,
+    )
+    assert elsewhere.status_code == 400 and "bad_redirect_uri" in elsewhere.text
+
+
+def respond(url: str, payload: object) -> requests.Response:
+    return requests.post(url, json=payload, timeout=5)
+
+
+def test_response_urls_post_ephemerals_replace_and_delete_like_slack(emu: SlackEmulator) -> None:
+    url = emu.issue_response_url("T1", "U1", "C1")
+    assert url.startswith(emu.root_url + "/respond/")  # never Slack's hooks host
+    assert respond(url, {"text": "only you", "response_type": "ephemeral"}).status_code == 200
+    [shown] = emu.ephemerals("C1")
+    assert shown["recipient"] == "U1" and shown["text"] == "only you"
+    # A slash command has no message of its own: replace_original replaces its first answer.
+    assert respond(url, {"text": "replaced", "replace_original": True}).status_code == 200
+    assert [m["text"] for m in emu.ephemerals("C1")] == ["replaced"]
+    assert respond(url, {"text": "for all", "response_type": "in_channel"}).status_code == 200
+    assert [m["text"] for m in emu.messages("C1")] == ["for all"]
+
+    # A button on an ephemeral message: its response_url acts on that message.
+    button_url = emu.issue_response_url("T1", "U1", "C1", source=("C1", shown["ts"], True))
+    assert respond(button_url, {"delete_original": True}).status_code == 200
+    assert emu.ephemerals("C1") == []
+    [call] = [c for c in emu.calls_to("response_url") if c.params.get("delete_original")]
+    assert call.team_id == "T1" and call.ok
+
+
+def test_response_urls_refuse_bad_bodies_and_the_sixth_use(emu: SlackEmulator) -> None:
+    url = emu.issue_response_url("T1", "U1", "C1")
+    assert respond(url, ["not", "an", "object"]).status_code == 400
+    assert respond(url, {"text": ""}).json()["error"] == "no_text"
+    broken = respond(url, {"text": "x", "blocks": [{"type": "section"}]})
+    assert broken.status_code == 400 and broken.json()["error"] == "invalid_blocks"
+    for n in range(5):  # "up to 5 times within 30 minutes"
+        assert respond(url, {"text": f"answer {n}"}).status_code == 200
+    sixth = respond(url, {"text": "one too many"})
+    assert sixth.status_code == 404 and sixth.json()["error"] == "no_service"
+    assert respond(emu.root_url + "/respond/T1/never-issued", {"text": "x"}).status_code == 404
+
+    emu.set_lifetimes(response_url=0.05)
+    late = emu.issue_response_url("T1", "U1", "C1")
+    time.sleep(0.1)  # past the (shortened) lifetime: not a scheduling wait
+    assert respond(late, {"text": "too late"}).status_code == 404
+    assert len(emu.ephemerals("C1")) == 5
 
 
 def test_wait_for(emu: SlackEmulator, client: WebClient) -> None:
@@ -372,7 +500,7 @@ def test_wait_for(emu: SlackEmulator, client: WebClient) -> None:
 
 
 def test_latency_and_fast_stop() -> None:
-    emulator = SlackEmulator(latency=0.1).start()
+    emulator = SlackEmulator(latency=0.1, bot_scopes=EVERY_SCOPE).start()
     token = emulator.add_workspace("T1")
     started = time.monotonic()
     WebClient(token=token, base_url=emulator.base_url).auth_test()

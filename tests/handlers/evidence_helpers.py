@@ -44,32 +44,19 @@ def form_values(kind: str, **fields: Any) -> dict[str, dict[str, Any]]:
 def select_action(
     slack, action_id: str, value: str, *, user_id: str = "U1", channel_id: str = "C1"
 ) -> Any:
-    """Pick an option of a static select in a message."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": user_id.lower(), "team_id": "T1"},
-        "api_app_id": "A0TRANSITION",
-        "token": "verification-token-unused",
-        "trigger_id": f"select.{value}.trigger",
-        "team": {"id": "T1", "domain": "acme"},
-        "container": {"type": "message", "message_ts": "1.2", "channel_id": channel_id},
-        "channel": {"id": channel_id, "name": "transition"},
-        "response_url": "https://hooks.slack.com/actions/T1/1/x",
-        "state": {"values": {}},
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "log_evidence",
-                "type": "static_select",
-                "selected_option": {
-                    "value": value,
-                    "text": {"type": "plain_text", "text": value},
-                },
-                "action_ts": "1.3",
-            }
-        ],
-    }
-    return slack.sender.interaction(payload)
+    """Pick an option of a static select in a message (trigger and response_url issued by
+    the emulator, as Slack issues them)."""
+    return slack.sender.block_action(
+        action_id,
+        user_id=user_id,
+        block_id="log_evidence",
+        channel_id=channel_id,
+        message_ts="1.2",
+        element={
+            "type": "static_select",
+            "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+        },
+    )
 
 
 def assert_valid_message(params: dict[str, Any]) -> None:

@@ -230,3 +230,21 @@ def test_nul_characters_are_dropped_not_a_database_error(slack, log_watcher):
     assert [e.text for e in stored] == ["beforeafter", "modaltext"]
     assert stored[1].fields["who"] == "PM"
     assert not any(m.endswith(" failed") for m in log_watcher.messages())
+
+
+def test_a_trigger_id_two_members_share_never_shows_one_the_others_entry(slack):
+    """Found from outside: the replay key was (team, trigger id). `scripts/run send` reused a
+    trigger id, Sam was answered "Already saved" with Alex's private entry, and nothing of
+    Sam's was stored. A replay is now recognised per author."""
+    shared = slack.emulator.issue_trigger("T1", "U1")
+    alex = slack.command("log bullet Alex's private resume bullet", user_id="U1", trigger_id=shared)
+    sam = slack.command("log Sam kept the monthly plan", user_id="U2", trigger_id=shared)
+    assert alex.status == sam.status == 200
+    assert "Alex" not in str(sam.json()) and "Saved" in sam.json()["text"]
+    stored = {(e.user_id, e.text) for e in entries(slack)}
+    assert ("U2", "Sam kept the monthly plan") in stored
+    assert len(stored) == 2
+    # The same member's replay of the same request is still stored once.
+    again = slack.command("log Sam kept the monthly plan", user_id="U2", trigger_id=shared)
+    assert "Already saved" in again.json()["text"]
+    assert len(entries(slack)) == 2

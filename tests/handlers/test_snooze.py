@@ -22,32 +22,13 @@ def emulator_follows_the_test_clock(slack):
 
 def click_snooze(slack, channel: str, ts: str, user_id: str = "U1", *, ephemeral: bool = False):
     value = button_value(message(slack, channel, ts)["blocks"], ids.SNOOZE_PROMPT)
-    if ephemeral:
-        payload_channel = channel
-        return slack.sender.interaction(
-            {
-                "type": "block_actions",
-                "user": {"id": user_id},
-                "team": {"id": "T1"},
-                "trigger_id": "1.T1.trigger",
-                "container": {
-                    "type": "message",
-                    "message_ts": ts,
-                    "channel_id": payload_channel,
-                    "is_ephemeral": True,
-                },
-                "channel": {"id": payload_channel},
-                "actions": [
-                    {"action_id": ids.SNOOZE_PROMPT, "block_id": ids.PROMPT_ACTIONS, "value": value}
-                ],
-            }
-        )
     response = slack.sender.block_action(
         ids.SNOOZE_PROMPT,
         user_id=user_id,
         value=value,
         block_id=ids.PROMPT_ACTIONS,
         channel_id=channel,
+        ephemeral=ephemeral,
         message_ts=ts,
     )
     assert response.status == 200 and response.elapsed < 3.0

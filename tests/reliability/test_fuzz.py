@@ -219,7 +219,7 @@ class Rig:
             "user": {"id": "U1", "username": "u1", "name": "u1", "team_id": TEAM},
             "api_app_id": "A0TRANSITION",
             "token": "verification-token-unused",
-            "trigger_id": f"{time.monotonic_ns()}.{TEAM}.trigger",
+            "trigger_id": self.emulator.issue_trigger(TEAM, "U1"),
             "view": submitted,
             "response_urls": [],
             "is_enterprise_install": False,
@@ -284,7 +284,7 @@ def rig(
         "http://unused.invalid",
         SIGNING_SECRET,
         team_id=TEAM,
-        response_url_base=f"{emulator.root_url}/respond/",
+        emulator=emulator,
     )
     yield Rig(app, executor, emulator, services, sender, errors)
     logging.getLogger().removeHandler(errors)

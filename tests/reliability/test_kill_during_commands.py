@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, select
 from slack_emulator.slack_requests import SlackSender
 from storage.models import Entry
 from tests.reliability.ledger import LEDGER
-from tests.test_cli_run import ROOT, free_port_pair, offline_env, wait_until_healthy
+from tests.test_cli_run import free_port_pair, offline_env, wait_until_healthy
 
 SECRET = "kill-test-secret"
 CLIENTS = 16
@@ -44,7 +44,7 @@ def test_sigkill_during_a_burst_loses_nothing_acknowledged(
         SLACK_API_URL=emulator.base_url,
         HOST="127.0.0.1",
         DATABASE_URL=database_url,
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.environ["PYTHONPATH"],  # the repo and the loopback guard (conftest)
     )
     bot = start_bot(tmp_path, env)
     acknowledged: list[str] = []

@@ -1,0 +1,1 @@
+"""The loopback guard: see guard.py."""
