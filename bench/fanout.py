@@ -24,11 +24,10 @@ from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from slack_sdk import WebClient
-
 from bot.app import make_client
 from bot.clock import MovableClock
 from bot.config import Settings
+from bot.outbound import Outbound
 from bot.programs import load_programs
 from bot.scheduling.due import Policy, prompt_period
 from bot.scheduling.runner import RunnerConfig, find_due, run_due_work
@@ -111,9 +110,11 @@ def _database(directory: Path, name: str, per_team: int, *, sent: bool = False) 
     return Services(db=db, programs=load_programs(), clock=MovableClock(NOW))
 
 
-def _clients(api_url: str) -> Callable[[str], WebClient]:
+def _clients(api_url: str) -> Callable[[str], Outbound]:
     clients = {
-        team(i): make_client(Settings(bot_token=token(i), slack_api_url=api_url))
+        team(i): Outbound(
+            make_client(Settings(bot_token=token(i), slack_api_url=api_url)), team_id=team(i)
+        )
         for i in range(WORKSPACES)
     }
     return clients.__getitem__

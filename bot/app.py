@@ -11,17 +11,16 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
+from bot import outbound
+from bot.authorization import StoredInstallationAuthorize
 from bot.clock import Clock, SystemClock
 from bot.config import BOT_SCOPES, Settings
+from bot.outbound import Outbound
 from bot.programs import load_programs
 from bot.services import Services
 from handlers import register_handlers
+from handlers.listener import AfterAck
 from storage.db import Database
 from storage.installations import installation_store, state_store
 
@@ -32,16 +31,9 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A WebClient for `settings`: honours Retry-After on 429, retries 5xx and lost connections."""
-    return WebClient(
-        token=settings.bot_token,
-        base_url=settings.slack_api_url,
-        timeout=int(settings.slack_timeout) or 1,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=3),
-            ConnectionErrorRetryHandler(max_retry_count=2),
-        ],
+    """A WebClient for `settings` (see bot.outbound.make_client for its retry policy)."""
+    return outbound.make_client(
+        settings.bot_token, base_url=settings.slack_api_url, timeout=settings.slack_timeout
     )
 
 
@@ -85,20 +77,20 @@ class NotInstalledError(LookupError):
     """No bot token is stored for the team (never installed, or uninstalled since)."""
 
 
-def client_for_team(settings: Settings, services: Services) -> Callable[[str], WebClient]:
-    """A function giving a Web API client for a team, for work no Slack request started
+def client_for_team(settings: Settings, services: Services) -> Callable[[str], Outbound]:
+    """A function giving the way out to Slack for a team, for work no Slack request started
     (the scheduler): the one bot token, or in OAuth mode that team's stored token."""
     if not settings.oauth:
         shared = make_client(settings)
-        return lambda _team_id: shared
+        return lambda team_id: Outbound(shared, team_id=team_id)
     assert settings.client_id is not None
     store = installation_store(services.db, client_id=settings.client_id)
 
-    def for_team(team_id: str) -> WebClient:
+    def for_team(team_id: str) -> Outbound:
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None or not bot.bot_token:
             raise NotInstalledError(f"no installation for team {team_id}")
-        return make_client(replace(settings, bot_token=bot.bot_token))
+        return Outbound(make_client(replace(settings, bot_token=bot.bot_token)), team_id=team_id)
 
     return for_team
 
@@ -109,15 +101,19 @@ def create_app(
     *,
     services: Services | None = None,
     authorize: Callable[..., AuthorizeResult] | None = None,
+    after_ack: AfterAck | None = None,
 ) -> App:
     """Build the Bolt app. Request verification stays on in every mode.
 
     `authorize` (team -> token) serves several workspaces from one app; the client then
     carries no token of its own and Bolt gives each request a client with the team's token.
 
-    With a client id (OAuth mode) there is no single token: Bolt's authorize reads each
-    team's bot token from the installation store on every request, nothing is cached in
+    With a client id (OAuth mode) there is no single token: each request's team is looked
+    up in the installation store (bot/authorization.py, no auth.test), nothing is cached in
     process memory, so instances are interchangeable.
+
+    Listeners acknowledge before anything calls Slack (handlers/listener.py); what comes
+    after runs on `after_ack` (a pool of its own unless given).
     """
     services = services or build_services(settings)
     quiet_slack_libraries()
@@ -127,18 +123,24 @@ def create_app(
     if authorize is not None:
         auth["authorize"] = authorize
     elif settings.oauth:
-        auth["oauth_settings"] = oauth_settings(settings, services)
+        flow = oauth_settings(settings, services)
+        auth["oauth_settings"] = flow
+        auth["authorize"] = StoredInstallationAuthorize(flow.installation_store)
     app = App(
         # The token travels inside the client (Bolt reads it from there); in OAuth mode the
         # client has none and Bolt hands each listener a client holding the team's token.
         signing_secret=settings.signing_secret or "",
         client=client or make_client(settings),
         **auth,
-        process_before_response=False,  # ack first, slow work after, in Bolt's worker threads
+        # The listener acknowledges and returns at once (its Slack work is queued on the
+        # after-ack pool), so Bolt answers as soon as it returns: no 10 ms ack polling.
+        process_before_response=True,
         # Socket Mode has no signatures to check; HTTP mode always checks them.
         request_verification_enabled=not settings.socket_mode,
         logger=logging.getLogger("slack_bolt"),
     )
-    register_handlers(app, services)
+    after_ack = after_ack or AfterAck()
+    register_handlers(app, services, after_ack)
     app.services = services  # type: ignore[attr-defined]  # handy for the CLI and tests
+    app.after_ack = after_ack  # type: ignore[attr-defined]  # stopped with the app
     return app

@@ -173,6 +173,7 @@ def _run_slack(settings: Settings, stop: StopRequest) -> int:
         return 0
     finally:
         scheduler.shutdown()  # lets a pass in progress finish
+        app.after_ack.shutdown()  # type: ignore[attr-defined]  # replies to requests acked
 
 
 def _run_socket_mode(app: Any, settings: Settings, stop: StopRequest) -> int:

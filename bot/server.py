@@ -102,6 +102,7 @@ class ServerThread:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
+        self._app = app
         asgi = build_asgi(app) if isinstance(app, App) else app
         config = uvicorn.Config(asgi, log_level="warning", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
@@ -129,7 +130,10 @@ class ServerThread:
         return self
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread."""
+        """Stop serving, wait for the thread, then for the work after the acks."""
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._socket.close()
+        after_ack = getattr(self._app, "after_ack", None)
+        if after_ack is not None:
+            after_ack.shutdown()

@@ -6,11 +6,13 @@ from slack_bolt import App
 
 from bot.services import Services
 from handlers import actions, commands, events, middleware, views
+from handlers.listener import AfterAck
 
 
-def register_handlers(app: App, services: Services) -> None:
-    """Attach every listener and middleware to `app`."""
-    middleware.register(app, services)
+def register_handlers(app: App, services: Services, after_ack: AfterAck) -> None:
+    """Attach every listener and middleware to `app`; work after each ack runs on
+    `after_ack`."""
+    middleware.register(app, services, after_ack)
     commands.register(app)
     actions.register(app)
     views.register(app)

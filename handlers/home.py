@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+import contextlib
 
 from bot.blocks.home import home_view
+from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
 from bot.services.summary import personal_recap
 
-logger = logging.getLogger(__name__)
 
-
-def publish_home(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
-    """Render and publish `user_id`'s Home tab; a failure is logged, never raised."""
+def publish_home(slack: Outbound, services: Services, *, team_id: str, user_id: str) -> None:
+    """Render and publish `user_id`'s Home tab; a failure is logged (by Outbound), not raised."""
     recap = personal_recap(services, team_id=team_id, user_id=user_id)
-    try:
-        client.views_publish(user_id=user_id, view=home_view(recap))
-    except SlackApiError as error:
-        logger.warning("home tab for %s not published: %s", user_id, error.response.get("error"))
+    with contextlib.suppress(SlackFailure):
+        slack.publish_home(user_id, home_view(recap))

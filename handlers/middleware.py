@@ -12,6 +12,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.blocks.errors import command_failed_message
 from bot.services import Services
+from handlers.listener import AfterAck
 
 logger = logging.getLogger("transition_coach.requests")
 
@@ -39,19 +40,23 @@ def _describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return kind, team, user
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, after_ack: AfterAck) -> None:
     """Install the middleware and the global error handler."""
 
     @app.middleware
     def inject_and_time(
         body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse:
+        what, team, user = _describe(body)
         context["services"] = services
+        context["after_ack"] = after_ack
+        context["describe"] = what
         started = time.perf_counter()
         try:
+            # The listener runs inside next() and acknowledges as it returns (Bolt runs with
+            # process_before_response=True): this is the real time to the ack.
             return next()
         finally:
-            what, team, user = _describe(body)
             logger.info(
                 "%s team=%s user=%s acked_in=%.1fms",
                 what,

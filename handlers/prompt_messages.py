@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import Block
 from bot.blocks.prompt import snoozed, weekly_prompt
+from bot.outbound import Outbound, SlackFailure
 from bot.progress import zone
 from bot.services import Services
 from bot.services.prompt_state import PromptState
 from bot.services.snooze import message_snooze
-
-logger = logging.getLogger(__name__)
 
 
 def render_state(state: PromptState) -> tuple[str, list[Block]]:
@@ -35,7 +30,7 @@ def snooze_fallback(post_at: datetime, timezone: str) -> str:
 
 
 def redraw_prompt(
-    client: WebClient,
+    slack: Outbound,
     services: Services,
     state: PromptState,
     *,
@@ -54,13 +49,7 @@ def redraw_prompt(
             fallback=snooze_fallback(snooze.post_at, state.participant.timezone),
         )
     try:
-        client.chat_update(channel=channel_id, ts=message_ts, text=text, blocks=blocks)
-    except SlackApiError as error:  # the message may be gone; the stored state is what counts
-        logger.warning(
-            "prompt message %s in %s not updated: %s",
-            message_ts,
-            channel_id,
-            error.response.get("error"),
-        )
+        slack.update(channel_id, message_ts, text, blocks)
+    except SlackFailure:  # the message may be gone; the stored state is what counts
         return False
     return True

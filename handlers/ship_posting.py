@@ -5,13 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.blocks.ship import fallback_note, ship_confirmation, ship_post
+from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
 from bot.services.ship import record_post, team_channel
-from handlers.replies import reply_privately
 from storage.models import Entry
 
 logger = logging.getLogger(__name__)
@@ -28,62 +25,48 @@ class Published:
     permalink: str | None = None
 
 
-def publish(client: WebClient, services: Services, *, entry: Entry) -> Published | None:
+def publish(slack: Outbound, services: Services, *, entry: Entry) -> Published | None:
     """Post to the team channel, or to the author's DM with the reason and the fix."""
     channel = team_channel(services, team_id=entry.team_id)
     text, blocks = ship_post(author=entry.user_id, fields=entry.fields)
     fallback = "no_channel"
     if channel:
         try:
-            response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        except SlackApiError as error:
+            posted = slack.post(channel, text, blocks)
+        except SlackFailure as failure:
             # Unreachable channel (or any other refusal): the author's DM keeps it visible.
-            reason = str(error.response.get("error"))
-            logger.warning("ship post for %s fell back to DM: %s", entry.team_id, reason)
-            fallback = reason
+            logger.warning("ship post for %s fell back to DM: %s", entry.team_id, failure.error)
+            fallback = failure.error
         else:
             # Kept with the entry: the weekly digest links the week's ship posts.
-            link = permalink(client, channel_id=response["channel"], ts=response["ts"])
+            link = slack.permalink(posted.channel, posted.ts)
             record_post(
                 services,
                 entry=entry,
-                channel_id=response["channel"],
-                ts=response["ts"],
+                channel_id=posted.channel,
+                ts=posted.ts,
                 posted_to="team",
                 permalink=link,
             )
-            return Published(response["channel"], response["ts"], None, channel, link)
+            return Published(posted.channel, posted.ts, None, channel, link)
     try:
-        response = client.chat_postMessage(
-            channel=entry.user_id, text=text, blocks=[*blocks, fallback_note(fallback, channel)]
-        )
-    except SlackApiError as error:
-        logger.error(
-            "ship post %s stored but not posted: %s", entry.id, error.response.get("error")
-        )
+        posted = slack.post(entry.user_id, text, [*blocks, fallback_note(fallback, channel)])
+    except SlackFailure as failure:
+        logger.error("ship post %s stored but not posted: %s", entry.id, failure.error)
         return None
     record_post(
         services,
         entry=entry,
-        channel_id=response["channel"],
-        ts=response["ts"],
+        channel_id=posted.channel,
+        ts=posted.ts,
         posted_to="dm",
         fallback=fallback,
     )
-    return Published(response["channel"], response["ts"], fallback, channel)
-
-
-def permalink(client: WebClient, *, channel_id: str, ts: str) -> str | None:
-    """The message's permalink, or None (the confirmation still goes out without it)."""
-    try:
-        return str(client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
-    except SlackApiError as error:
-        logger.info("chat.getPermalink failed: %s", error.response.get("error"))
-        return None
+    return Published(posted.channel, posted.ts, fallback, channel)
 
 
 def confirm_to_author(
-    client: WebClient,
+    slack: Outbound,
     *,
     entry: Entry,
     published: Published,
@@ -91,9 +74,7 @@ def confirm_to_author(
     edited: bool = False,
 ) -> None:
     """Tell the author privately where the post is, with Edit/Delete."""
-    link = published.permalink or permalink(
-        client, channel_id=published.channel_id, ts=published.ts
-    )
+    link = published.permalink or slack.permalink(published.channel_id, published.ts)
     text, blocks = ship_confirmation(
         entry_id=entry.id or 0,
         permalink=link,
@@ -101,12 +82,10 @@ def confirm_to_author(
         fallback=published.fallback,
         edited=edited,
     )
-    reply_privately(
-        client, user_id=entry.user_id, channel_id=reply_channel, text=text, blocks=blocks
-    )
+    slack.reply_privately(user_id=entry.user_id, channel_id=reply_channel, text=text, blocks=blocks)
 
 
-def update_post(client: WebClient, *, entry: Entry) -> bool:
+def update_post(slack: Outbound, *, entry: Entry) -> bool:
     """Re-render a published ship post after an edit (chat.update)."""
     if not entry.post_channel_id or not entry.post_ts:
         return False
@@ -114,25 +93,18 @@ def update_post(client: WebClient, *, entry: Entry) -> bool:
     if entry.fields.get("posted_to") == "dm":
         blocks.append(fallback_note(str(entry.fields.get("fallback") or "no_channel"), None))
     try:
-        client.chat_update(
-            channel=entry.post_channel_id, ts=entry.post_ts, text=text, blocks=blocks
-        )
-    except SlackApiError as error:
-        logger.warning("ship post %s not updated: %s", entry.id, error.response.get("error"))
+        slack.update(entry.post_channel_id, entry.post_ts, text, blocks)
+    except SlackFailure:
         return False
     return True
 
 
-def delete_post(client: WebClient, *, entry: Entry) -> bool:
+def delete_post(slack: Outbound, *, entry: Entry) -> bool:
     """Remove a published ship post (chat.delete); a post already gone counts as deleted."""
     if not entry.post_channel_id or not entry.post_ts:
         return True
     try:
-        client.chat_delete(channel=entry.post_channel_id, ts=entry.post_ts)
-    except SlackApiError as error:
-        reason = error.response.get("error")
-        if reason == "message_not_found":
-            return True
-        logger.warning("ship post %s not deleted: %s", entry.id, reason)
-        return False
+        slack.delete(entry.post_channel_id, entry.post_ts)
+    except SlackFailure as failure:
+        return failure.error == "message_not_found"
     return True

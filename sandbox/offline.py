@@ -9,11 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-
 from bot.app import build_services, create_app, make_client
 from bot.clock import OffsetClock
 from bot.config import BOT_SCOPES, ConfigError, Settings
+from bot.outbound import Outbound
 from bot.progress import week_start
 from bot.scheduling.runner import RunnerConfig
 from bot.scheduling.service import SchedulerService
@@ -143,9 +142,10 @@ class OfflineBot:
         """Where Slack's side sends signed requests."""
         return self.server.url + EVENTS_PATH
 
-    def client_for_team(self, team_id: str) -> WebClient:
-        """A Web API client holding `team_id`'s bot token (only the demo team exists)."""
-        return make_client(replace(self.settings, bot_token=self.emulator.token(team_id)))
+    def client_for_team(self, team_id: str) -> Outbound:
+        """The way out to Slack with `team_id`'s bot token (only the demo team exists)."""
+        client = make_client(replace(self.settings, bot_token=self.emulator.token(team_id)))
+        return Outbound(client, team_id=team_id)
 
     def advance(self, delta: timedelta) -> datetime:
         """Move the simulated clock by `delta`, an hour at a time, with a scheduler pass after

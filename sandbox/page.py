@@ -8,6 +8,7 @@ The page itself (sandbox/static/) is plain HTML and JavaScript: no build step, n
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ PAGE_DIR = Path(__file__).parent / "static"
 STATIC_FILES = {"sandbox.js": "text/javascript", "sandbox.css": "text/css"}
 BOT_NAME = "Transition Coach"
 MAX_ADVANCE_DAYS = 31
+MAX_WAIT = 10
 
 
 class SandboxError(Exception):
@@ -151,9 +153,17 @@ class Sandbox:
     # -- what the page does -------------------------------------------------------------------
 
     def command(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Type a slash command in #transition or the DM."""
+        """Type a slash command in #transition or the DM.
+
+        With `wait` (seconds, at most MAX_WAIT), a command acknowledged without a message
+        waits that long for the answer the app sends after its ack (through the
+        response_url), so a terminal client can print it.
+        """
         user = self.member(data)
         text = str(data.get("text", "")).strip()
+        wait = data.get("wait", 0)
+        if not isinstance(wait, int | float) or not 0 <= wait <= MAX_WAIT:
+            raise SandboxError(f"wait must be seconds from 0 to {MAX_WAIT}")
         command, _, rest = text.partition(" ")
         if command != "/transition":
             raise SandboxError("Only /transition is installed in this workspace.")
@@ -165,6 +175,9 @@ class Sandbox:
             command=command,
         )
         shown = self.show_command_answer(response, channel_id, user, command)
+        if shown is None and wait and response.status == 200 and response.response_url:
+            with contextlib.suppress(AssertionError):  # nothing came: a modal, or silence
+                shown = self.bot.emulator.response_to(response.response_url, timeout=wait)
         return {"status": response.status, "shown": [shown] if shown else []}
 
     def action(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def answer_response_url(state: State, key: str, body: bytes, content_type: str |
                 status=status,
                 response=answer,
                 at=time.time(),
+                url=f"/respond/{key}",
             )
         )
     return status, answer

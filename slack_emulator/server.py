@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from slack_emulator.methods import append_message, deliver_scheduled
@@ -399,6 +400,14 @@ class SlackEmulator:
                 raise AssertionError(f"condition not met within {timeout}s")
             with self._state.recorded:
                 self._state.recorded.wait(min(remaining, SCHEDULE_POLL_SECONDS))
+
+    def response_to(self, response_url: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The first message the app posted to `response_url` (waiting for it)."""
+        path = urlsplit(response_url).path
+        [first, *_] = self.wait_for(
+            "response_url", timeout=timeout, predicate=lambda c: c.url == path and c.ok
+        )
+        return copy.deepcopy(first.params)
 
     def reset_calls(self) -> None:
         """Forget recorded calls (state and faults stay)."""

@@ -41,10 +41,23 @@ class SlackHTTPResponse:
     headers: dict[str, str]
     body: str
     elapsed: float
+    # The request's response_url, and the emulator serving it (see `shown`).
+    response_url: str | None = None
+    emulator: SlackEmulator | None = None
 
     def json(self) -> Any:
         """The body parsed as JSON ({} when empty)."""
         return json.loads(self.body) if self.body.strip() else {}
+
+    def shown(self, timeout: float = 5.0) -> dict[str, Any]:
+        """What the member sees in answer, as Slack's client shows it: the message the app
+        acknowledged with, else the first message it posted to the request's response_url."""
+        body = self.json()
+        if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
+            return body
+        if self.response_url is None or self.emulator is None:
+            raise AssertionError(f"no message in the ack and no response_url: {self.body!r}")
+        return self.emulator.response_to(self.response_url, timeout=timeout)
 
 
 @dataclass
@@ -101,9 +114,12 @@ class SlackSender:
 
     def post_form(self, fields: Mapping[str, str], **kwargs: Any) -> SlackHTTPResponse:
         """POST form-encoded fields."""
-        return self.post(
+        response = self.post(
             urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs
         )
+        response.response_url = _response_url(fields)
+        response.emulator = self.emulator
+        return response
 
     def post_json(self, payload: Mapping[str, Any], **kwargs: Any) -> SlackHTTPResponse:
         """POST a JSON body (Events API)."""
@@ -294,6 +310,18 @@ class SlackSender:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self.post_json(envelope, headers=headers)
+
+
+def _response_url(fields: Mapping[str, str]) -> str | None:
+    """The response_url a slash command's fields or an interaction's payload carries."""
+    if "response_url" in fields:
+        return fields["response_url"]
+    try:
+        payload = json.loads(fields.get("payload", "null"))
+    except ValueError:
+        return None
+    found = payload.get("response_url") if isinstance(payload, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def text_value(value: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class RecordedCall:
     status: int
     response: dict[str, Any]
     at: float
+    url: str | None = None  # for response_url posts: the path that was posted to
 
     @property
     def ok(self) -> bool:

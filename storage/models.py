@@ -47,9 +47,7 @@ class Entry(SQLModel, table=True):
 
     __table_args__ = (
         # Replays are recognised per author: another member's request never matches.
-        UniqueConstraint(
-            "team_id", "user_id", "client_key", name="uq_entry_team_user_client_key"
-        ),
+        UniqueConstraint("team_id", "user_id", "client_key", name="uq_entry_team_user_client_key"),
         Index("ix_entry_team_user_created", "team_id", "user_id", "created_at"),
         # The weekly team digest counts a workspace's entries of the last 7 days by kind:
         # with kind in the index that is a range scan over one week, never touching the

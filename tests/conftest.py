@@ -21,9 +21,10 @@ from slack_sdk import WebClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
+from bot.app import create_app, make_client
 from bot.clock import MovableClock
 from bot.config import Settings
+from bot.outbound import Outbound
 from bot.programs import load_programs
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
@@ -196,8 +197,21 @@ class Harness:
     services: Services
     clock: MovableClock
     url: str
+    app: Any = None
     _views_seen: int = 0
     last_view: dict[str, Any] | None = None  # the view opened_view returned last
+
+    def outbound(self, team_id: str = TEAM) -> Outbound:
+        """The way out to Slack with `team_id`'s token, as the scheduler gets it."""
+        client = make_client(
+            Settings(bot_token=self.emulator.token(team_id), slack_api_url=self.emulator.base_url)
+        )
+        return Outbound(client, team_id=team_id)
+
+    def settle(self) -> None:
+        """Wait until the work after every ack so far is done (no sleeping)."""
+        after_ack = getattr(self.app, "after_ack", None)
+        assert after_ack is None or after_ack.settle(), "after-ack work did not finish"
 
     def command(self, text: str, *, user_id: str = "U1", **kwargs: Any) -> Any:
         """Send `/transition <text>` and return the app's HTTP response."""
@@ -237,7 +251,9 @@ def slack(
     url = server.url + EVENTS_PATH
     # Slack's clock is the real one: request timestamps are checked against real time.
     sender = SlackSender(url, SIGNING_SECRET, team_id=TEAM, emulator=emulator)
-    yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url=url)
+    yield Harness(
+        sender=sender, emulator=emulator, services=services, clock=clock, url=url, app=app
+    )
     server.stop()
     services.db.dispose()
 

@@ -17,11 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).parent / "fixtures" / "slack" / "manifest.schema.1.0.0.json"
 CODE_DIRS = ("bot", "handlers")
 
-# Web API methods the code calls on a WebClient (named as slack_sdk names them) that are
-# not one Web API method each: files_upload_v2 is getUploadURLExternal + completeUploadExternal.
-COMPOSITE_METHODS = {
-    "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")
-}
+# Every Web API call leaves through bot/outbound.py, named as Slack names it ("chat.update").
+# files.completeUploadExternal is reached through slack_sdk's files_upload_v2, which first
+# calls files.getUploadURLExternal.
+IMPLIED_METHODS = {"files.completeUploadExternal": ("files.getUploadURLExternal",)}
 # Event type -> the scope Slack requires to subscribe to it (None: none).
 EVENT_SCOPES: dict[str, str | None] = {
     "app_home_opened": None,
@@ -33,27 +32,16 @@ EVENT_SCOPES: dict[str, str | None] = {
 EXCLUDED: tuple[str, ...] = ()
 
 
-def web_api_methods(client_method: str) -> tuple[str, ...]:
-    """`chat_postMessage` -> ("chat.postMessage",), as slack_sdk maps its method names."""
-    if client_method in COMPOSITE_METHODS:
-        return COMPOSITE_METHODS[client_method]
-    family, _, name = client_method.partition("_")
-    return (f"{family}.{name.replace('_', '.')}",)
-
-
-def _scopes(client_method: str) -> set[str]:
-    """The scopes the app needs for one WebClient method, per Slack's docs (the emulator's
+def _scopes(method: str) -> set[str]:
+    """The scopes the app needs for one Web API method, per Slack's docs (the emulator's
     table). Where Slack accepts one scope per conversation type, the app needs the one of the
     conversations it uses: DMs (im) and the public team channel (channels)."""
-    needed: set[str] = set()
-    for method in web_api_methods(client_method):
-        options = METHOD_SCOPES.get(method, ())
-        if len(options) > 1:
-            options = tuple(o for o in options if o.startswith(("im:", "channels:history")))
-            if method == "conversations.open":
-                options = ("im:write",)
-        needed.update(options)
-    return needed
+    options = METHOD_SCOPES.get(method, ())
+    if method == "conversations.open":
+        return {"im:write"}
+    if len(options) > 1:
+        options = tuple(o for o in options if o.startswith(("im:", "channels:history")))
+    return set(options)
 
 
 def manifest() -> dict:
@@ -70,16 +58,38 @@ def _source_files() -> list[Path]:
 
 
 def used_methods() -> set[str]:
-    """Every `<something>.<method>(` on a WebClient-looking name in the app's code."""
+    """Every Web API method the app calls: the first argument of each `.call("...")` and
+    `._attempt("...")` in the code (the only ways out, see bot/outbound.py)."""
     found: set[str] = set()
     for path in _source_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("call", "_attempt")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and "." in node.args[0].value
+            ):
+                method = node.args[0].value
+                found.update((method, *IMPLIED_METHODS.get(method, ())))
+    return found
+
+
+def test_nothing_calls_a_web_client_directly():
+    """One way out: no module but bot/outbound.py calls a slack_sdk WebClient method."""
+    offenders = []
+    for path in _source_files():
+        if path.name == "outbound.py":
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 target = node.func.value
                 name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
                 if name == "client" and "_" in node.func.attr:
-                    found.add(node.func.attr)
-    return found
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
 
 
 def used_events() -> set[str]:
@@ -115,7 +125,7 @@ def test_the_slash_command_is_declared():
 def test_every_web_api_method_used_is_known_and_its_scope_declared():
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     methods = used_methods()
-    assert {"views_open", "chat_postMessage", "users_info"} <= methods  # the scan works
+    assert {"views.open", "chat.postMessage", "users.info"} <= methods  # the scan works
     missing = {m: _scopes(m) - scopes for m in methods if _scopes(m) - scopes}
     assert not missing, f"manifest.yml lacks scopes for {missing}"
 
@@ -135,5 +145,5 @@ def test_no_scope_is_declared_that_the_code_does_not_need():
 
 def test_home_tab_is_enabled_because_the_app_publishes_it():
     home = manifest()["features"]["app_home"]
-    assert home["home_tab_enabled"] is ("views_publish" in used_methods())
+    assert home["home_tab_enabled"] is ("views.publish" in used_methods())
     assert home["messages_tab_enabled"] is True  # prompts arrive as DMs

@@ -243,7 +243,7 @@ def test_work_no_request_started_gets_each_team_its_own_token(distributed):
     distributed.install("T1")
     distributed.install("T2")
     for team in ("T1", "T2"):
-        clients(team).chat_postMessage(channel=f"C{team}", text="Weekly prompt")
+        clients(team).post(f"C{team}", "Weekly prompt", [])
     posted = distributed.emulator.calls_to("chat.postMessage", ok_only=True)
     assert [(c.team_id, c.token) for c in posted] == [
         ("T1", distributed.emulator.token("T1")),

@@ -150,7 +150,10 @@ def test_a_skipped_fortnight_plays_out_as_a_running_bot_would_have(offline):
 def test_the_demo_admin_can_configure_and_the_others_cannot(offline):
     for user, expected in (("U0SAM", "admins"), ("U0PRIYA", "Tuesday")):
         text = "/transition config prompt tuesday 10"
-        assert call(offline, "/api/command", {"user": user, "text": text}).json()["status"] == 200
+        answer = call(offline, "/api/command", {"user": user, "text": text, "wait": 5}).json()
+        assert answer["status"] == 200
+        # config answers after its ack (the admin check asks Slack): the page waited for it.
+        assert expected in answer["shown"][0]["text"]
         shown = offline.emulator.ephemerals(DEMO_CHANNEL)[-1]
         assert shown["recipient"] == user and expected in shown["text"], shown["text"]
     admin = next(m for m in call(offline, "/api/members").json()["members"] if m["admin"])

@@ -193,7 +193,7 @@ def test_an_update_to_an_open_modal_keeps_what_was_typed(page, offline):
     view = opened.response["view"]
     changed = {k: view[k] for k in ("type", "callback_id", "blocks", "close", "submit")}
     changed["title"] = {"type": "plain_text", "text": "Journal (updated)"}
-    offline.client_for_team(DEMO_TEAM).views_update(view_id=view["id"], view=changed)
+    offline.client_for_team(DEMO_TEAM).update_view(view["id"], changed)
     expect(modal).to_contain_text("Journal (updated)")
     expect(decision).to_have_value("Typed before the update")
 

@@ -19,3 +19,14 @@ def command_failed_message() -> dict[str, Any]:
         "text": COMMAND_FAILED,
         "blocks": [section(COMMAND_FAILED), context("If it keeps happening, tell your admin.")],
     }
+
+
+AFTER_ACK_FAILED = (
+    ":warning: Something failed on our side while finishing that, and it has been logged. "
+    "Anything I already confirmed is saved; try the rest again in a minute."
+)
+
+
+def after_ack_failed() -> tuple[str, list[Any]]:
+    """Said (through the response_url) when the work after a command's ack failed."""
+    return AFTER_ACK_FAILED, [section(AFTER_ACK_FAILED)]

@@ -23,16 +23,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.common import Block
 from bot.blocks.prompt import completion_message, weekly_prompt
 from bot.blocks.reminders import digest_message, missed_note, nudge_message
 from bot.blocks.summary import recap_blocks
+from bot.outbound import Outbound, SlackFailure
 from bot.scheduling.due import (
     COMPLETION,
     DIGEST,
@@ -69,7 +67,7 @@ LOOKBACK = timedelta(days=16)
 # How many recent DM messages a stale-claim recovery inspects for our metadata.
 RECOVERY_HISTORY = 100
 
-ClientForTeam = Callable[[str], WebClient]
+ClientForTeam = Callable[[str], Outbound]
 
 
 def default_instance() -> str:
@@ -344,10 +342,10 @@ def deliver(tick: Tick, due: Due) -> Outcome:
             deliveries.record_dropped(session, delivery_id=delivery_id, now=tick.now)
             return outcome("dropped", "no longer relevant")
 
-    client = tick.client_for_team(due.team_id)
+    slack = tick.client_for_team(due.team_id)
     try:
         if claim.recovered:
-            found = find_posted(client, due, message.channel, delivery_id)
+            found = find_posted(slack, due, message.channel, delivery_id)
             if found is not None:
                 channel, ts = found
                 with services.db.session() as session:
@@ -360,23 +358,21 @@ def deliver(tick: Tick, due: Due) -> Outcome:
                 )
                 return outcome("recovered", f"found ts {ts}")
         tick.limiter.acquire(due.team_id)
-        response = client.chat_postMessage(
-            channel=message.channel,
-            text=message.text,
-            blocks=message.blocks,
+        posted = slack.post(
+            message.channel,
+            message.text,
+            message.blocks,
             metadata={"event_type": EVENT_TYPE, "event_payload": {"delivery_id": delivery_id}},
             unfurl_links=False,
         )
-    except SlackApiError as error:
-        return _failed(tick, due, delivery_id, attempts, error.response.get("error") or "error")
-    except Exception as error:  # timeouts and lost connections after the client's own retries
-        return _failed(tick, due, delivery_id, attempts, type(error).__name__)
+    except SlackFailure as failure:
+        return _failed(tick, due, delivery_id, attempts, failure.error)
     with services.db.session() as session:
         deliveries.mark_sent(
             session,
             delivery_id=delivery_id,
-            channel=response.get("channel"),
-            message_ts=response.get("ts"),
+            channel=posted.channel,
+            message_ts=posted.ts,
             now=tick.now,
         )
     return outcome("sent", f"week {due.week}" if due.week else "")
@@ -426,16 +422,12 @@ def _failed(tick: Tick, due: Due, delivery_id: int, attempts: int, code: str) ->
 
 
 def find_posted(
-    client: WebClient, due: Due, channel: str, delivery_id: int
+    slack: Outbound, due: Due, channel: str, delivery_id: int
 ) -> tuple[str, str] | None:
     """(channel, ts) of the message carrying our metadata for `delivery_id`, if Slack has it."""
     if due.user_id:  # history needs the DM's D… id; the user id works only for posting
-        opened = client.conversations_open(users=due.user_id)
-        channel = opened["channel"]["id"]
-    history = client.conversations_history(
-        channel=channel, include_all_metadata=True, limit=RECOVERY_HISTORY
-    )
-    messages: list[dict[str, Any]] = history.get("messages", [])
+        channel = slack.open_dm(due.user_id)
+    messages = slack.history(channel, include_all_metadata=True, limit=RECOVERY_HISTORY)
     for message in messages:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}

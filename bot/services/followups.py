@@ -9,10 +9,8 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.blocks.ship import followup_dm, revisit_dm
+from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
 from storage import entries, workspaces
 from storage.models import Entry
@@ -24,10 +22,6 @@ DEFAULT_REVISIT_DAYS = 28
 # A revisit more than this late (the bot was down, or the entry predates the feature) is
 # skipped rather than sent: a burst of stale questions helps nobody.
 REVISIT_GRACE = timedelta(days=14)
-# Slack errors that may pass: keep the item for the next tick instead of dropping it.
-RETRYABLE_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
 
 
 def due_ship_followups(now: datetime, rows: Iterable[Entry]) -> list[Entry]:
@@ -71,17 +65,9 @@ def _unasked_decisions(now: datetime, rows: Iterable[Entry], revisit_days: int) 
     ]
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error"))
-    return type(error).__name__
-
-
-def _retryable(error: Exception) -> bool:
-    if isinstance(error, SlackApiError):
-        status = getattr(error.response, "status_code", 200)
-        return error.response.get("error") in RETRYABLE_ERRORS or status >= 500
-    return isinstance(error, OSError)  # connection trouble: try again next tick
+def _retryable(failure: SlackFailure) -> bool:
+    """Failures that may pass: keep the item for the next tick instead of dropping it."""
+    return failure.kind in ("rate_limited", "unavailable")
 
 
 def _send_once(
@@ -98,14 +84,14 @@ def _send_once(
             return None  # another instance (or an earlier tick) has it
     try:
         send()
-    except (SlackApiError, OSError) as error:
-        if _retryable(error):
+    except SlackFailure as failure:
+        if _retryable(failure):
             with services.db.session() as session:
                 entries.release(session, entry_id=entry.id or 0, what=what, claimed_at=now)
-            logger.warning("%s for entry %s failed, will retry: %s", what, entry.id, _reason(error))
+            logger.warning("%s for entry %s failed, will retry: %s", what, entry.id, failure.error)
         else:
             logger.warning(
-                "%s for entry %s not delivered (kept as sent): %s", what, entry.id, _reason(error)
+                "%s for entry %s not delivered (kept as sent): %s", what, entry.id, failure.error
             )
         return None
     logger.info("%s sent team=%s user=%s entry=%s", what, entry.team_id, entry.user_id, entry.id)
@@ -113,7 +99,7 @@ def _send_once(
 
 
 def run_followups(
-    services: Services, client_for_team: Callable[[str], WebClient], now: datetime
+    services: Services, client_for_team: Callable[[str], Outbound], now: datetime
 ) -> list[str]:
     """Send every due follow-up and revisit once; returns what was sent (`what:team:entry`)."""
     sent: list[str] = []
@@ -129,18 +115,13 @@ def run_followups(
     for entry in due_ship_followups(now, ships):
         client = client_for_team(entry.team_id)
 
-        def send_followup(entry: Entry = entry, client: WebClient = client) -> None:
+        def send_followup(entry: Entry = entry, client: Outbound = client) -> None:
             permalink = None
             if entry.post_channel_id and entry.post_ts:
-                try:
-                    permalink = client.chat_getPermalink(
-                        channel=entry.post_channel_id, message_ts=entry.post_ts
-                    )["permalink"]
-                except SlackApiError as error:
-                    logger.info("no permalink for entry %s: %s", entry.id, error)
+                permalink = client.permalink(entry.post_channel_id, entry.post_ts)
             built = str(entry.fields.get("built") or entry.text)
             text, blocks = followup_dm(entry_id=entry.id or 0, built=built, permalink=permalink)
-            client.chat_postMessage(channel=entry.user_id, text=text, blocks=blocks)
+            client.post(entry.user_id, text, blocks)
 
         label = _send_once(services, entry=entry, what="followup", now=now, send=send_followup)
         if label:
@@ -156,10 +137,10 @@ def run_followups(
         for entry in due_revisits(now, decisions[team_id], revisit_days=days):
 
             def send_revisit(
-                entry: Entry = entry, client: WebClient = client, days: int = days
+                entry: Entry = entry, client: Outbound = client, days: int = days
             ) -> None:
                 text, blocks = revisit_dm(entry_id=entry.id or 0, decision=entry.text, days=days)
-                client.chat_postMessage(channel=entry.user_id, text=text, blocks=blocks)
+                client.post(entry.user_id, text, blocks)
 
             label = _send_once(services, entry=entry, what="revisit", now=now, send=send_revisit)
             if label:

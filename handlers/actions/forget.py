@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, Respond
-
 from bot.blocks.personal_data import forgotten, kept
+from bot.outbound import Outbound
 from bot.services.personal_data import forget_user
+from handlers.listener import Answer, Incoming
 
 
-def confirm(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
-    """Delete everything about the clicking user in this workspace, then say so."""
-    ack()
-    count = forget_user(context["services"], team_id=body["team"]["id"], user_id=body["user"]["id"])
-    text, blocks = forgotten(count)
-    respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+def confirm(req: Incoming) -> Answer:
+    """Acknowledge, delete everything about the clicking user in this workspace (however
+    much there is, after the ack), then replace the question with how many records went."""
+
+    def forget(slack: Outbound) -> None:
+        count = forget_user(req.services, team_id=req.team_id, user_id=req.user_id)
+        slack.respond(*forgotten(count), replace_original=True)
+
+    return Answer.later(forget)
 
 
-def cancel(ack: Ack, respond: Respond) -> None:
-    """Keep the data."""
-    ack()
+def cancel(req: Incoming) -> Answer:
+    """Keep the data: replace the question with the answer."""
     text, blocks = kept()
-    respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+    return Answer.later(lambda slack: slack.respond(text, blocks, replace_original=True))

@@ -1,48 +1,36 @@
-"""Buttons that open a modal: the journal form and the join form."""
+"""Buttons that open a modal: the journal form, the join form and the skills form."""
 
 from __future__ import annotations
-
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
 
 from bot.blocks.journal import journal_modal
 from handlers.commands.join import open_join_modal
 from handlers.commands.skills import open_skills_modal
+from handlers.listener import Answer, Incoming
 
 
-def _channel(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel") or {}
-    return channel.get("id") if isinstance(channel, dict) else None
-
-
-def open_journal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def open_journal(req: Incoming) -> Answer:
     """Open the decision-journal modal."""
-    ack()
-    client.views_open(trigger_id=body["trigger_id"], view=journal_modal(channel_id=_channel(body)))
+    view = journal_modal(channel_id=req.channel_id)
+    return Answer.later(lambda slack: slack.open_view(req.trigger_id, view))
 
 
-def open_join(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+def open_join(req: Incoming) -> Answer:
     """Open the join modal."""
-    ack()
-    open_join_modal(
-        client,
-        context["services"],
-        trigger_id=body["trigger_id"],
-        user_id=body["user"]["id"],
-        channel_id=_channel(body),
-        program=None,
+    return Answer.later(
+        open_join_modal(
+            req.services,
+            trigger_id=req.trigger_id,
+            user_id=req.user_id,
+            channel_id=req.channel_id,
+            program=None,
+        )
     )
 
 
-def open_skills(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+def open_skills(req: Incoming) -> Answer:
     """Open the skills self-assessment."""
-    ack()
-    open_skills_modal(
-        client,
-        context["services"],
-        trigger_id=body["trigger_id"],
-        team_id=body["team"]["id"],
-        user_id=body["user"]["id"],
+    return Answer.later(
+        open_skills_modal(
+            req.services, trigger_id=req.trigger_id, team_id=req.team_id, user_id=req.user_id
+        )
     )

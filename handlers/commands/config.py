@@ -6,13 +6,12 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks.config import answer_blocks, refusal_blocks, settings_blocks, usage_blocks
+from bot.outbound import Outbound
 from bot.services import Services
 from bot.services.config import WEEKDAYS, add_admin, current, remove_admin, update
 from handlers.authz import is_admin
+from handlers.listener import Answer, Incoming
 
 logger = logging.getLogger(__name__)
 
@@ -23,18 +22,20 @@ RAW_CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,}$")  # a bare id, as copied from Sla
 MAX_REVISIT_DAYS = 365
 
 
-def run(
-    *, ack: Ack, command: dict[str, Any], client: WebClient, services: Services, args: str
-) -> None:
-    """Check the caller is an admin, then show or change one setting."""
-    team_id, user_id = command["team_id"], command["user_id"]
-    if not is_admin(client, services, team_id=team_id, user_id=user_id):
-        text, blocks = refusal_blocks()
-        ack(text=text, blocks=blocks)
-        return
-    text, blocks = apply(services, team_id=team_id, user_id=user_id, args=args)
-    logger.info("config %s team=%s user=%s", (args.split() or ["show"])[0][:20], team_id, user_id)
-    ack(text=text, blocks=blocks)
+def run(req: Incoming, args: str) -> Answer:
+    """Acknowledge, check the caller is an admin (users.info), then show or change one setting."""
+
+    def answer(slack: Outbound) -> None:
+        team_id, user_id = req.team_id, req.user_id
+        if is_admin(slack, req.services, team_id=team_id, user_id=user_id):
+            text, blocks = apply(req.services, team_id=team_id, user_id=user_id, args=args)
+            what = (args.split() or ["show"])[0][:20]
+            logger.info("config %s team=%s user=%s", what, team_id, user_id)
+        else:
+            text, blocks = refusal_blocks()
+        slack.reply_privately(user_id=user_id, channel_id=req.channel_id, text=text, blocks=blocks)
+
+    return Answer.later(answer)
 
 
 def apply(services: Services, *, team_id: str, user_id: str, args: str) -> tuple[str, list[Any]]:

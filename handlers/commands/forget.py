@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks.personal_data import forget_confirmation
-from bot.services import Services
+from handlers.listener import Answer, Incoming
 
 
-def run(
-    *, ack: Ack, command: dict[str, Any], client: WebClient, services: Services, args: str
-) -> None:
+def run(req: Incoming, args: str) -> Answer:
     """Answer with the confirmation question (nothing is deleted yet)."""
-    text, blocks = forget_confirmation()
-    ack(text=text, blocks=blocks)
+    return Answer.reply(*forget_confirmation())

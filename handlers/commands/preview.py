@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
-from bot.blocks.common import section
+from bot.blocks.common import Block, section
 from bot.blocks.prompt import preview, preview_usage, weekly_prompt
 from bot.kinds import BACKGROUNDS
+from bot.outbound import Outbound
 from bot.services import Services
 from bot.services.prompt_state import prompt_schedule
 from bot.text import safe_text
 from handlers.authz import is_admin
+from handlers.listener import Answer, Incoming
 
 REFUSAL = (
     "Previews are for workspace admins and owners. Your own prompt arrives in your DMs; "
@@ -21,28 +18,35 @@ REFUSAL = (
 )
 
 
-def run(
-    *, ack: Ack, command: dict[str, Any], client: WebClient, services: Services, args: str
-) -> None:
-    """Answer with the prompt participants get that week, visible only to the admin."""
-    team_id, user_id = command["team_id"], command["user_id"]
-    if not is_admin(client, services, team_id=team_id, user_id=user_id):
-        ack(text=REFUSAL, blocks=[section(REFUSAL)])
-        return
+def run(req: Incoming, args: str) -> Answer:
+    """Acknowledge, check admin rights, then show the prompt participants get that week,
+    visible only to the admin."""
+
+    def answer(slack: Outbound) -> None:
+        if is_admin(slack, req.services, team_id=req.team_id, user_id=req.user_id):
+            text, blocks = render(req.services, team_id=req.team_id, args=args)
+        else:
+            text, blocks = REFUSAL, [section(REFUSAL)]
+        slack.reply_privately(
+            user_id=req.user_id, channel_id=req.channel_id, text=text, blocks=blocks
+        )
+
+    return Answer.later(answer)
+
+
+def render(services: Services, *, team_id: str, args: str) -> tuple[str, list[Block]]:
+    """The preview for `<program> <week> [background]`, or the usage with what is wrong."""
     words = args.lower().split()
     problem = _problem(words, services)
     if problem is not None:
-        text, blocks = preview_usage(services.programs, problem)
-        ack(text=text, blocks=blocks)
-        return
+        return preview_usage(services.programs, problem)
     program = services.programs[words[0]]
     background = words[2] if len(words) == 3 else None
     text, blocks = weekly_prompt(
         program, int(words[1]), background=background, logged={}, deliverable_done=False
     )
     weekday, hour = prompt_schedule(services, team_id=team_id)
-    text, blocks = preview(text, blocks, weekday=weekday, hour=hour)
-    ack(text=text, blocks=blocks)
+    return preview(text, blocks, weekday=weekday, hour=hour)
 
 
 def _problem(words: list[str], services: Services) -> str | None:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks.participation import resume_reply
-from bot.services import Services
 from bot.services.participation import resume
+from handlers.listener import Answer, Incoming
 
 
-def run(
-    *, ack: Ack, command: dict[str, Any], client: WebClient, services: Services, args: str
-) -> None:
+def run(req: Incoming, args: str) -> Answer:
     """Change the participant's enrollment and say what happened (ephemeral)."""
-    change = resume(services, team_id=command["team_id"], user_id=command["user_id"])
-    text, blocks = resume_reply(change)
-    ack(text=text, blocks=blocks)
+    change = resume(req.services, team_id=req.team_id, user_id=req.user_id)
+    return Answer.reply(*resume_reply(change))

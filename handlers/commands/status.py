@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks.status import not_joined_blocks, status_blocks
-from bot.services import Services
 from bot.services.status import status
+from handlers.listener import Answer, Incoming
 
 
-def run(
-    *, ack: Ack, command: dict[str, Any], client: WebClient, services: Services, args: str
-) -> None:
+def run(req: Incoming, args: str) -> Answer:
     """Answer with the participant's status."""
-    report = status(services, team_id=command["team_id"], user_id=command["user_id"])
-    text, blocks = status_blocks(report) if report else not_joined_blocks()
-    ack(text=text, blocks=blocks)
+    report = status(req.services, team_id=req.team_id, user_id=req.user_id)
+    return Answer.reply(*(status_blocks(report) if report else not_joined_blocks()))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.blocks import ids
 from bot.blocks.help import help_blocks
@@ -28,8 +26,9 @@ from handlers.commands import (
     status,
     summary,
 )
+from handlers.listener import Answer, Incoming, wire
 
-Subcommand = Callable[..., None]
+Subcommand = Callable[[Incoming, str], Answer]
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "join": join.run,
@@ -49,31 +48,24 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "leave": leave.run,
 }
 
-
+# config reads the channel and user ids inside Slack's markup; everyone else gets the words
+# the user typed.
 RAW_ARGS = {"config"}
 
 
-def handle_transition(
-    ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
+def handle_transition(req: Incoming) -> Answer:
     """Route `/transition <word> <rest>` to its subcommand."""
-    word, _, rest = command.get("text", "").strip().partition(" ")
+    word, _, rest = str(req.body.get("text", "")).strip().partition(" ")
     word = word.lower()
     if word in ("", "help", "?"):
-        text, blocks = help_blocks()
-        ack(text=text, blocks=blocks)
-        return
+        return Answer.reply(*help_blocks())
     subcommand = SUBCOMMANDS.get(word)
     if subcommand is None:
-        text, blocks = help_blocks(unknown=from_slack(word))
-        ack(text=text, blocks=blocks)
-        return
-    # config reads the channel and user ids inside Slack's markup; everyone else gets the
-    # words the user typed.
+        return Answer.reply(*help_blocks(unknown=from_slack(word)))
     args = rest.strip() if word in RAW_ARGS else from_slack(rest).strip()
-    subcommand(ack=ack, command=command, client=client, services=context["services"], args=args)
+    return subcommand(req, args)
 
 
 def register(app: App) -> None:
     """Wire `/transition`."""
-    app.command(ids.COMMAND)(handle_transition)
+    app.command(ids.COMMAND)(wire(handle_transition))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_sdk import WebClient
-
 from handlers.home import publish_home
+from handlers.listener import Answer, Incoming
 
 
-def handle_app_home_opened(
-    event: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
+def handle_app_home_opened(req: Incoming) -> Answer | None:
     """Publish the Home tab when the user opens it (not the Messages tab)."""
-    if event.get("tab") != "home":
-        return
-    publish_home(client, context["services"], team_id=context["team_id"], user_id=event["user"])
+    if req.event.get("tab") != "home" or not req.user_id:
+        return None
+    return Answer.later(
+        lambda slack: publish_home(slack, req.services, team_id=req.team_id, user_id=req.user_id)
+    )

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from bot.services.enrollment import update_timezone
+from handlers.listener import Answer, Incoming
 
 logger = logging.getLogger(__name__)
 
 
-def handle_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
+def handle_user_change(req: Incoming) -> Answer | None:
     """Store the member's time zone if it changed (needs the users:read scope)."""
-    user = event.get("user") or {}
-    tz = user.get("tz")
-    team_id = context.get("team_id") or user.get("team_id")
-    if not tz or not user.get("id") or not team_id:
-        return
-    update_timezone(context["services"], team_id=team_id, user_id=user["id"], timezone=tz)
-    logger.info("time zone of %s/%s is now %s", team_id, user["id"], tz)
+    user = req.event.get("user")
+    if not isinstance(user, dict):
+        return None
+    tz, user_id = user.get("tz"), user.get("id")
+    team_id = req.team_id or user.get("team_id")
+    if not (isinstance(tz, str) and tz and isinstance(user_id, str) and team_id):
+        return None
+    update_timezone(req.services, team_id=str(team_id), user_id=user_id, timezone=tz)
+    logger.info("time zone of %s/%s is now %s", team_id, user_id, tz)
+    return None

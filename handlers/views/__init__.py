@@ -5,16 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
+from handlers.listener import wire
 from handlers.views import deliverables, evidence, followups, join, journal, skills
 
 
 def register(app: App) -> None:
     """Register every view submission."""
-    app.view(ids.JOIN_VIEW)(join.handle_submission)
-    app.view(ids.JOURNAL_VIEW)(journal.handle_submission)
-    app.view(ids.SKILLS_VIEW)(skills.handle_submission)
-    app.view(ids.DELIVERABLE_VIEW)(deliverables.handle_submission)
-    app.view(ids.EVIDENCE_VIEW)(evidence.handle_submission)
-    app.view(ids.SHIP_VIEW)(evidence.handle_ship_submission)
-    app.view(ids.SHIP_FOLLOWUP_VIEW)(followups.handle_followup)
-    app.view(ids.REVISIT_VIEW)(followups.handle_revisit)
+    app.view(ids.JOIN_VIEW)(wire(join.handle_submission))
+    app.view(ids.JOURNAL_VIEW)(wire(journal.handle_submission))
+    app.view(ids.SKILLS_VIEW)(wire(skills.handle_submission))
+    app.view(ids.DELIVERABLE_VIEW)(wire(deliverables.handle_submission))
+    app.view(ids.EVIDENCE_VIEW)(wire(evidence.handle_submission))
+    app.view(ids.SHIP_VIEW)(wire(evidence.handle_ship_submission))
+    app.view(ids.SHIP_FOLLOWUP_VIEW)(wire(followups.handle_followup))
+    app.view(ids.REVISIT_VIEW)(wire(followups.handle_revisit))

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks.evidence import field_ids, logged_blocks, notice, outcome_blocks
 from bot.evidence import SPECS
+from bot.outbound import Outbound
 from bot.scoring import ScoreError
-from bot.services import Services
-from bot.services.evidence import (
-    EvidenceOutcome,
-    can_change,
-    edit_entry,
-    log_evidence,
-    own_entry,
-    prepare,
-)
+from bot.services.evidence import can_change, edit_entry, log_evidence, own_entry, prepare
 from handlers import ship_posting
-from handlers.replies import reply_privately
+from handlers.listener import Answer, Incoming, Then
 from handlers.views.values import metadata, required_errors, spec_values
 
 TOO_LATE = (
@@ -40,31 +30,35 @@ def _validate(kind: str, values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def handle_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
+def _reply(req: Incoming, channel: str | None, text: str, blocks: list[Any]) -> Then:
+    return lambda slack: slack.reply_privately(
+        user_id=req.user_id, channel_id=channel, text=text, blocks=blocks
+    )
+
+
+def _channel(meta: dict[str, Any]) -> str | None:
+    channel = meta.get("channel")
+    return channel if isinstance(channel, str) else None
+
+
+def handle_submission(req: Incoming) -> Answer:
     """Store (or update) the entry, then confirm privately with the coaching under it."""
-    services: Services = context["services"]
+    services, view = req.services, req.view
     meta = metadata(view)
     kind = meta.get("kind")
     if kind not in SPECS or kind == "ship":  # not a form we built: close it, change nothing
-        ack()
-        return
+        return Answer.later()
     values = spec_values(SPECS[kind], view)
     errors = _validate(kind, values)
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    user_id, team_id = body["user"]["id"], body["team"]["id"]
-    channel = meta.get("channel")
+        return Answer.errors(errors)
+    channel = _channel(meta)
     entry_id = meta.get("entry_id")
     if isinstance(entry_id, int):
-        entry = own_entry(services, team_id=team_id, user_id=user_id, entry_id=entry_id)
-        ack()
+        entry = own_entry(services, team_id=req.team_id, user_id=req.user_id, entry_id=entry_id)
         if entry is None:
             text, blocks = notice("That entry is gone, so there was nothing to edit.")
-            reply_privately(client, user_id=user_id, channel_id=channel, text=text, blocks=blocks)
-            return
+            return Answer.later(_reply(req, channel, text, blocks))
         updated, suggestions, scores = edit_entry(services, entry=entry, fields=values)
         text, blocks = logged_blocks(
             kind=kind,
@@ -76,38 +70,21 @@ def handle_submission(
             scores=scores,
             verb="Updated",
         )
-        reply_privately(client, user_id=user_id, channel_id=channel, text=text, blocks=blocks)
-        return
+        return Answer.later(_reply(req, channel, text, blocks))
     outcome = log_evidence(
         services,
-        team_id=team_id,
-        user_id=user_id,
+        team_id=req.team_id,
+        user_id=req.user_id,
         kind=kind,
         fields=values,
-        client_key=f"view:{view['id']}",  # a double submit of one modal stores once
+        client_key=f"view:{view.get('id')}",  # a double submit of one modal stores once
     )
-    ack()
-    _confirm(client, outcome, kind=kind, user_id=user_id, channel=channel)
+    return Answer.later(_reply(req, channel, *outcome_blocks(kind, outcome)))
 
 
-def _confirm(
-    client: WebClient, outcome: EvidenceOutcome, *, kind: str, user_id: str, channel: Any
-) -> None:
-    text, blocks = outcome_blocks(kind, outcome)
-    reply_privately(
-        client,
-        user_id=user_id,
-        channel_id=channel if isinstance(channel, str) else None,
-        text=text,
-        blocks=blocks,
-    )
-
-
-def handle_ship_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
+def handle_ship_submission(req: Incoming) -> Answer:
     """Store the ship post FIRST, then publish it and tell the author where it is."""
-    services: Services = context["services"]
+    services, view = req.services, req.view
     meta = metadata(view)
     values = spec_values(SPECS["ship"], view)
     errors = _validate("ship", values)
@@ -115,73 +92,61 @@ def handle_ship_submission(
         block = field_ids(SPECS["ship"].field("after"))[0]
         errors[block] = "Give the number after, or tick “still measuring” below."
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    user_id, team_id = body["user"]["id"], body["team"]["id"]
-    channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
+        return Answer.errors(errors)
+    channel = _channel(meta)
     entry_id = meta.get("entry_id")
     if isinstance(entry_id, int):
-        _edit_ship(
-            ack,
-            client,
-            services,
-            team_id=team_id,
-            user_id=user_id,
-            entry_id=entry_id,
-            values=values,
-            channel=channel,
-        )
-        return
+        return _edit_ship(req, entry_id=entry_id, values=values, channel=channel)
     outcome = log_evidence(
         services,
-        team_id=team_id,
-        user_id=user_id,
+        team_id=req.team_id,
+        user_id=req.user_id,
         kind="ship",
         fields=values,
-        client_key=f"view:{view['id']}",
+        client_key=f"view:{view.get('id')}",
     )
-    ack()
     entry = outcome.logged.entry
     if not outcome.logged.created:
-        return  # a replayed submission of the same modal: the first one publishes
-    published = ship_posting.publish(client, services, entry=entry)
-    if published is None:
-        text, blocks = notice(
-            "Your ship post is saved, but Slack wouldn't let me post it anywhere just now. "
-            "It's safe in `/transition entries`."
+        return Answer.later()  # a replayed submission of the same modal: the first one publishes
+
+    def publish(slack: Outbound) -> None:
+        published = ship_posting.publish(slack, services, entry=entry)
+        if published is None:
+            text, blocks = notice(
+                "Your ship post is saved, but Slack wouldn't let me post it anywhere just now. "
+                "It's safe in `/transition entries`."
+            )
+            _reply(req, channel, text, blocks)(slack)
+            return
+        ship_posting.confirm_to_author(
+            slack, entry=entry, published=published, reply_channel=channel
         )
-        reply_privately(client, user_id=user_id, channel_id=channel, text=text, blocks=blocks)
-        return
-    ship_posting.confirm_to_author(client, entry=entry, published=published, reply_channel=channel)
+
+    return Answer.later(publish)
 
 
 def _edit_ship(
-    ack: Ack,
-    client: WebClient,
-    services: Services,
-    *,
-    team_id: str,
-    user_id: str,
-    entry_id: int,
-    values: dict[str, Any],
-    channel: str | None,
-) -> None:
-    entry = own_entry(services, team_id=team_id, user_id=user_id, entry_id=entry_id)
-    ack()
+    req: Incoming, *, entry_id: int, values: dict[str, Any], channel: str | None
+) -> Answer:
+    services = req.services
+    entry = own_entry(services, team_id=req.team_id, user_id=req.user_id, entry_id=entry_id)
     if entry is None or not can_change(services, entry):
-        message = "That ship post is gone." if entry is None else TOO_LATE
-        text, blocks = notice(message)
-        reply_privately(client, user_id=user_id, channel_id=channel, text=text, blocks=blocks)
-        return
+        text, blocks = notice("That ship post is gone." if entry is None else TOO_LATE)
+        return Answer.later(_reply(req, channel, text, blocks))
     updated, _, _ = edit_entry(services, entry=entry, fields=values)
-    ship_posting.update_post(client, entry=updated)
-    if updated.post_channel_id and updated.post_ts:
-        published = ship_posting.Published(
-            updated.post_channel_id,
-            updated.post_ts,
-            updated.fields.get("fallback") if updated.fields.get("posted_to") == "dm" else None,
-            updated.post_channel_id if updated.fields.get("posted_to") == "team" else None,
-        )
-        ship_posting.confirm_to_author(
-            client, entry=updated, published=published, reply_channel=channel, edited=True
-        )
+
+    def republish(slack: Outbound) -> None:
+        ship_posting.update_post(slack, entry=updated)
+        if updated.post_channel_id and updated.post_ts:
+            posted_to = updated.fields.get("posted_to")
+            published = ship_posting.Published(
+                updated.post_channel_id,
+                updated.post_ts,
+                updated.fields.get("fallback") if posted_to == "dm" else None,
+                updated.post_channel_id if posted_to == "team" else None,
+            )
+            ship_posting.confirm_to_author(
+                slack, entry=updated, published=published, reply_channel=channel, edited=True
+            )
+
+    return Answer.later(republish)

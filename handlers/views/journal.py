@@ -2,44 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks import ids
 from bot.blocks.journal import logged_message
+from bot.outbound import Outbound
 from bot.services.journal import log_entry
 from handlers.home import publish_home
-from handlers.replies import reply_privately
+from handlers.listener import Answer, Incoming
 from handlers.views.values import metadata, state_value
 
 
-def handle_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
+def handle_submission(req: Incoming) -> Answer:
     """Store the decision with its context fields; the modal closes once it is saved."""
+    view = req.view
     decision = state_value(view, ids.JOURNAL_DECISION)
     if decision is None:
-        ack(response_action="errors", errors={ids.JOURNAL_DECISION[0]: "Write the decision."})
-        return
+        return Answer.errors({ids.JOURNAL_DECISION[0]: "Write the decision."})
     fields = {
         "decision": decision,
         "who": state_value(view, ids.JOURNAL_WHO),
         "data": state_value(view, ids.JOURNAL_DATA),
         "alternative": state_value(view, ids.JOURNAL_ALTERNATIVE),
     }
-    user_id = body["user"]["id"]
     outcome = log_entry(
-        context["services"],
-        team_id=body["team"]["id"],
-        user_id=user_id,
+        req.services,
+        team_id=req.team_id,
+        user_id=req.user_id,
         kind="decision",
         text=decision,
         fields={k: v for k, v in fields.items() if v is not None},
-        client_key=f"view:{view['id']}",  # a double submit of one modal stores once
+        client_key=f"view:{view.get('id')}",  # a double submit of one modal stores once
     )
-    ack()
     text, blocks = logged_message(
         kind="decision",
         text=decision,
@@ -47,7 +39,15 @@ def handle_submission(
         enrolled=outcome.enrolled,
         created=outcome.created,
     )
-    reply_privately(
-        client, user_id=user_id, channel_id=metadata(view).get("channel"), text=text, blocks=blocks
-    )
-    publish_home(client, context["services"], team_id=body["team"]["id"], user_id=user_id)
+    channel = metadata(view).get("channel")
+
+    def confirm(slack: Outbound) -> None:
+        slack.reply_privately(
+            user_id=req.user_id,
+            channel_id=channel if isinstance(channel, str) else None,
+            text=text,
+            blocks=blocks,
+        )
+        publish_home(slack, req.services, team_id=req.team_id, user_id=req.user_id)
+
+    return Answer.later(confirm)

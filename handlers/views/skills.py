@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.blocks.skills import skill_block_id, skills_saved
+from bot.outbound import Outbound
 from bot.services.skills import ratings, save
 from bot.skills import SKILLS
 from handlers.home import publish_home
-from handlers.replies import reply_privately
+from handlers.listener import Answer, Incoming
 from handlers.views.values import metadata, state_value
 
 
-def handle_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
+def handle_submission(req: Incoming) -> Answer:
     """Store the seven ratings, then show start vs now."""
-    services = context["services"]
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    view = req.view
     moment = metadata(view).get("moment")
     scores: dict[str, int] = {}
     errors: dict[str, str] = {}
@@ -33,10 +26,13 @@ def handle_submission(
     if moment not in ("start", "end"):
         errors[skill_block_id(next(iter(SKILLS)))] = "This form is out of date: open it again."
     if errors or not isinstance(moment, str):
-        ack(response_action="errors", errors=errors)
-        return
+        return Answer.errors(errors)
+    services, team_id, user_id = req.services, req.team_id, req.user_id
     save(services, team_id=team_id, user_id=user_id, moment=moment, scores=scores)
-    ack()
     text, blocks = skills_saved(moment, ratings(services, team_id=team_id, user_id=user_id))
-    reply_privately(client, user_id=user_id, channel_id=None, text=text, blocks=blocks)
-    publish_home(client, services, team_id=team_id, user_id=user_id)
+
+    def confirm(slack: Outbound) -> None:
+        slack.reply_privately(user_id=user_id, channel_id=None, text=text, blocks=blocks)
+        publish_home(slack, services, team_id=team_id, user_id=user_id)
+
+    return Answer.later(confirm)

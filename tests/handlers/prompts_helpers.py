@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from slack_sdk import WebClient
-
 from bot.blocks import ids
 from bot.blocks.prompt import PromptRef
 from bot.services.enrollment import join
@@ -41,9 +39,8 @@ def deliver_prompt(slack: Any, user_id: str = "U1") -> tuple[str, str]:
     state = prompt_state(slack.services, team_id="T1", user_id=user_id)
     assert state is not None
     text, blocks = render_state(state)
-    client = WebClient(token=slack.emulator.token("T1"), base_url=slack.emulator.base_url)
-    response = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-    return response["channel"], response["ts"]
+    posted = slack.outbound("T1").post(user_id, text, blocks)
+    return posted.channel, posted.ts
 
 
 def button_value(blocks: list[dict[str, Any]], action_id: str) -> str:

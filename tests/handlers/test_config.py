@@ -11,7 +11,8 @@ from tests.handlers.evidence_helpers import entries
 
 
 def reply(response) -> tuple[str, str]:
-    body = response.json()
+    """What the member is shown: config answers after its ack, through the response_url."""
+    body = response.shown()
     assert body.get("response_type", "ephemeral") == "ephemeral"
     assert message_problems(body["text"], body["blocks"]) == []
     return body["text"], str(body["blocks"])

@@ -151,12 +151,12 @@ def test_someone_not_in_the_program_is_told_not_shown_a_modal(slack):
     enroll(slack)
     channel, ts = deliver_prompt(slack)
     click_mark_done(slack, channel, ts, user_id="U2")
-    # U2 is not in U1's DM, so the ephemeral fails and the refusal goes to U2's own DM.
-    reply = slack.emulator.wait_for(
-        "chat.postMessage", predicate=lambda c: c.params["channel"] == "U2"
-    )[0]
+    # The refusal goes back through the click's response_url: shown to U2 alone.
+    [reply] = slack.emulator.wait_for("response_url")
     assert reply.ok
     assert "Only participants" in reply.params["text"]
+    [shown] = slack.emulator.ephemerals(channel)
+    assert shown["recipient"] == "U2"
     assert slack.emulator.calls_to("views.open") == []
     assert rows(slack) == []
 

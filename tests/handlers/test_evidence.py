@@ -259,7 +259,7 @@ def test_someone_elses_entry_cannot_be_edited_or_deleted(slack):
     [entry] = entries(slack)
     slack.sender.block_action(ids.ENTRY_EDIT, user_id="U1", value=str(entry.id), channel_id="C1")
     slack.sender.block_action(ids.ENTRY_DELETE, user_id="U1", value=str(entry.id), channel_id="C1")
-    slack.emulator.wait_for("chat.postEphemeral", count=2)
+    slack.emulator.wait_for("response_url", count=2)  # each click answered to the clicker
     assert slack.emulator.calls_to("views.open") == []
     assert len(entries(slack)) == 1
 
@@ -267,9 +267,10 @@ def test_someone_elses_entry_cannot_be_edited_or_deleted(slack):
 def test_delete_a_private_entry(slack):
     slack.command("log Drop this one")
     [entry] = entries(slack)
-    slack.sender.block_action(ids.ENTRY_DELETE, user_id="U1", value=str(entry.id), channel_id="C1")
-    ephemeral = slack.emulator.wait_for("chat.postEphemeral")[0]
-    assert "Deleted" in ephemeral.params["text"]
+    clicked = slack.sender.block_action(
+        ids.ENTRY_DELETE, user_id="U1", value=str(entry.id), channel_id="C1"
+    )
+    assert "Deleted" in clicked.shown()["text"]
     assert entries(slack) == []
     assert field_ids(SPECS["decision"].field("decision")) == ("ev_decision", "decision")
 

@@ -77,8 +77,11 @@ def test_export_upload_failure_is_reported_and_changes_nothing(slack):
     seed(slack, "T1", "U1", "keep me")
     slack.emulator.fail("files.getUploadURLExternal", "ratelimited_forever")
     slack.command("export", channel_id="C1")
-    reply = slack.emulator.wait_for("chat.postEphemeral")[0]
-    assert "couldn't deliver the file" in reply.params["text"]
+    # The ack said "on its way"; the failure comes after it, through the response_url.
+    reply = slack.emulator.wait_for(
+        "response_url", predicate=lambda c: "couldn't deliver" in c.params.get("text", "")
+    )[0]
+    assert reply.ok
     assert rows_about(slack, "T1", "U1")["entry"] == 1
 
 

@@ -14,7 +14,7 @@ def admin(slack, user_id: str = "UADMIN") -> str:
 
 
 def test_admin_sees_week_three_of_product_engineer(slack):
-    body = slack.command("preview product-engineer 3", user_id=admin(slack)).json()
+    body = slack.command("preview product-engineer 3", user_id=admin(slack)).shown()
     program = slack.services.programs["product-engineer"]
     text, blocks = weekly_prompt(program, 3, background=None, logged={}, deliverable_done=False)
     assert body.get("response_type", "ephemeral") == "ephemeral"
@@ -31,12 +31,12 @@ def test_owner_counts_as_admin_and_the_workspace_schedule_is_shown(slack):
         workspace = workspaces.ensure_workspace(session, team_id="T1", now=slack.clock.now())
         workspace.prompt_weekday, workspace.prompt_hour = 2, 8
         session.add(workspace)
-    body = slack.command("preview engineer-to-pm 1", user_id="UOWNER").json()
+    body = slack.command("preview engineer-to-pm 1", user_id="UOWNER").shown()
     assert "participants see this on Wednesday at 08:00" in str(body["blocks"][0])
 
 
 def test_non_admin_is_refused_politely(slack):
-    body = slack.command("preview product-engineer 3", user_id="U1").json()
+    body = slack.command("preview product-engineer 3", user_id="U1").shown()
     assert "for workspace admins and owners" in body["text"]
     assert ids.MARK_DELIVERABLE_DONE not in str(body["blocks"])
     assert message_problems(body["text"], body["blocks"]) == []
@@ -55,7 +55,7 @@ def test_bad_arguments_get_a_usage_line_with_valid_values(slack):
         "preview product-engineer 3 wizard",
         "preview product-engineer 3 backend extra",
     ):
-        body = slack.command(args, user_id=user).json()
+        body = slack.command(args, user_id=user).shown()
         shown = str(body["blocks"])
         assert "Usage: `/transition preview &lt;program&gt; &lt;week&gt; [background]`" in shown, (
             args
@@ -64,7 +64,7 @@ def test_bad_arguments_get_a_usage_line_with_valid_values(slack):
         assert "`engineer-to-pm` (weeks 1-13)" in shown
         assert "`platform-infra`" in shown
         assert message_problems(body["text"], body["blocks"]) == []
-    hostile = slack.command("preview <!channel> 3", user_id=user).json()
+    hostile = slack.command("preview <!channel> 3", user_id=user).shown()
     assert "<!channel>" not in str(hostile["blocks"]) + hostile["text"]
 
 
@@ -72,15 +72,15 @@ def test_background_tip_for_engineer_to_pm(slack):
     user = admin(slack)
     program = slack.services.programs["engineer-to-pm"]
     tip = program.phase_for_week(5).tips["customer-facing"]
-    body = slack.command("preview engineer-to-pm 5 customer-facing", user_id=user).json()
+    body = slack.command("preview engineer-to-pm 5 customer-facing", user_id=user).shown()
     assert tip[:60] in str(body["blocks"])
     assert "Customer-facing" in str(body["blocks"])
-    plain = slack.command("preview engineer-to-pm 5", user_id=user).json()
+    plain = slack.command("preview engineer-to-pm 5", user_id=user).shown()
     assert "Tip for your background" not in str(plain["blocks"])
 
 
 def test_week_past_the_end_previews_the_completion_message(slack):
-    body = slack.command("preview product-engineer 13", user_id=admin(slack)).json()
+    body = slack.command("preview product-engineer 13", user_id=admin(slack)).shown()
     program = slack.services.programs["product-engineer"]
     _, blocks = completion_message(program)
     assert body["blocks"][1:] == blocks

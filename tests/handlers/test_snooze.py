@@ -100,7 +100,7 @@ def test_double_click_schedules_once(slack):
         thread.join()
     click()  # and a third, late click
     # The later clicks are answered "already snoozed"; wait for both answers.
-    replies = slack.emulator.wait_for("chat.postEphemeral", count=2)
+    replies = slack.emulator.wait_for("response_url", count=2)
     assert all("Already snoozed" in r.params["text"] for r in replies)
     slack.emulator.wait_for("chat.update")  # the one winning click has finished its work
     assert len(slack.emulator.calls_to("chat.scheduleMessage")) == 1
@@ -112,10 +112,9 @@ def test_failed_scheduling_is_released_so_a_retry_works(slack, log_watcher):
     enroll(slack)
     channel, ts = deliver_prompt(slack)
     slack.emulator.fail("chat.scheduleMessage", "restricted_too_many")
-    click_snooze(slack, channel, ts)
-    reply = slack.emulator.wait_for("chat.postEphemeral")[0]
-    assert "could not snooze" in reply.params["text"]
-    assert log_watcher.wait_for("not scheduled: restricted_too_many")
+    clicked = click_snooze(slack, channel, ts)
+    assert "could not snooze" in clicked.shown()["text"]
+    assert log_watcher.wait_for("chat.scheduleMessage failed team=T1 error=restricted_too_many")
     assert snoozes(slack) == []
     assert ids.SNOOZE_PROMPT in str(message(slack, channel, ts)["blocks"])  # untouched
     click_snooze(slack, channel, ts)
@@ -140,8 +139,7 @@ def test_ephemeral_copy_cannot_be_snoozed(slack):
     channel, ts = deliver_prompt(slack)
     response = click_snooze(slack, channel, ts, ephemeral=True)
     assert response.status == 200
-    reply = slack.emulator.wait_for("chat.postEphemeral")[0]
-    assert "cannot be snoozed" in reply.params["text"]
+    assert "cannot be snoozed" in response.shown()["text"]
     assert slack.emulator.calls_to("chat.scheduleMessage") == []
 
 

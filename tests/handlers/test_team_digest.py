@@ -53,7 +53,7 @@ def test_admin_posts_the_digest_in_the_team_channel(slack):
     seed(slack)
     make_admin(slack)
     update(slack.services, team_id="T1", team_channel_id="C1")
-    body = slack.command("summary team").json()
+    body = slack.command("summary team").shown()
     assert "Posted the team digest in <#C1>" in body["text"]
     post = slack.emulator.wait_for(
         "chat.postMessage", predicate=lambda c: c.params["channel"] == "C1"
@@ -71,7 +71,7 @@ def test_admin_posts_the_digest_in_the_team_channel(slack):
 
 def test_non_admin_is_refused(slack):
     seed(slack)
-    body = slack.command("summary team", user_id="U2").json()
+    body = slack.command("summary team", user_id="U2").shown()
     assert "Only admins" in body["text"]
     assert slack.emulator.calls_to("chat.postMessage") == []
 
@@ -79,7 +79,7 @@ def test_non_admin_is_refused(slack):
 def test_without_a_team_channel_the_admin_sees_the_digest_and_the_fix(slack):
     seed(slack)
     make_admin(slack)
-    body = slack.command("summary team").json()
+    body = slack.command("summary team").shown()
     rendered = str(body["blocks"])
     assert "Weekly digest" in rendered
     assert "/transition config channel #channel" in rendered
@@ -92,7 +92,7 @@ def test_bot_not_in_the_channel_is_explained(slack):
     make_admin(slack)
     update(slack.services, team_id="T1", team_channel_id="C1")
     slack.emulator.fail("chat.postMessage", "not_in_channel")
-    body = slack.command("summary team").json()
+    body = slack.command("summary team").shown()
     assert "not_in_channel" in str(body["blocks"]) and "/invite @Transition Coach" in str(
         body["blocks"]
     )

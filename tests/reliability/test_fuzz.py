@@ -11,12 +11,10 @@ import copy
 import json
 import logging
 import re
-import threading
 import time
 import tomllib
 import urllib.parse
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -135,32 +133,6 @@ FORBIDDEN = ("<!channel>", "<!here>", "<!everyone>", "<@", "<#", "<http")
 LOOKUP_ERRORS = {"channel_not_found", "user_not_found", "not_in_channel"}
 
 
-class TrackingExecutor(ThreadPoolExecutor):
-    """Bolt's listener executor, remembering its work so a case can wait for all of it."""
-
-    def __init__(self) -> None:
-        super().__init__(max_workers=5)
-        self._futures: list[Future[Any]] = []
-        self._lock = threading.Lock()
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future = super().submit(fn, *args, **kwargs)
-        with self._lock:
-            self._futures.append(future)
-        return future
-
-    def drain(self, timeout: float = 30.0) -> None:
-        """Wait until every listener started so far has finished."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                pending = [f for f in self._futures if not f.done()]
-                self._futures = pending
-            if not pending:
-                return
-            pending[0].result(timeout=max(0.1, deadline - time.monotonic()))
-
-
 class ErrorLog(logging.Handler):
     """Every ERROR (or worse) record, from any thread."""
 
@@ -178,13 +150,12 @@ class Rig:
     def __init__(
         self,
         app: App,
-        executor: TrackingExecutor,
         emulator: SlackEmulator,
         services: Services,
         sender: SlackSender,
         errors: ErrorLog,
     ) -> None:
-        self.app, self.executor, self.emulator = app, executor, emulator
+        self.app, self.emulator = app, emulator
         self.services, self.sender, self.errors = services, sender, errors
         self.views: dict[str, dict[str, Any]] = {}
 
@@ -203,7 +174,8 @@ class Rig:
             },
         )
         response = self.app.dispatch(request)
-        self.executor.drain()
+        # Wait until everything the listener queued after its ack has finished.
+        assert self.app.after_ack.settle(timeout=30)  # type: ignore[attr-defined]
         return response
 
     def command(self, text: str, user_id: str = "U1") -> BoltResponse:
@@ -273,8 +245,6 @@ def rig(
     )
     services = Services(db=Database(database_url), programs=programs, clock=clock)
     app = create_app(settings_, services=services)
-    executor = TrackingExecutor()
-    app.listener_runner.listener_executor = executor
     # Some commands come from a workspace admin, so admin-only subcommands (preview, config)
     # are fuzzed past their permission check too.
     emulator.add_user(TEAM, "U3", name="ada", is_admin=True)
@@ -286,9 +256,9 @@ def rig(
         team_id=TEAM,
         emulator=emulator,
     )
-    yield Rig(app, executor, emulator, services, sender, errors)
+    yield Rig(app, emulator, services, sender, errors)
     logging.getLogger().removeHandler(errors)
-    executor.shutdown(wait=True)
+    app.after_ack.shutdown()
     services.db.dispose()
 
 

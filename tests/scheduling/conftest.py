@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 
 from bot.app import make_client
 from bot.clock import MovableClock
 from bot.config import Settings
+from bot.outbound import Outbound
 from bot.scheduling.due import Policy
 from bot.scheduling.runner import RunnerConfig, TickReport, run_due_work
 from bot.services import Services
@@ -45,16 +45,17 @@ class Sched:
     programs: Any
     tokens: dict[str, str] = field(default_factory=dict)
 
-    def client(self, team_id: str = TEAM) -> WebClient:
-        """A WebClient like production's (retry handlers included) for one team."""
+    def client(self, team_id: str = TEAM) -> Outbound:
+        """The way out to Slack like production's (retry policy included) for one team."""
         token = self.tokens.get(team_id, self.token)
-        return make_client(Settings(bot_token=token, slack_api_url=self.emulator.base_url))
+        client = make_client(Settings(bot_token=token, slack_api_url=self.emulator.base_url))
+        return Outbound(client, team_id=team_id)
 
     def client_for_team(self) -> Any:
         """client_for_team for run_due_work: one client per team, built once."""
-        clients: dict[str, WebClient] = {}
+        clients: dict[str, Outbound] = {}
 
-        def get(team_id: str) -> WebClient:
+        def get(team_id: str) -> Outbound:
             if team_id not in clients:
                 clients[team_id] = self.client(team_id)
             return clients[team_id]

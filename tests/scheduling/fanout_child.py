@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.app import make_client
 from bot.clock import MovableClock
 from bot.config import Settings
+from bot.outbound import Outbound
 from bot.programs import load_programs
 from bot.scheduling.runner import RunnerConfig, run_due_work
 from bot.services import Services
@@ -20,7 +21,10 @@ def main(database_url: str, api_url: str, token: str, at: str) -> None:
     services = Services(Database(database_url), load_programs(), MovableClock(now))
     client = make_client(Settings(bot_token=token, slack_api_url=api_url))
     report = run_due_work(
-        services, lambda _team: client, now, config=RunnerConfig(workers=8, per_workspace_rate=0)
+        services,
+        lambda team: Outbound(client, team_id=team),
+        now,
+        config=RunnerConfig(workers=8, per_workspace_rate=0),
     )
     print(report.summary(), flush=True)
 

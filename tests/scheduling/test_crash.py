@@ -104,9 +104,10 @@ def test_a_stale_claim_whose_message_reached_slack_is_marked_sent_not_resent(sch
     sched.enroll("U1")
     delivery_id = _stale_claim(sched, "U1")
     # The dead process got Slack's answer but never ran its UPDATE.
-    sched.client().chat_postMessage(
-        channel="U1",
-        text="Week 1",
+    sched.client().post(
+        "U1",
+        "Week 1",
+        [],
         metadata={
             "event_type": "transition_coach_delivery",
             "event_payload": {"delivery_id": delivery_id},
