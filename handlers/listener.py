@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -155,6 +156,15 @@ def wire(listener: Listener) -> Callable[..., None]:
         team_id, user_id = _ids(body, context)
         answer = listener(Incoming(body, services, team_id, user_id)) or Answer.later()
         ack(**answer.ack)
+        what, team, user = context["describe"]
+        # One line per request: what, who, and the real time from receipt to the ack.
+        logger.info(
+            "%s team=%s user=%s acked_in=%.1fms",
+            what,
+            team,
+            user,
+            (time.perf_counter() - context["received_at"]) * 1000,
+        )
         if answer.then is None:
             return
         response_url = body.get("response_url")
@@ -164,7 +174,6 @@ def wire(listener: Listener) -> Callable[..., None]:
             response_url=response_url if isinstance(response_url, str) else None,
         )
         work = answer.then
-        describe = context.get("describe", "request")
 
         def after() -> None:
             try:
@@ -172,8 +181,7 @@ def wire(listener: Listener) -> Callable[..., None]:
             except SlackFailure:
                 pass  # logged once where it happened; what was stored stays stored
             except Exception:
-                logger.exception("%s team=%s user=%s failed after the ack", describe,
-                                 team_id, user_id)  # fmt: skip
+                logger.exception("%s team=%s user=%s failed after the ack", what, team, user)
                 if slack.response_url is not None and "command" in body:
                     with contextlib.suppress(SlackFailure):
                         slack.respond(*after_ack_failed())

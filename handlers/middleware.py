@@ -17,7 +17,7 @@ from handlers.listener import AfterAck
 logger = logging.getLogger("transition_coach.requests")
 
 
-def _describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
+def describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
     """(what happened, team, user) for a log line, without any text the user typed."""
     if "command" in body:
         words = str(body.get("text", "")).split()
@@ -47,29 +47,19 @@ def register(app: App, services: Services, after_ack: AfterAck) -> None:
     def inject_and_time(
         body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse:
-        what, team, user = _describe(body)
+        # Bolt runs its listener after the whole middleware chain, not inside next(): the
+        # listener wrapper (handlers/listener.py) logs the request line once it has acked.
+        context["received_at"] = time.perf_counter()
         context["services"] = services
         context["after_ack"] = after_ack
-        context["describe"] = what
-        started = time.perf_counter()
-        try:
-            # The listener runs inside next() and acknowledges as it returns (Bolt runs with
-            # process_before_response=True): this is the real time to the ack.
-            return next()
-        finally:
-            logger.info(
-                "%s team=%s user=%s acked_in=%.1fms",
-                what,
-                team,
-                user,
-                (time.perf_counter() - started) * 1000,
-            )
+        context["describe"] = describe(body)
+        return next()
 
     @app.error
     def log_error(
         error: Exception, body: dict[str, Any], response: BoltResponse | None
     ) -> BoltResponse | None:
-        what, team, user = _describe(body)
+        what, team, user = describe(body)
         logger.error("%s team=%s user=%s failed", what, team, user, exc_info=error)
         if "command" in body and response is not None:
             # Slack would show "dispatch_failed"; say what happened in words instead.

@@ -9,6 +9,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -229,21 +230,23 @@ class Harness:
         return self.last_view
 
 
-@pytest.fixture
-def slack(
-    emulator_and_token: tuple[SlackEmulator, str],
+@contextmanager
+def serve_app(
+    emulator: SlackEmulator,
+    token: str,
     database_url: str,
     clock: MovableClock,
     programs: Any,
+    *,
+    slack_timeout: float = 2,
 ) -> Iterator[Harness]:
-    """The app served over real HTTP, wired to the emulator and a fresh database."""
-    emulator, token = emulator_and_token
+    """The app served over real HTTP, wired to the emulator and a database."""
     settings = Settings(
         bot_token=token,
         signing_secret=SIGNING_SECRET,
         database_url=database_url,
         slack_api_url=emulator.base_url,
-        slack_timeout=2,  # a slow Slack shows up in seconds, not minutes
+        slack_timeout=slack_timeout,
     )
     services = Services(db=Database(database_url), programs=programs, clock=clock)
     app = create_app(settings, services=services)
@@ -251,11 +254,27 @@ def slack(
     url = server.url + EVENTS_PATH
     # Slack's clock is the real one: request timestamps are checked against real time.
     sender = SlackSender(url, SIGNING_SECRET, team_id=TEAM, emulator=emulator)
-    yield Harness(
-        sender=sender, emulator=emulator, services=services, clock=clock, url=url, app=app
-    )
-    server.stop()
-    services.db.dispose()
+    try:
+        yield Harness(
+            sender=sender, emulator=emulator, services=services, clock=clock, url=url, app=app
+        )
+    finally:
+        server.stop()
+        services.db.dispose()
+
+
+@pytest.fixture
+def slack(
+    emulator_and_token: tuple[SlackEmulator, str],
+    database_url: str,
+    clock: MovableClock,
+    programs: Any,
+) -> Iterator[Harness]:
+    """The app served over real HTTP, wired to the emulator and a fresh database; a slow
+    Slack shows up in seconds (2 s per Web API call), not minutes."""
+    emulator, token = emulator_and_token
+    with serve_app(emulator, token, database_url, clock, programs) as harness:
+        yield harness
 
 
 @dataclass

@@ -249,3 +249,31 @@ def test_work_no_request_started_gets_each_team_its_own_token(distributed):
         ("T1", distributed.emulator.token("T1")),
         ("T2", distributed.emulator.token("T2")),
     ]
+
+
+def test_requests_are_authorized_without_asking_slack(distributed):
+    """Found from outside: Bolt checked every request's token with auth.test before any
+    listener ran, so behind a Slack taking 5 s per call every command missed the 3-second
+    deadline. Requests are now authorized from the stored installation."""
+    distributed.install("T1")
+    distributed.emulator.reset_calls()
+    distributed.emulator.latency = 5.0
+    try:
+        answer = distributed.sender("T1").command("help", user_id="UT1", channel_id="CT1")
+        assert answer.status == 200 and answer.elapsed < 3.0
+        assert "/transition join" in answer.body
+    finally:
+        distributed.emulator.latency = 0.0
+    assert distributed.emulator.calls_to("auth.test") == []
+
+
+def test_an_uninstalled_workspace_is_refused_without_asking_slack(distributed):
+    distributed.install("T1")
+    distributed.emulator.revoke_workspace("T1")
+    assert distributed.sender("T1").event({"type": "app_uninstalled"}).status == 200
+    distributed.emulator.reset_calls()
+    refused = distributed.sender("T1").command("help", user_id="UT1", channel_id="CT1")
+    assert refused.status == 200 and "/transition join" not in refused.body
+    # Bolt tells the member, through the response_url, to reinstall; no Web API call is made.
+    assert "reinstall" in refused.shown()["text"]
+    assert [c.method for c in distributed.emulator.calls] == ["response_url"]
