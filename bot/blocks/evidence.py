@@ -33,15 +33,48 @@ PREVIEW_CHARS = 500
 LIST_PREVIEW_CHARS = 200
 
 
-def field_ids(spec_field: FieldSpec) -> tuple[str, str]:
-    """(block_id, action_id) of one form field."""
-    return f"{ids.EVIDENCE_BLOCK_PREFIX}{spec_field.key}", spec_field.key
+def field_ids(spec_field: FieldSpec, part: int = 1) -> tuple[str, str]:
+    """(block_id, action_id) of one form field (of its `part`-th input when it is split)."""
+    suffix = "" if part == 1 else f"{PART_SEPARATOR}{part}"
+    return f"{ids.EVIDENCE_BLOCK_PREFIX}{spec_field.key}{suffix}", spec_field.key
 
 
-def form_blocks(spec: KindSpec, values: Mapping[str, Any] | None = None) -> list[Block]:
-    """The input blocks of a kind's form, prefilled from `values` when editing."""
+# A text longer than an input allows (a quick log can hold 40,000 characters; Slack's inputs
+# 3,000) is edited in several inputs, block ids ev_<key>, ev_<key>__2, ...: cutting it to
+# fit would lose what the member wrote the moment they saved.
+PART_SEPARATOR = "__"
+
+
+def split_for_inputs(text: str, limit: int) -> tuple[list[str], list[str]]:
+    """(parts, separators): parts of at most `limit` characters, cut at a space or line break
+    where there is one (the character cut at is kept in `separators`, part i to part i+1),
+    so that joining them back gives `text` exactly."""
+    parts: list[str] = []
+    separators: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = max(window.rfind("\n"), window.rfind(" "))
+        if cut <= 0:  # one long word: cut it, with nothing between the parts
+            parts.append(rest[:limit])
+            separators.append("")
+            rest = rest[limit:]
+        else:
+            parts.append(rest[:cut])
+            separators.append(rest[cut])
+            rest = rest[cut + 1 :]
+    parts.append(rest)
+    return parts, separators
+
+
+def form_blocks(
+    spec: KindSpec, values: Mapping[str, Any] | None = None
+) -> tuple[list[Block], dict[str, list[str]]]:
+    """The input blocks of a kind's form, prefilled from `values` when editing, and the
+    separators of every field split across several inputs (key -> separators)."""
     values = values or {}
     blocks: list[Block] = [context(safe_text(spec.intro, 2000))]
+    splits: dict[str, list[str]] = {}
     for f in spec.fields:
         current = values.get(f.key)
         opts = [option(label, value) for value, label in f.options]
@@ -53,19 +86,25 @@ def form_blocks(spec: KindSpec, values: Mapping[str, Any] | None = None) -> list
         elif f.type == "checkbox":
             blocks.append(checkbox_input(field_ids(f), f.label, opts, checked=bool(current)))
         else:
-            blocks.append(
-                text_input(
-                    field_ids(f),
-                    f.label,
-                    multiline=f.type == "multiline",
-                    optional=f.optional,
-                    placeholder=f.placeholder,
-                    hint=f.hint,
-                    max_length=f.max_length,
-                    initial=current if isinstance(current, str) else None,
+            text = current if isinstance(current, str) else ""
+            parts, separators = split_for_inputs(text, f.max_length)
+            if len(parts) > 1:
+                splits[f.key] = separators
+            for n, part in enumerate(parts, start=1):
+                label = f.label if len(parts) == 1 else f"{f.label} (part {n} of {len(parts)})"
+                blocks.append(
+                    text_input(
+                        field_ids(f, n),
+                        label,
+                        multiline=f.type == "multiline",
+                        optional=f.optional or n > 1,
+                        placeholder=f.placeholder if n == 1 else None,
+                        hint=f.hint if n == len(parts) else None,
+                        max_length=f.max_length,
+                        initial=part or None,
+                    )
                 )
-            )
-    return blocks
+    return blocks, splits
 
 
 def evidence_modal(
@@ -77,18 +116,15 @@ def evidence_modal(
 ) -> Block:
     """The form for one evidence kind; with `entry_id` it edits that entry."""
     spec = SPECS[kind]
+    blocks, splits = form_blocks(spec, values)
     metadata: dict[str, Any] = {"kind": kind, "channel": channel_id}
     if entry_id is not None:
         metadata["entry_id"] = entry_id
+    if splits:
+        metadata["splits"] = splits
     callback = ids.SHIP_VIEW if kind == "ship" else ids.EVIDENCE_VIEW
     submit = "Post" if kind == "ship" and entry_id is None else "Save"
-    return modal(
-        callback,
-        spec.title,
-        form_blocks(spec, values),
-        submit=submit,
-        private_metadata=json.dumps(metadata),
-    )
+    return modal(callback, spec.title, blocks, submit=submit, private_metadata=json.dumps(metadata))
 
 
 def log_evidence_select() -> Block:

@@ -36,17 +36,39 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def spec_values(spec: KindSpec, view: dict[str, Any]) -> dict[str, Any]:
-    """A kind's submitted fields: text stripped (None when empty), checkboxes as bools."""
+    """A kind's submitted fields: text stripped (None when empty), checkboxes as bools.
+
+    A field edited in several inputs (too long for one) is joined back with the characters
+    it was cut at (the form's private_metadata keeps them), so nothing is lost.
+    """
     values: dict[str, Any] = {}
     state = view.get("state", {}).get("values", {})
+    splits = metadata(view).get("splits")
+    splits = splits if isinstance(splits, dict) else {}
     for f in spec.fields:
         block_id, action_id = field_ids(f)
         if f.type == "checkbox":
             element = state.get(block_id, {}).get(action_id) or {}
             values[f.key] = bool(element.get("selected_options"))
-        else:
+            continue
+        separators = splits.get(f.key)
+        if not isinstance(separators, list):
             values[f.key] = state_value(view, (block_id, action_id))
+            continue
+        parts = [_raw_value(view, field_ids(f, n)) for n in range(1, len(separators) + 2)]
+        joined = parts[0] + "".join(
+            str(sep) + part for sep, part in zip(separators, parts[1:], strict=True)
+        )
+        values[f.key] = without_nul(joined).strip() or None
     return values
+
+
+def _raw_value(view: dict[str, Any], ids: tuple[str, str]) -> str:
+    """One text input's value exactly as submitted ("" when empty)."""
+    block_id, action_id = ids
+    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
+    value = element.get("value") if isinstance(element, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def required_errors(spec: KindSpec, values: dict[str, Any]) -> dict[str, str]:

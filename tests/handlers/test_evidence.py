@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.blocks import ids
-from bot.blocks.evidence import field_ids
+from bot.blocks.evidence import field_ids, split_for_inputs
 from bot.evidence import SPECS
 from bot.services.enrollment import join
 from slack_emulator import message_problems
-from slack_emulator.slack_requests import typed
+from slack_emulator.slack_requests import text_value, typed
 from tests.handlers.evidence_helpers import (
     assert_valid_message,
     assert_valid_view,
@@ -302,3 +304,45 @@ def test_hostile_text_of_every_kind_shows_as_text_in_replies_entries_and_status(
     assert "&lt;!channel&gt;" in rendered[0]
     assert all(e.text == HOSTILE for e in entries(slack))
     assert channel_posts(slack) == []
+
+
+def unchanged_values(view: dict) -> dict:
+    """The view's state when the member submits it without touching anything."""
+    values = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if block["type"] == "input" and element.get("type") == "plain_text_input":
+            value = element.get("initial_value")
+            values[block["block_id"]] = {element["action_id"]: text_value(value or "")}
+    return values
+
+
+def test_editing_an_entry_longer_than_an_input_allows_keeps_every_character(slack):
+    """Found from outside: Edit cut long entries to 3,000 characters (a text input's limit);
+    a 4,003-character entry saved unchanged lost a thousand of them. It is now edited in
+    parts and joined back exactly."""
+    words = " ".join(f"word{n}" for n in range(800))
+    long_text = (words + "\nA second paragraph, kept as written.")[:4003]
+    assert len(long_text) == 4003
+    slack.command(f"log {long_text}")
+    [entry] = entries(slack)
+    assert entry.text == long_text
+    slack.sender.block_action(ids.ENTRY_EDIT, user_id="U1", value=str(entry.id), channel_id="C1")
+    view = slack.opened_view()
+    assert_valid_view(view)
+    labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+    assert any("(part 1 of 2)" in label for label in labels)
+    assert any("(part 2 of 2)" in label for label in labels)
+    slack.sender.view_submission(view, unchanged_values(view), user_id="U1")
+    slack.emulator.wait_for("chat.postEphemeral")  # "Updated"
+    [edited] = entries(slack)
+    assert edited.fields["decision"] == long_text
+    assert edited.text == long_text
+
+
+@given(text=st.text(st.sampled_from("ab \n"), max_size=200), limit=st.integers(5, 40))
+def test_split_for_inputs_is_lossless_and_fits(text, limit):
+    parts, separators = split_for_inputs(text, limit)
+    assert all(len(p) <= limit for p in parts)
+    assert len(separators) == len(parts) - 1
+    assert parts[0] + "".join(s + p for s, p in zip(separators, parts[1:], strict=True)) == text
