@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import edge
+
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -34,10 +36,14 @@ def build_asgi(app: App) -> Starlette:
             # such a request is unsigned by definition: refuse it here.
             return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
-            bolt_request = to_bolt_request(request, body)
-        except ValueError:  # a body Bolt cannot parse (bad JSON in `payload`, bad UTF-8)
-            logger.warning("refused a malformed request body (%d bytes)", len(body))
-            return JSONResponse({"ok": False, "error": "malformed_request"}, status_code=400)
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _refused(edge.Refused(400, "malformed_request", "a body that is not UTF-8"))
+        try:
+            edge.parse(text, request.headers.get("content-type"))
+        except edge.Refused as refusal:
+            return _refused(refusal)
+        bolt_request = to_bolt_request(request, body)
         # Bolt is synchronous: dispatch in a worker thread so one slow request never
         # holds up the event loop (and every other request with it).
         bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
@@ -79,6 +85,15 @@ def build_asgi(app: App) -> Starlette:
             Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
     return Starlette(routes=routes)
+
+
+def _refused(refusal: edge.Refused) -> Response:
+    """The edge's own answer: one log line with the reason, never the body."""
+    if refusal.status == 200:
+        logger.info("%s", refusal.reason)
+        return Response(status_code=200)
+    logger.warning("refused a request with %d: %s", refusal.status, refusal.reason)
+    return JSONResponse({"ok": False, "error": refusal.error}, status_code=refusal.status)
 
 
 def _ping_database(services: Any) -> None:

@@ -1,0 +1,208 @@
+"""The HTTP edge: what a request to /slack/events must look like before Bolt sees it.
+
+Slack sends three shapes there (Slack's payload docs, summarised in the notes' "Payload
+shapes"): form-encoded slash commands, form-encoded interactivity (a `payload` field holding a
+JSON object) and JSON Events API bodies. Anything else is answered here with a 4xx, or a 200
+when Slack could send it but nothing here listens to it, and one log line that names the
+reason and never quotes the body. Bolt then gets the body as parsed here, so the listeners see
+exactly what was checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+# A Slack form has about fifteen fields; a form with thousands is not Slack's.
+MAX_FORM_FIELDS = 100
+
+# The interactivity payloads our listeners handle. Adding a listener for another surface
+# (a shortcut, a view_closed) means adding its type here, or the edge answers it 200 unseen.
+INTERACTIVITY_HANDLED = frozenset({"block_actions", "view_submission"})
+# Types Slack documents that nothing here listens to: acknowledged, not passed on (Bolt would
+# answer 404 and log part of the payload, e.g. a dialog's submission).
+INTERACTIVITY_IGNORED = frozenset(
+    {
+        "block_suggestion",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "interactive_message",
+        "dialog_submission",
+        "dialog_cancellation",
+        "dialog_suggestion",
+        "workflow_step_edit",
+    }
+)
+# Events whose handlers read a field of a given type (handlers/events/): event type ->
+# field -> the type it must have when present.
+EVENT_FIELDS: dict[str, dict[str, type]] = {
+    "app_home_opened": {"user": str, "tab": str},
+    "user_change": {"user": dict},
+    "tokens_revoked": {"tokens": dict},
+}
+
+
+class Refused(Exception):
+    """The edge answers the request itself: `status` (200 when ignored), a short `error`
+    code for the response body, and a `reason` for the log that never quotes the body."""
+
+    def __init__(self, status: int, error: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.error = error
+        self.reason = reason
+
+
+def _malformed(reason: str) -> Refused:
+    return Refused(400, "malformed_request", reason)
+
+
+def media_type(content_type: str | None) -> str:
+    """`application/json; charset=utf-8` -> `application/json`."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def parse(text: str, content_type: str | None) -> dict[str, Any]:
+    """The request body as Bolt's listeners will see it, checked against Slack's shapes."""
+    media = media_type(content_type)
+    if media == JSON:
+        body = _json_object(text, "the events body")
+        _check_events_body(body)
+        return body
+    if media != FORM:
+        raise Refused(415, "unsupported_media_type", "a content type Slack does not send")
+    try:
+        fields = dict(
+            parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS, errors="strict")
+        )
+    except ValueError:  # too many fields, or percent-escapes that are not UTF-8
+        raise _malformed("a form that does not decode") from None
+    if "payload" in fields:
+        body = _json_object(fields["payload"], "the interactivity payload")
+        _check_interactivity(body)
+        return body
+    if "command" in fields:
+        for name in ("command", "team_id", "user_id", "trigger_id"):
+            if not fields.get(name):
+                raise _malformed(f"a slash command without {name}")
+        return fields
+    if fields.get("ssl_check") == "1":
+        return fields  # Slack's certificate check: Bolt answers it 200
+    raise _malformed("a form with neither command nor payload")
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
+        raise _malformed(f"{what} is not JSON") from None
+    if not isinstance(value, dict):
+        raise _malformed(f"{what} is JSON but not an object")
+    return value
+
+
+def _expect(body: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    """`body[key]` when present and of type `kind`; None when absent or null."""
+    value = body.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise _malformed(f"{where}.{key} has the wrong type")
+    return value
+
+
+def _require(body: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    value = _expect(body, key, kind, where)
+    if value is None:
+        raise _malformed(f"{where}.{key} is missing")
+    return value
+
+
+def _check_ids(body: Mapping[str, Any], where: str) -> None:
+    """The fields Bolt reads ids from (slack_bolt/request/internals.py): each is an id string,
+    an object whose `id` is a string, or absent; `authorizations` is a list of objects."""
+    for key in ("enterprise", "team", "user", "channel"):
+        value = _expect(body, key, (str, dict), where)
+        if isinstance(value, dict):
+            _expect(value, "id", str, f"{where}.{key}")
+    authorizations = _expect(body, "authorizations", list, where)
+    for authorization in authorizations or []:
+        if not isinstance(authorization, dict):
+            raise _malformed(f"{where}.authorizations holds a non-object")
+        _check_ids(authorization, f"{where}.authorizations[]")
+    _expect(body, "response_url", str, where)
+    for response_url in _expect(body, "response_urls", list, where) or []:
+        if not isinstance(response_url, dict):
+            raise _malformed(f"{where}.response_urls holds a non-object")
+
+
+def _check_interactivity(body: dict[str, Any]) -> None:
+    kind = body.get("type")
+    if not isinstance(kind, str):
+        raise _malformed("an interactivity payload without a type")
+    if kind in INTERACTIVITY_IGNORED:
+        raise Refused(200, "", f"ignored a {kind} payload: nothing here listens to it")
+    if kind not in INTERACTIVITY_HANDLED:
+        raise _malformed("an interactivity payload of an unknown type")
+    _check_ids(body, kind)
+    # Our listeners read body["user"]["id"], body["team"]["id"] and body["trigger_id"].
+    for key in ("user", "team"):
+        _require(_require(body, key, dict, kind), "id", str, f"{kind}.{key}")
+    _require(body, "trigger_id", str, kind)
+    for key in ("container", "message"):
+        _expect(body, key, dict, kind)
+    view = _expect(body, "view", dict, kind)
+    if kind == "view_submission":
+        view = _require(body, "view", dict, kind)
+        _require(view, "callback_id", str, "view")
+    if view is not None:
+        _check_view(view)
+    if kind == "block_actions":
+        actions = _require(body, "actions", list, kind)
+        if not actions:
+            raise _malformed("block_actions without actions")
+        for action in actions:
+            if not isinstance(action, dict):
+                raise _malformed("block_actions.actions holds a non-object")
+            _require(action, "action_id", str, "action")
+            for key in ("block_id", "value", "type"):
+                _expect(action, key, str, "action")
+            _expect(action, "selected_option", dict, "action")
+
+
+def _check_view(view: dict[str, Any]) -> None:
+    """What handlers/views/values.py walks: state.values[block_id][action_id] is an object."""
+    for key in ("id", "callback_id", "private_metadata", "hash"):
+        _expect(view, key, str, "view")
+    state = _expect(view, "state", dict, "view")
+    values = _expect(state or {}, "values", dict, "view.state")
+    for block in (values or {}).values():
+        if not isinstance(block, dict) or not all(isinstance(v, dict) for v in block.values()):
+            raise _malformed("view.state.values holds a non-object")
+
+
+def _check_events_body(body: dict[str, Any]) -> None:
+    kind = body.get("type")
+    if kind == "url_verification":
+        _require(body, "challenge", str, kind)  # Bolt answers the challenge
+        return
+    if kind == "app_rate_limited":
+        # Slack tells us it dropped events for a minute; there is nothing to do but note it.
+        raise Refused(200, "", "Slack rate-limited this app's events (app_rate_limited)")
+    if kind != "event_callback":
+        raise _malformed("an events body of an unknown type")
+    _require(body, "team_id", str, kind)
+    _check_ids(body, kind)
+    event = _require(body, "event", dict, kind)
+    event_type = _require(event, "type", str, "event")
+    _check_ids(event, "event")
+    for key, field_type in EVENT_FIELDS.get(event_type, {}).items():
+        _expect(event, key, field_type, f"event {event_type}")
+    if event_type == "user_change":
+        user = _require(event, "user", dict, "event")
+        _require(user, "id", str, "event.user")
+        _expect(user, "tz", str, "event.user")

@@ -1,0 +1,203 @@
+"""Requests that are signed but not shaped like Slack's: each gets a 4xx (or a 200 when it is
+Slack-shaped but nothing we listen to), never a 500, never a traceback, nothing written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.reliability.ledger import LEDGER
+from tests.reliability.test_attacks import rows_written
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+
+class Records(logging.Handler):
+    """Every record from every logger (uvicorn's do not propagate to the root)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self._lock = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._lock:
+            self.records.append(record)
+
+    def tracebacks(self) -> list[str]:
+        """Records that carry an exception (what prints a traceback)."""
+        with self._lock:
+            return [f"{r.name}: {r.getMessage()}" for r in self.records if r.exc_info]
+
+
+@pytest.fixture
+def records() -> Iterator[Records]:
+    handler = Records()
+    loggers = [logging.getLogger(), logging.getLogger("uvicorn")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def block_action(slack, **changes: Any) -> dict[str, Any]:
+    """A block_actions payload as Slack sends it, with some fields replaced."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": "U1", "team_id": "T1", "name": "u1", "username": "u1"},
+        "team": {"id": "T1", "domain": "acme"},
+        "api_app_id": "A0TRANSITION",
+        "token": "verification-token-unused",
+        "trigger_id": "1.T1.trigger",
+        "response_url": "http://127.0.0.1:9/respond/T1/1",
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": "D1"},
+        "channel": {"id": "D1", "name": "directmessage"},
+        "actions": [{"action_id": "open_journal", "block_id": "b", "type": "button"}],
+    }
+    payload.update(changes)
+    return payload
+
+
+def view_submission(**changes: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "acme"},
+        "user": {"id": "U1", "team_id": "T1"},
+        "api_app_id": "A0TRANSITION",
+        "trigger_id": "2.T1.trigger",
+        "view": {"id": "V1", "callback_id": "journal_submit", "state": {"values": {}}},
+    }
+    payload.update(changes)
+    return payload
+
+
+def event_envelope(**changes: Any) -> dict[str, Any]:
+    envelope: dict[str, Any] = {
+        "token": "verification-token-unused",
+        "team_id": "T1",
+        "api_app_id": "A0TRANSITION",
+        "type": "event_callback",
+        "event_id": "Ev1",
+        "event_time": 1,
+        "event": {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"},
+    }
+    envelope.update(changes)
+    return envelope
+
+
+def interactivity(raw_payload: str):
+    return lambda slack: slack.sender.post_form({"payload": raw_payload})
+
+
+def payload_of(build):
+    return lambda slack: slack.sender.interaction(build(slack))
+
+
+def events_body(raw: str):
+    return lambda slack: slack.sender.post(raw, JSON)
+
+
+# name -> (send, the statuses that are right for it)
+NOT_OBJECTS = {
+    "payload is an array": (interactivity("[1, 2]"), {400}),
+    "payload is a string": (interactivity('"block_actions"'), {400}),
+    "payload is a number": (interactivity("42"), {400}),
+    "payload is null": (interactivity("null"), {400}),
+    "payload nests 20,000 levels": (interactivity(deep(20_000)), {400}),
+    "payload object nests 20,000 levels": (
+        interactivity('{"type": "block_actions", "x": ' + deep(20_000) + "}"),
+        {400},
+    ),
+    "event body is an array": (events_body("[]"), {400}),
+    "event body is a string": (events_body('"event_callback"'), {400}),
+    "event body is null": (events_body("null"), {400}),
+    "event body nests 20,000 levels": (events_body(deep(20_000)), {400}),
+    "event is not an object": (events_body(json.dumps(event_envelope(event="x"))), {400}),
+    "event is an array": (events_body(json.dumps(event_envelope(event=[1]))), {400}),
+    "event user_change user is a string": (
+        events_body(json.dumps(event_envelope(event={"type": "user_change", "user": "U1"}))),
+        {400},
+    ),
+    "event authorizations is a number": (
+        events_body(json.dumps(event_envelope(authorizations=3))),
+        {400},
+    ),
+    "event enterprise is a number": (
+        events_body(json.dumps(event_envelope(enterprise=7, team_id=None))),
+        {400},
+    ),
+    "view is not an object": (payload_of(lambda s: view_submission(view="V1")), {400}),
+    "view is an array": (payload_of(lambda s: view_submission(view=[])), {400}),
+    "view state is a list": (
+        payload_of(lambda s: view_submission(view={"callback_id": "journal_submit", "state": []})),
+        {400},
+    ),
+    "view state values hold a string": (
+        payload_of(
+            lambda s: view_submission(
+                view={"callback_id": "journal_submit", "state": {"values": {"b": "x"}}}
+            )
+        ),
+        {400},
+    ),
+    "view_submission user is a string": (payload_of(lambda s: view_submission(user="U1")), {400}),
+    "view_submission user is a number": (payload_of(lambda s: view_submission(user=5)), {400}),
+    "view_submission team is a list": (payload_of(lambda s: view_submission(team=["T1"])), {400}),
+    "view_submission team is a number": (payload_of(lambda s: view_submission(team=5)), {400}),
+    "block_actions actions is a string": (
+        payload_of(lambda s: block_action(s, actions="open_journal")),
+        {400},
+    ),
+    "block_actions actions holds a string": (
+        payload_of(lambda s: block_action(s, actions=["open_journal"])),
+        {400},
+    ),
+    "block_actions action_id is a number": (
+        payload_of(lambda s: block_action(s, actions=[{"action_id": 5}])),
+        {400},
+    ),
+    "block_actions actions is empty": (payload_of(lambda s: block_action(s, actions=[])), {400}),
+    "block_actions channel is a number": (
+        payload_of(lambda s: block_action(s, channel=9)),
+        {400},
+    ),
+    "block_actions user is a list": (payload_of(lambda s: block_action(s, user=[])), {400}),
+    "block_actions trigger_id is missing": (
+        payload_of(lambda s: {k: v for k, v in block_action(s).items() if k != "trigger_id"}),
+        {400},
+    ),
+    "response_urls is a number": (
+        payload_of(lambda s: view_submission(response_urls=3)),
+        {400},
+    ),
+}
+
+
+def check_refused(slack, records: Records, send, statuses: set[int]) -> None:
+    calls_before = len(slack.emulator.calls)
+    LEDGER.add("malformed.sent")
+    response = send(slack)
+    assert response.status in statuses, (response.status, response.body[:200])
+    assert records.tracebacks() == []
+    assert rows_written(slack) == 0
+    assert len(slack.emulator.calls) == calls_before
+    LEDGER.add("malformed.refused")
+
+
+@pytest.mark.parametrize("name", list(NOT_OBJECTS))
+def test_signed_json_of_the_wrong_shape_is_refused_without_a_traceback(slack, records, name):
+    send, statuses = NOT_OBJECTS[name]
+    check_refused(slack, records, send, statuses)
+    # The app still serves the next request.
+    assert slack.command("help").status == 200
