@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from slack_bolt import BoltContext, BoltRequest
+from slack_bolt.request.internals import build_context
+
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -206,3 +209,21 @@ def _check_events_body(body: dict[str, Any]) -> None:
         user = _require(event, "user", dict, "event")
         _require(user, "id", str, "event.user")
         _expect(user, "tz", str, "event.user")
+
+
+def bolt_request(
+    raw: str, body: dict[str, Any], *, headers: Mapping[str, str], query: str
+) -> BoltRequest:
+    """A BoltRequest for `raw` carrying the edge's parse of it, `body`.
+
+    Bolt's own parser (slack_bolt/request/internals.py parse_body) takes any form containing
+    the letters "payload" for interactivity, so a command typed as "log the payload grew", or
+    sent from a #payloads channel, reached no listener and was lost. Bolt still verifies the
+    signature over `raw`; only the parsing is ours. (Lazy listeners would re-parse `raw` in
+    BoltRequest.to_copyable; this app uses none.)
+    """
+    request = BoltRequest(body="", query=query, headers=dict(headers))
+    request.raw_body = raw
+    request.body = body
+    request.context = build_context(BoltContext(), body)
+    return request

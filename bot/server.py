@@ -40,10 +40,12 @@ def build_asgi(app: App) -> Starlette:
         except UnicodeDecodeError:
             return _refused(edge.Refused(400, "malformed_request", "a body that is not UTF-8"))
         try:
-            edge.parse(text, request.headers.get("content-type"))
+            parsed = edge.parse(text, request.headers.get("content-type"))
         except edge.Refused as refusal:
             return _refused(refusal)
-        bolt_request = to_bolt_request(request, body)
+        bolt_request = edge.bolt_request(
+            text, parsed, headers=request.headers, query=request.url.query
+        )
         # Bolt is synchronous: dispatch in a worker thread so one slow request never
         # holds up the event loop (and every other request with it).
         bolt_response = await run_in_threadpool(app.dispatch, bolt_request)

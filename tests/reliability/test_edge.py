@@ -201,3 +201,28 @@ def test_signed_json_of_the_wrong_shape_is_refused_without_a_traceback(slack, re
     check_refused(slack, records, send, statuses)
     # The app still serves the next request.
     assert slack.command("help").status == 200
+
+
+def entries_text(slack) -> list[str]:
+    from sqlmodel import select
+
+    from storage.models import Entry
+
+    with slack.services.db.session() as session:
+        return [entry.text for entry in session.exec(select(Entry)).all()]
+
+
+def test_a_command_mentioning_the_word_payload_is_stored(slack):
+    """Bolt's own parser takes any form containing "payload" for interactivity and drops
+    the command; the edge hands Bolt its own parse instead."""
+    response = slack.command("log the payload size doubled after the change", channel_id="C1")
+    assert response.status == 200
+    assert "Saved" in response.json()["text"]
+    assert entries_text(slack) == ["the payload size doubled after the change"]
+
+
+def test_a_command_from_a_channel_named_payloads_is_stored(slack):
+    fields = slack.sender.command_fields("log from the payloads channel", user_id="U1")
+    fields["channel_name"] = "payloads"
+    assert slack.sender.post_form(fields).status == 200
+    assert entries_text(slack) == ["from the payloads channel"]
