@@ -29,7 +29,11 @@ def build_asgi(app: App) -> Starlette:
     OAuth mode the install flow on /slack/install and /slack/oauth_redirect."""
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
+        try:
+            # Before anything else, so a forged 10 MB body is never read, let alone logged.
+            body = await edge.read_body(request)
+        except edge.Refused as refusal:
+            return _refused(refusal)
         timestamp = request.headers.get("x-slack-request-timestamp", "")
         if not timestamp.isdigit() or not request.headers.get("x-slack-signature"):
             # Bolt checks signatures, but chokes on a missing or non-numeric timestamp;
@@ -95,7 +99,11 @@ def _refused(refusal: edge.Refused) -> Response:
         logger.info("%s", refusal.reason)
         return Response(status_code=200)
     logger.warning("refused a request with %d: %s", refusal.status, refusal.reason)
-    return JSONResponse({"ok": False, "error": refusal.error}, status_code=refusal.status)
+    # Unread body left behind (a 413): the connection cannot carry another request.
+    headers = {"Connection": "close"} if refusal.status == 413 else None
+    return JSONResponse(
+        {"ok": False, "error": refusal.error}, status_code=refusal.status, headers=headers
+    )
 
 
 def _ping_database(services: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -226,3 +227,111 @@ def test_a_command_from_a_channel_named_payloads_is_stored(slack):
     fields["channel_name"] = "payloads"
     assert slack.sender.post_form(fields).status == 200
     assert entries_text(slack) == ["from the payloads channel"]
+
+
+# -- bodies over the cap ---------------------------------------------------------------------
+
+TEN_MB = 10 * 1024 * 1024
+
+
+def raw_post(slack, head: dict[str, str], chunks: Iterator[bytes] | list[bytes]):
+    """POST over a bare socket: the headers, then `chunks` as they come, never the rest.
+
+    Returns the status the app answered and how long after the last chunk it took."""
+    import socket
+    import time
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(slack.url)
+    lines = [f"POST {url.path} HTTP/1.1", f"Host: {url.hostname}:{url.port}"]
+    lines += [f"{name}: {value}" for name, value in head.items()]
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        for chunk in chunks:
+            sock.sendall(chunk)
+        sent = time.perf_counter()
+        answer = b""
+        while b"\r\n" not in answer:
+            data = sock.recv(4096)  # a timeout here means the server waits for the rest
+            if not data:
+                break
+            answer += data
+        return int(answer.split(b" ", 2)[1]), time.perf_counter() - sent
+
+
+def signed_head(slack, body: bytes, **extra: str) -> dict[str, str]:
+    import time
+
+    from slack_emulator.slack_requests import signature
+    from tests.conftest import SIGNING_SECRET
+
+    ts = str(int(time.time()))
+    return {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature(SIGNING_SECRET, ts, body.decode()),
+        **extra,
+    }
+
+
+MARKER = "Quokka-cipher"
+
+
+def huge_command(slack, size: int) -> bytes:
+    fields = slack.sender.command_fields("log " + MARKER, user_id="U1")
+    body = urllib.parse.urlencode(fields) + "&padding=" + "x" * size + MARKER
+    return body.encode()
+
+
+def test_a_body_announced_over_the_cap_is_refused_before_it_arrives(slack, records):
+    body = huge_command(slack, TEN_MB)
+    head = signed_head(slack, body, **{"Content-Length": str(len(body))})
+    LEDGER.add("malformed.sent")
+    status, waited = raw_post(slack, head, [body[: 64 * 1024]])  # 64 KiB of 10 MiB
+    assert status == 413
+    assert waited < 2
+    assert records.tracebacks() == []
+    assert rows_written(slack) == 0
+    assert slack.command("help").status == 200
+    LEDGER.add("malformed.refused")
+
+
+def test_a_chunked_body_is_cut_off_at_the_cap(slack, records):
+    body = huge_command(slack, TEN_MB)
+    head = signed_head(slack, body, **{"Transfer-Encoding": "chunked"})
+    piece = 64 * 1024
+
+    def chunks() -> Iterator[bytes]:
+        # A little over 2 MiB, then nothing: the app must answer without the rest.
+        for start in range(0, 2 * 1024 * 1024 + piece, piece):
+            yield b"%x\r\n%s\r\n" % (piece, body[start : start + piece])
+
+    LEDGER.add("malformed.sent")
+    status, waited = raw_post(slack, head, chunks())
+    assert status == 413
+    assert waited < 2
+    assert records.tracebacks() == []
+    assert rows_written(slack) == 0
+    assert slack.command("help").status == 200
+    LEDGER.add("malformed.refused")
+
+
+def test_an_oversize_body_leaves_nothing_of_itself_in_the_log(slack, records):
+    import requests
+
+    body = huge_command(slack, 3 * 1024 * 1024)
+    LEDGER.add("malformed.sent")
+    # Sent whole, once with its length and once chunked (a generator has no length).
+    whole = requests.post(slack.url, data=body, headers=signed_head(slack, body), timeout=10)
+    chunked = requests.post(
+        slack.url,
+        data=(body[i : i + 65536] for i in range(0, len(body), 65536)),
+        headers=signed_head(slack, body),
+        timeout=10,
+    )
+    assert whole.status_code == chunked.status_code == 413
+    logged = [r.getMessage() for r in records.records]
+    assert any("413" in line for line in logged)
+    assert not any(MARKER in line or "xxxxxxxx" in line for line in logged)
+    assert rows_written(slack) == 0
+    LEDGER.add("malformed.refused")
