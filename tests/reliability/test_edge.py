@@ -335,3 +335,50 @@ def test_an_oversize_body_leaves_nothing_of_itself_in_the_log(slack, records):
     assert not any(MARKER in line or "xxxxxxxx" in line for line in logged)
     assert rows_written(slack) == 0
     LEDGER.add("malformed.refused")
+
+
+# -- headers and bodies that are not Slack's -------------------------------------------------
+
+
+def post_with(slack, headers: dict[str, str], body: str = "command=%2Ftransition"):
+    """POST `body` with exactly these Slack headers (nothing signed for us)."""
+    return slack.sender.post(
+        body,
+        FORM,
+        sign=False,
+        timestamp=headers.pop("X-Slack-Request-Timestamp", ""),
+        headers=headers,
+    )
+
+
+def test_a_timestamp_of_unicode_digits_is_refused(slack, records):
+    check_refused(
+        slack,
+        records,
+        lambda s: post_with(s, {"X-Slack-Request-Timestamp": "¹²³", "X-Slack-Signature": "v0=0"}),
+        {401},
+    )
+
+
+def test_a_timestamp_of_5000_digits_is_refused(slack, records):
+    check_refused(
+        slack,
+        records,
+        lambda s: post_with(
+            s, {"X-Slack-Request-Timestamp": "9" * 5000, "X-Slack-Signature": "v0=0"}
+        ),
+        {401},
+    )
+
+
+def test_a_signature_that_is_not_ascii_is_refused(slack, records):
+    import time
+
+    check_refused(
+        slack,
+        records,
+        lambda s: post_with(
+            s, {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=é"}
+        ),
+        {401},
+    )
