@@ -19,3 +19,17 @@ def command_failed_message() -> dict[str, Any]:
         "text": COMMAND_FAILED,
         "blocks": [section(COMMAND_FAILED), context("If it keeps happening, tell your admin.")],
     }
+
+
+def text_too_long_message(length: int, limit: int) -> dict[str, Any]:
+    """The ephemeral answer to a slash command whose text is over `limit` characters."""
+    text = (
+        f":warning: That was {length:,} characters; a command takes at most {limit:,} "
+        "(Slack's own limit for a message), so it was not saved. Shorten it, or type "
+        "`/transition log` with no text to open the journal form."
+    )
+    return {
+        "response_type": "ephemeral",
+        "text": text,
+        "blocks": [section(text), context("Each field of the form takes up to 3,000 characters.")],
+    }

@@ -9,8 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import ids
+from bot.blocks.errors import text_too_long_message
 from bot.blocks.help import help_blocks
-from bot.text import from_slack
+from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from handlers.commands import (
     config,
     entries,
@@ -57,6 +58,10 @@ def handle_transition(
     ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     """Route `/transition <word> <rest>` to its subcommand."""
+    typed = len(from_slack(command.get("text", "")))
+    if typed > COMMAND_TEXT_LIMIT:  # refused in words, never stored cut short
+        ack(**text_too_long_message(typed, COMMAND_TEXT_LIMIT))
+        return
     word, _, rest = command.get("text", "").strip().partition(" ")
     word = word.lower()
     if word in ("", "help", "?"):
