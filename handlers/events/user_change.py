@@ -17,5 +17,5 @@ def handle_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
     team_id = context.get("team_id") or user.get("team_id")
     if not tz or not user.get("id") or not team_id:
         return
-    update_timezone(context["services"], team_id=team_id, user_id=user["id"], timezone=tz)
-    logger.info("time zone of %s/%s is now %s", team_id, user["id"], tz)
+    if update_timezone(context["services"], team_id=team_id, user_id=user["id"], timezone=tz):
+        logger.info("time zone of %s/%s is now %s", team_id, user["id"], tz)
