@@ -62,3 +62,18 @@ def test_a_user_change_event_with_an_unknown_zone_changes_nothing(slack, log_wat
     assert stored_zone(slack.services) == "Europe/Berlin"
     lines = [m for m in log_watcher.messages() if "time zone" in m]
     assert len(lines) == 1 and "ignored" in lines[0]  # not "is now Mars/Olympus"
+
+
+def test_zones_are_known_on_a_host_without_system_zone_files():
+    """tzdata is a dependency: a slim container with no /usr/share/zoneinfo would otherwise
+    know no zone at all, and every profile's zone would be ignored."""
+    import zoneinfo
+
+    previous = zoneinfo.TZPATH
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        names = zoneinfo.available_timezones()
+        assert {"Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "UTC"} <= names
+        assert zoneinfo.ZoneInfo.no_cache("Asia/Kolkata").key == "Asia/Kolkata"
+    finally:
+        zoneinfo.reset_tzpath(to=previous)
