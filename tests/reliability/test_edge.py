@@ -382,3 +382,112 @@ def test_a_signature_that_is_not_ascii_is_refused(slack, records):
         ),
         {401},
     )
+
+
+def method(name: str):
+    def send(slack):
+        import requests
+
+        response = requests.request(name, slack.url, data=b"command=%2Ftransition", timeout=5)
+        return type("Answer", (), {"status": response.status_code, "body": response.text})
+
+    return send
+
+
+def signed(body: bytes | str, content_type: str | None):
+    """POST exactly `body`, signed, with this Content-Type (None: no Content-Type)."""
+
+    def send(slack):
+        import requests
+
+        raw = body.encode() if isinstance(body, str) else body
+        head = signed_head(slack, raw if raw.isascii() else b"")
+        if not raw.isascii():  # sign the bytes themselves, as Slack would
+            import hashlib
+            import hmac
+
+            from tests.conftest import SIGNING_SECRET
+
+            base = b"v0:" + head["X-Slack-Request-Timestamp"].encode() + b":" + raw
+            digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+            head["X-Slack-Signature"] = "v0=" + digest
+        if content_type is None:
+            del head["Content-Type"]
+        else:
+            head["Content-Type"] = content_type
+        response = requests.post(slack.url, data=raw, headers=head, timeout=5)
+        return type("Answer", (), {"status": response.status_code, "body": response.text})
+
+    return send
+
+
+def form_payload(payload: dict[str, Any]) -> str:
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+NOT_SLACKS = {
+    "GET": (method("GET"), {405}),
+    "PUT": (method("PUT"), {405}),
+    "DELETE": (method("DELETE"), {405}),
+    "content type text/plain": (signed("command=%2Ftransition&text=help", "text/plain"), {415}),
+    "content type multipart": (
+        signed("command=%2Ftransition&text=help", "multipart/form-data; boundary=x"),
+        {415},
+    ),
+    "no content type": (signed("command=%2Ftransition&text=help", None), {415}),
+    "JSON sent as a form": (signed(json.dumps(event_envelope()), FORM), {400}),
+    "a form sent as JSON": (signed("command=%2Ftransition&text=help", JSON), {400}),
+    "body is not UTF-8": (signed(b"command=%2Ftransition&text=\xff\xfe", FORM), {400}),
+    "percent-escapes are not UTF-8": (signed("command=%2Ftransition&text=%FF%FE", FORM), {400}),
+    "empty form body": (signed("", FORM), {400}),
+    "empty JSON body": (signed("", JSON), {400}),
+    "form without command or payload": (signed("text=log+hello&user_id=U1", FORM), {400}),
+    "form with 10,000 fields": (signed("&".join(f"f{i}=1" for i in range(10_000)), FORM), {400}),
+    "command without user_id": (
+        signed("command=%2Ftransition&text=help&team_id=T1&trigger_id=1.T1", FORM),
+        {400},
+    ),
+    "payload type unknown": (
+        signed(form_payload({"type": "mystery", "user": {"id": "U1"}}), FORM),
+        {400},
+    ),
+    "payload type missing": (signed(form_payload({"user": {"id": "U1"}}), FORM), {400}),
+    "payload type is a number": (signed(form_payload({"type": 3}), FORM), {400}),
+    "events body type unknown": (signed(json.dumps({"type": "mystery"}), JSON), {400}),
+    "events body type missing": (signed(json.dumps({"event": {"type": "x"}}), JSON), {400}),
+    "url_verification without challenge": (
+        signed(json.dumps({"type": "url_verification"}), JSON),
+        {400},
+    ),
+    # Slack-shaped, but nothing here listens to them: acknowledged, not passed on.
+    "a view_closed payload": (
+        signed(form_payload({"type": "view_closed", "view": {"id": "V1"}}), FORM),
+        {200},
+    ),
+    "a dialog_submission payload": (
+        signed(form_payload({"type": "dialog_submission", "submission": {"a": "b"}}), FORM),
+        {200},
+    ),
+    "app_rate_limited": (
+        signed(json.dumps({"type": "app_rate_limited", "minute_rate_limited": 1}), JSON),
+        {200},
+    ),
+    "an event nobody handles": (
+        signed(json.dumps(event_envelope(event={"type": "reaction_added", "user": "U1"})), JSON),
+        {200, 404},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_SLACKS))
+def test_requests_not_shaped_like_slacks_get_a_4xx_without_a_traceback(slack, records, name):
+    send, statuses = NOT_SLACKS[name]
+    check_refused(slack, records, send, statuses)
+    assert slack.command("help").status == 200
+
+
+def test_slacks_url_verification_and_ssl_check_still_pass(slack):
+    challenge = slack.sender.post_json({"type": "url_verification", "challenge": "c-123"})
+    assert challenge.status == 200 and "c-123" in challenge.body
+    ssl_check = slack.sender.post_form({"ssl_check": "1", "token": "verification-token-unused"})
+    assert ssl_check.status == 200
