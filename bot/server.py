@@ -35,19 +35,15 @@ def build_asgi(app: App) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         try:
-            # Before anything else, so a forged 10 MB body is never read, let alone logged.
-            body = await edge.read_body(request)
-        except edge.Refused as refusal:
-            return _refused(refusal)
-        try:
-            # Checked here before Bolt, whose own refusal logs the whole body; Bolt still
-            # checks again (request verification stays on).
-            text = edge.verify(verifier, body, request.headers)
-            parsed = edge.parse(text, request.headers.get("content-type"))
+            # The size first, so a forged 10 MB body is never read, let alone logged; then
+            # the signature, before Bolt, whose own refusal logs the whole body (Bolt still
+            # checks again: request verification stays on); then the shape.
+            raw = edge.verify(verifier, await edge.read_body(request), request.headers)
+            parsed = edge.parse(raw, request.headers.get("content-type"))
         except edge.Refused as refusal:
             return _refused(refusal)
         bolt_request = edge.bolt_request(
-            text, parsed, headers=request.headers, query=request.url.query
+            raw, parsed, headers=request.headers, query=request.url.query
         )
         # Bolt is synchronous: dispatch in a worker thread so one slow request never
         # holds up the event loop (and every other request with it).
