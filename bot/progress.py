@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_TIMEZONE = "UTC"
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    # Every IANA name this host can load: the system's zone files plus the tzdata package
+    # (a dependency, so a host without /usr/share/zoneinfo still knows every zone). The
+    # system directory also holds "localtime" (the host's own zone) and "Factory", which
+    # ZoneInfo loads but no Slack profile means.
+    return frozenset(available_timezones()) - {"localtime", "Factory", "posixrules"}
+
+
+def known_zone(name: str) -> bool:
+    """Whether `name` is an IANA time zone we can schedule in."""
+    return name in _zone_names()
 
 
 def zone(name: str | None) -> ZoneInfo:

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import re
 
+# The longest slash-command text we accept, counted as typed. Slack documents no maximum for
+# slash-command text; its documented limit for message text is 40,000 characters, past which
+# it truncates ("On August 12, 2018 we started truncating messages containing more than
+# 40,000 characters", api.slack.com/changelog/2018-04-truncating-really-long-messages; notes
+# section 6). Text longer than anything Slack would show as a message is refused in words,
+# never stored cut short.
+COMMAND_TEXT_LIMIT = 40_000
+
 
 def escape_mrkdwn(text: str) -> str:
     """Escape the three characters Slack treats as markup, so user text cannot mention or link.

@@ -12,6 +12,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.blocks.errors import command_failed_message
 from bot.services import Services
+from handlers.commands.transition import SUBCOMMANDS
 from handlers.listener import AfterAck
 
 logger = logging.getLogger("transition_coach.requests")
@@ -21,7 +22,9 @@ def describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
     """(what happened, team, user) for a log line, without any text the user typed."""
     if "command" in body:
         words = str(body.get("text", "")).split()
-        sub = words[0].lower()[:20] if words else "help"
+        sub = words[0].lower() if words else "help"
+        if sub not in SUBCOMMANDS and sub not in ("help", "?"):
+            sub = "(unknown word)"  # it may be anything the member typed
         return f"command {body['command']} {sub}", body.get("team_id"), body.get("user_id")
     kind = str(body.get("type", "unknown"))
     team = (body.get("team") or {}).get("id") or body.get("team_id")

@@ -30,3 +30,17 @@ AFTER_ACK_FAILED = (
 def after_ack_failed() -> tuple[str, list[Any]]:
     """Said (through the response_url) when the work after a command's ack failed."""
     return AFTER_ACK_FAILED, [section(AFTER_ACK_FAILED)]
+
+
+def text_too_long_message(length: int, limit: int) -> dict[str, Any]:
+    """The ephemeral answer to a slash command whose text is over `limit` characters."""
+    text = (
+        f":warning: That was {length:,} characters; a command takes at most {limit:,} "
+        "(Slack's own limit for a message), so it was not saved. Shorten it, or type "
+        "`/transition log` with no text to open the journal form."
+    )
+    return {
+        "response_type": "ephemeral",
+        "text": text,
+        "blocks": [section(text), context("Each field of the form takes up to 3,000 characters.")],
+    }

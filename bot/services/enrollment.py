@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from bot.kinds import BACKGROUNDS
 from bot.programs import Program
-from bot.progress import local_date, program_week, week_start, zone
+from bot.progress import (
+    DEFAULT_TIMEZONE,
+    known_zone,
+    local_date,
+    program_week,
+    week_start,
+    zone,
+)
 from bot.services import Services
 from storage import participants, workspaces
 from storage.models import Participant
+
+logger = logging.getLogger(__name__)
 
 
 class EnrollmentError(ValueError):
@@ -47,6 +57,17 @@ def join(
         raise EnrollmentError("program", f"There is no program called {program_id!r}.")
     if background not in BACKGROUNDS:
         raise EnrollmentError("background", "Pick the background closest to yours.")
+    if timezone and not known_zone(timezone):
+        # From the member's Slack profile: not theirs to fix in the join form, so join
+        # on UTC (as with no zone at all) and leave a line for the operator.
+        logger.warning(
+            "%s/%s joins in %s: ignored the profile's time zone %r, which is not one we know",
+            team_id,
+            user_id,
+            DEFAULT_TIMEZONE,
+            timezone[:40],
+        )
+        timezone = DEFAULT_TIMEZONE
     now = services.clock.now()
     today = local_date(now, timezone)
     start = week_start(start_date)  # weeks run Monday to Sunday
@@ -71,8 +92,17 @@ def join(
     return JoinOutcome(participant, enrolled_program, created, week)
 
 
-def update_timezone(services: Services, *, team_id: str, user_id: str, timezone: str) -> None:
-    """Store a participant's time zone from their Slack profile."""
+def update_timezone(services: Services, *, team_id: str, user_id: str, timezone: str) -> bool:
+    """Store a participant's time zone from their Slack profile; False (and the stored zone
+    kept) when it is not a zone we know: prompts keep coming at the old local hour."""
+    if not known_zone(timezone):
+        logger.warning(
+            "time zone of %s/%s kept: ignored %r, which is not one we know",
+            team_id,
+            user_id,
+            timezone[:40],
+        )
+        return False
     with services.db.session() as session:
         participants.set_timezone(
             session,
@@ -81,3 +111,4 @@ def update_timezone(services: Services, *, team_id: str, user_id: str, timezone:
             timezone=zone(timezone).key,
             now=services.clock.now(),
         )
+    return True

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot.blocks import ids
+from bot.blocks.errors import text_too_long_message
 from bot.blocks.help import help_blocks
-from bot.text import from_slack
+from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from handlers.commands import (
     config,
     entries,
@@ -55,7 +56,11 @@ RAW_ARGS = {"config"}
 
 def handle_transition(req: Incoming) -> Answer:
     """Route `/transition <word> <rest>` to its subcommand."""
-    word, _, rest = str(req.body.get("text", "")).strip().partition(" ")
+    text = str(req.body.get("text", ""))
+    typed = len(from_slack(text))
+    if typed > COMMAND_TEXT_LIMIT:  # refused in words, never stored cut short
+        return Answer(text_too_long_message(typed, COMMAND_TEXT_LIMIT))
+    word, _, rest = text.strip().partition(" ")
     word = word.lower()
     if word in ("", "help", "?"):
         return Answer.reply(*help_blocks())

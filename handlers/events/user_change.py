@@ -19,6 +19,6 @@ def handle_user_change(req: Incoming) -> Answer | None:
     team_id = req.team_id or user.get("team_id")
     if not (isinstance(tz, str) and tz and isinstance(user_id, str) and team_id):
         return None
-    update_timezone(req.services, team_id=str(team_id), user_id=user_id, timezone=tz)
-    logger.info("time zone of %s/%s is now %s", team_id, user_id, tz)
+    if update_timezone(req.services, team_id=str(team_id), user_id=user_id, timezone=tz):
+        logger.info("time zone of %s/%s is now %s", team_id, user_id, tz)
     return None

@@ -11,6 +11,7 @@ class Ledger:
 
     ROWS = (
         ("attacks", "tried", "rejected"),
+        ("malformed", "sent", "refused"),
         ("faults", "injected", "survived"),
         ("entries", "acknowledged", "found"),
         ("prompts", "expected", "delivered"),
