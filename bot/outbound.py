@@ -31,6 +31,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
+from bot.blocks.fallback import fallback_text
+
 logger = logging.getLogger(__name__)
 
 FailureKind = Literal["rate_limited", "unavailable", "workspace", "recipient", "refused"]
@@ -220,11 +222,19 @@ class Outbound:
 
     def post_ephemeral(self, channel: str, user: str, text: str, blocks: list[Any]) -> None:
         """chat.postEphemeral: shown to `user` only, in `channel`."""
-        self.call("chat.postEphemeral", channel=channel, user=user, text=text, blocks=blocks)
+        self.call(
+            "chat.postEphemeral",
+            channel=channel,
+            user=user,
+            text=fallback_text(text, blocks),
+            blocks=blocks,
+        )
 
     def update(self, channel: str, ts: str, text: str, blocks: list[Any]) -> None:
         """chat.update one of the app's messages."""
-        self.call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+        self.call(
+            "chat.update", channel=channel, ts=ts, text=fallback_text(text, blocks), blocks=blocks
+        )
 
     def delete(self, channel: str, ts: str) -> None:
         """chat.delete one of the app's messages."""
@@ -233,7 +243,11 @@ class Outbound:
     def schedule(self, channel: str, post_at: int, text: str, blocks: list[Any]) -> str:
         """chat.scheduleMessage; returns the scheduled message id."""
         data = self.call(
-            "chat.scheduleMessage", channel=channel, post_at=post_at, text=text, blocks=blocks
+            "chat.scheduleMessage",
+            channel=channel,
+            post_at=post_at,
+            text=fallback_text(text, blocks),
+            blocks=blocks,
         )
         return str(data.get("scheduled_message_id", ""))
 
@@ -306,7 +320,7 @@ class Outbound:
             timeout=int(self.client.timeout),
             retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
         )
-        body: dict[str, Any] = {"text": text, "response_type": "ephemeral"}
+        body: dict[str, Any] = {"text": fallback_text(text, blocks), "response_type": "ephemeral"}
         if blocks:
             body["blocks"] = blocks
         if replace_original:

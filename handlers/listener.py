@@ -26,6 +26,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.errors import after_ack_failed
+from bot.blocks.fallback import fallback_text
 from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
 
@@ -45,7 +46,7 @@ class Answer:
     @classmethod
     def reply(cls, text: str, blocks: list[Any], *, then: Then | None = None) -> Answer:
         """Acknowledge with a message shown only to the member (Slack's default)."""
-        return cls({"text": text, "blocks": blocks}, then)
+        return cls({"text": fallback_text(text, blocks), "blocks": blocks}, then)
 
     @classmethod
     def later(cls, then: Then | None = None) -> Answer:

@@ -99,8 +99,8 @@ def joined_message(
         section(f":wave: {opening}"),
         section(
             "Each week brings a focus, a few activities and one deliverable. Keep a one-line "
-            "decision journal as you go: `/transition log <what was decided, by whom, on what "
-            "data>`."
+            "decision journal as you go: `/transition log &lt;what was decided, by whom, on "
+            "what data&gt;`."
         ),
         context(":lock: Entries are private to you. `/transition status` shows your progress."),
         actions(

@@ -68,6 +68,10 @@ def test_join_submission_enrolls_and_welcomes_by_dm(slack):
     assert dm.params["channel"] == "U1"
     assert "Week 1 starts on" in str(dm.params["blocks"])
     assert dm.ok
+    # Found from outside: the usage hint went out as raw <...> (Slack reads it as markup).
+    shown = str(dm.params["blocks"])
+    assert "&lt;what was decided, by whom, on what data&gt;" in shown
+    assert "<what was decided" not in shown and "<what was decided" not in dm.params["text"]
 
 
 def test_join_preselects_the_program_named_in_the_command(slack):

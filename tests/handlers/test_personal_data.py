@@ -125,5 +125,5 @@ def test_forget_cancelled_keeps_everything(slack):
     slack.command("forget")
     slack.sender.block_action(ids.FORGET_CANCEL, user_id="U1")
     reply = slack.emulator.wait_for("response_url")[0]
-    assert reply.params["text"] == "Nothing was deleted."
+    assert reply.params["text"].startswith("Nothing was deleted.")
     assert sum(rows_about(slack, "T1", "U1").values()) == 3

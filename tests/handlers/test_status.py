@@ -37,7 +37,10 @@ def test_status_shows_week_phase_deliverable_and_streak(slack):
     program = slack.services.programs["product-engineer"]
     phase = program.phase_for_week(3)
     rendered = str(body["blocks"])
-    assert body["text"] == f"{program.title}: week 3 of 12"
+    assert body["text"].startswith(f"{program.title}: week 3 of 12")
+    # What notifications and screen readers read: the whole status, not its first line.
+    assert phase.deliverable.title[:40] in body["text"]
+    assert "3-day journal streak" in body["text"]
     assert phase.deliverable.title[:40] in rendered
     assert "3-day journal streak" in rendered
     assert message_problems(body["text"], body["blocks"]) == []
