@@ -230,12 +230,13 @@ def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
                 bot.kill()
 
 
-def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
-    """With SLACK_APP_TOKEN the bot opens a Socket Mode connection instead of serving HTTP."""
+def test_an_unknown_app_token_is_refused_in_one_line(tmp_path, emulator_and_token):
+    """Slack refusing apps.connections.open (here: an app token it never issued) stops the
+    bot with one line naming the error, not a traceback."""
     emulator, token = emulator_and_token
     env = offline_env(tmp_path, free_port_pair())
     env.update(
-        SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=emulator.base_url
+        SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-1-unknown", SLACK_API_URL=emulator.base_url
     )
     result = subprocess.run(
         [sys.executable, "-m", "sandbox.cli", "run"],
@@ -245,9 +246,8 @@ def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
         text=True,
         timeout=60,
     )
-    # The emulator does not speak Socket Mode: the bot says so in one line and stops.
     [call] = emulator.calls_to("apps.connections.open")
-    assert call.token == "xapp-1-test"
+    assert call.token == "xapp-1-unknown"
     assert result.returncode == 1
-    assert "Slack refused the Socket Mode connection (unknown_method)" in result.stderr
+    assert "Slack refused the Socket Mode connection (invalid_auth)" in result.stderr
     assert "Traceback" not in result.stderr
