@@ -16,7 +16,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slack_emulator.server import SlackEmulator
 
 _counter = itertools.count(1)
 
@@ -56,6 +59,9 @@ class SlackSender:
     # or Slack's own hooks host when left empty.
     response_url_base: str = "https://hooks.slack.com/actions/"
     sent: list[str] = field(default_factory=list)
+    # Deliver over this emulator's Socket Mode connections instead of HTTP (same methods,
+    # same answers: 200 with the ack's payload, or 504 when no ack came within 3 s).
+    socket: SlackEmulator | None = None
 
     # -- transport ---------------------------------------------------------------------------
     def post(
@@ -94,14 +100,44 @@ class SlackSender:
             )
 
     def post_form(self, fields: Mapping[str, str], **kwargs: Any) -> SlackHTTPResponse:
-        """POST form-encoded fields."""
+        """POST form-encoded fields (over Socket Mode: a slash command or an interaction)."""
+        if self.socket is not None:
+            if "command" in fields:
+                return self._over_socket("slash_commands", dict(fields))
+            if set(fields) == {"payload"}:
+                return self._over_socket("interactive", json.loads(fields["payload"]))
+            raise ValueError(f"no Socket Mode envelope carries the form fields {sorted(fields)}")
         return self.post(
             urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs
         )
 
     def post_json(self, payload: Mapping[str, Any], **kwargs: Any) -> SlackHTTPResponse:
-        """POST a JSON body (Events API)."""
+        """POST a JSON body (Events API; over Socket Mode, an events_api envelope)."""
+        if self.socket is not None:
+            headers = {k.lower(): v for k, v in (kwargs.get("headers") or {}).items()}
+            return self._over_socket(
+                "events_api",
+                dict(payload),
+                retry_attempt=int(headers.get("x-slack-retry-num", 0)),
+                retry_reason=headers.get("x-slack-retry-reason", ""),
+            )
         return self.post(json.dumps(payload), "application/json", **kwargs)
+
+    def _over_socket(
+        self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, retry_reason: str = ""
+    ) -> SlackHTTPResponse:
+        """Deliver one envelope and answer as the HTTP path would (no signatures to add)."""
+        assert self.socket is not None
+        self.sent.append(json.dumps(payload))
+        ack = self.socket.socket_deliver(
+            kind, payload, retry_attempt=retry_attempt, retry_reason=retry_reason
+        )
+        if not ack.acked:
+            return SlackHTTPResponse(504, {}, "", ack.elapsed)
+        if ack.payload is None:
+            return SlackHTTPResponse(200, {}, "", ack.elapsed)
+        body = json.dumps(ack.payload)
+        return SlackHTTPResponse(200, {"Content-Type": "application/json"}, body, ack.elapsed)
 
     # -- payloads ----------------------------------------------------------------------------
     def command_fields(

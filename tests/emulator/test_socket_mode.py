@@ -24,6 +24,7 @@ from websockets.sync.client import connect as ws_connect
 
 import slack_emulator.state
 from slack_emulator import SlackEmulator
+from slack_emulator.slack_requests import SlackSender
 from slack_emulator.socket_mode import MAX_CONNECTIONS
 from slack_emulator.state import APP_ID
 
@@ -375,3 +376,45 @@ def test_stopping_the_emulator_closes_the_sockets(app_token, emu):
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
+
+
+def test_a_sender_over_the_socket_answers_as_over_http(emu, connect):
+    """SlackSender(socket=...) turns its form and JSON bodies into envelopes and the ack
+    into a 200 response; the same methods work for both transports."""
+    app = connect(lambda request: {"text": "ok"} if request.type == "slash_commands" else None)
+    emu.wait_for_socket_connections(1)
+    sender = SlackSender("", "", team_id="T1", socket=emu)
+
+    command = sender.command("log shipped it", user_id="U1", channel_id="C1")
+    click = sender.block_action("open_journal", user_id="U1")
+    event = sender.event({"type": "app_home_opened", "user": "U1"}, retry_num=1)
+
+    assert (command.status, command.json()) == (200, {"text": "ok"})
+    assert (click.status, click.body) == (200, "")
+    assert (event.status, event.body) == (200, "")
+    slash, interactive, events = (app.requests.get(timeout=5) for _ in range(3))
+    assert slash.type == "slash_commands"
+    assert (slash.payload["command"], slash.payload["text"]) == ("/transition", "log shipped it")
+    assert slash.payload["user_id"] == "U1" and slash.payload["channel_id"] == "C1"
+    assert interactive.type == "interactive"
+    assert interactive.payload["type"] == "block_actions"
+    assert interactive.payload["actions"][0]["action_id"] == "open_journal"
+    assert events.type == "events_api"
+    assert events.payload["event"] == {"type": "app_home_opened", "user": "U1"}
+    assert (events.retry_attempt, events.retry_reason) == (1, "http_timeout")
+
+
+def test_a_sender_over_the_socket_answers_504_without_an_ack_in_3_seconds(emu, connect):
+    connect(answer=None)  # receives, never acks
+    emu.wait_for_socket_connections(1)
+    sender = SlackSender("", "", team_id="T1", socket=emu)
+
+    answer = sender.command("help", user_id="U1")
+
+    assert (answer.status, answer.body) == (504, "")
+    assert 3.0 <= answer.elapsed < 4.0
+
+
+def test_a_sender_over_the_socket_answers_504_when_no_app_is_connected(emu):
+    answer = SlackSender("", "", team_id="T1", socket=emu).command("help", user_id="U1")
+    assert (answer.status, answer.body) == (504, "")
