@@ -317,6 +317,14 @@ class SlackEmulator:
             f"Calls seen ({len(state.calls)}):\n{summary or '  (none)'}"
         )
 
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Block until `condition()` holds; it is checked again after each recorded call
+        (Web API or response_url), since nothing else changes what the emulator holds."""
+        with self._state.recorded:
+            if self._state.recorded.wait_for(condition, timeout=timeout):
+                return
+        raise AssertionError(f"timed out after {timeout}s waiting for {condition}")
+
     def reset_calls(self) -> None:
         """Forget recorded calls (state and faults stay)."""
         with self._state.lock:
