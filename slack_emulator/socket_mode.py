@@ -71,10 +71,11 @@ KINDS = ("slash_commands", "interactive", "events_api")
 # block_actions' never do (python-slack-sdk mock_socket_mode_server.py sends block_actions and
 # events_api with accepts_response_payload false, slash_commands with true).
 ANSWERING_INTERACTIONS = frozenset({"view_submission", "block_suggestion"})
-# Slack pings its Socket Mode clients (the SDK clients answer server pings) at an interval it
-# does not document. Pinging every second matters for slack_sdk's builtin client: its receive
-# loop holds a lock around a blocking recv with a 3-second socket timeout, so closing it, or
-# switching to a new connection after `disconnect`, waits for the next frame or that timeout.
+# The SDK clients answer server pings (slack_sdk builtin connection.py pongs a PING frame);
+# whether and how often Slack itself pings is not documented. The emulator pings every second
+# because slack_sdk's builtin client holds a lock around a blocking recv with a 3-second socket
+# timeout: closing it, or switching to a new connection after `disconnect`, waits for the next
+# frame or for that timeout.
 SERVER_PING_SECONDS = 1.0
 # What Slack sends as debug_info (java-slack-sdk EnvelopeTest.java); values are placeholders.
 BUILD_NUMBER = 1

@@ -22,6 +22,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
+import slack_emulator.socket_mode
 import slack_emulator.state
 from slack_emulator import SlackEmulator
 from slack_emulator.slack_requests import SlackSender
@@ -323,6 +324,26 @@ def test_disconnect_makes_the_client_reconnect_and_delivery_works_again(emu, con
     assert after.elapsed < 3.0
     assert after.connection_id != before.connection_id
     assert emu.socket_connections_opened == 2
+
+
+def test_a_connection_that_ignores_disconnect_is_closed_after_a_grace_period(
+    emu, app_token, monkeypatch
+):
+    monkeypatch.setattr(slack_emulator.socket_mode, "DISCONNECT_GRACE_SECONDS", 1.0)
+    with ws_connect(ticket_url(emu, app_token), open_timeout=5) as stubborn:
+        assert json.loads(stubborn.recv(timeout=5))["type"] == "hello"
+        emu.wait_for_socket_connections(1)
+
+        assert emu.socket_disconnect("warning") == 1
+
+        # Asked to go: still open for the grace period, but no envelope goes to it any more.
+        emu.wait_for_socket_connections(0, draining=1)
+        assert emu.socket_deliver("events_api", {"n": 1}).connection_id is None
+        assert json.loads(stubborn.recv(timeout=5))["reason"] == "warning"
+        with pytest.raises(ConnectionClosed) as closed:
+            stubborn.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
+    emu.wait_for_socket_connections(0, draining=0)
 
 
 def test_each_envelope_goes_to_one_connection_in_turn(emu, connect):
