@@ -16,13 +16,21 @@ from slack_emulator.state import APP_ID, Channel, State, User, Workspace, dm_cha
 
 
 class ApiError(Exception):
-    """A Slack error answer: `{"ok": false, "error": ...}`, HTTP 200 unless `status` is set."""
+    """A Slack error answer: `{"ok": false, "error": ...}`, HTTP 200 unless `status` is set;
+    `fields` are extra top-level keys (missing_scope's `needed` and `provided`)."""
 
-    def __init__(self, error: str, messages: list[str] | None = None, status: int = 200) -> None:
+    def __init__(
+        self,
+        error: str,
+        messages: list[str] | None = None,
+        status: int = 200,
+        fields: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(error)
         self.error = error
         self.messages = messages or []
         self.status = status
+        self.fields = fields or {}
 
 
 @dataclass
@@ -35,6 +43,7 @@ class Request:
     workspace: Workspace | None
     root_url: str  # e.g. http://127.0.0.1:1234, for URLs that point back at the emulator
     basic_auth: tuple[str, str] | None = None
+    bearer: str | None = None  # the token from the Authorization header only
 
     @property
     def ws(self) -> Workspace:
@@ -494,6 +503,39 @@ def chat_get_permalink(state: State, req: Request) -> dict[str, Any]:
     if thread_ts and thread_ts != ts:
         link += f"?thread_ts={thread_ts}&cid={channel.id}"
     return {"channel": channel.id, "permalink": link}
+
+
+# -- socket mode ------------------------------------------------------------------------------
+
+
+@method("apps.connections.open", auth=False)
+def apps_connections_open(state: State, req: Request) -> dict[str, Any]:
+    """A single-use Socket Mode URL, for an app-level token in the Authorization header.
+
+    docs.slack.dev/reference/methods/apps.connections.open: "you will need to pass this token
+    in the HTTP Authorization header of your request; passing it as a POST parameter will
+    result in an error". That error is `invalid_auth` (python-slack-sdk issue #1877 and
+    slack-ruby-client issue #363, both from real calls), and a bot token gets
+    `not_allowed_token_type` (slack-ruby-client #363). slack_sdk's WebClient sends the token
+    in both places, so a body `token` next to a header one is ignored.
+    """
+    token = req.bearer
+    if not token:
+        raise ApiError("invalid_auth" if req.params.get("token") else "not_authed")
+    if token in state.tokens:
+        raise ApiError("not_allowed_token_type")
+    app_token = state.app_tokens.get(token)
+    if app_token is None:
+        raise ApiError("invalid_auth")
+    if "connections:write" not in app_token.scopes:
+        raise ApiError(
+            "missing_scope",
+            fields={"needed": "connections:write", "provided": ",".join(app_token.scopes)},
+        )
+    if state.socket_url is None:
+        raise ApiError("internal_error", status=500)
+    ticket = state.issue_socket_ticket()
+    return {"url": f"{state.socket_url}?ticket={ticket}&app_id={APP_ID}"}
 
 
 # -- oauth ------------------------------------------------------------------------------------

@@ -14,6 +14,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from slack_emulator.methods import append_message, deliver_scheduled
+from slack_emulator.socket_mode import (
+    ACK_DEADLINE_SECONDS,
+    ReceivedAck,
+    RefusedConnection,
+    SentEnvelope,
+    SocketAck,
+    SocketModeServer,
+)
 from slack_emulator.state import Channel, Fault, OAuthCode, RecordedCall, State, User
 from slack_emulator.transport import EmulatorHTTPServer
 
@@ -25,7 +33,8 @@ SCHEDULE_POLL_SECONDS = 0.5
 
 
 class SlackEmulator:
-    """Slack Web API on a local port, with seeded state, fault injection and call recording.
+    """Slack Web API on a local port, with seeded state, fault injection and call recording;
+    Socket Mode on a second port (apps.connections.open hands out its URLs).
 
     `bot_scopes` are what installing the app grants a workspace's bot token (what the app's
     manifest declares); every method checks the token's scopes as Slack does. `latency`
@@ -48,6 +57,7 @@ class SlackEmulator:
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._scheduler: threading.Thread | None = None
+        self._socket = SocketModeServer(self._state, host)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -68,6 +78,14 @@ class SlackEmulator:
         self._scheduler = threading.Thread(target=self._post_scheduled, daemon=True)
         self._scheduler.start()
         logger.debug("Slack emulator listening on %s", self.base_url)
+        self._socket.start()
+        with self._state.lock:
+            self._state.socket_url = self._socket.link_url
+        logger.debug(
+            "Slack emulator listening on %s, Socket Mode on %s",
+            self.base_url,
+            self._socket.link_url,
+        )
         return self
 
     def _post_scheduled(self) -> None:
@@ -76,13 +94,16 @@ class SlackEmulator:
             self.deliver_scheduled()
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving, close the Socket Mode connections and release the ports."""
         server, self._server = self._server, None
         if server is None:
             return
         self._stopped.set()
         if self._scheduler is not None:
             self._scheduler.join(timeout=5)
+        with self._state.lock:
+            self._state.socket_url = None
+        self._socket.stop()
         server.shutdown()
         server.server_close()
         if self._thread is not None:
@@ -323,6 +344,15 @@ class SlackEmulator:
             if response_url is not None:
                 self._state.response_url_ttl = response_url
 
+    def add_app_token(
+        self, token: str | None = None, scopes: tuple[str, ...] = ("connections:write",)
+    ) -> str:
+        """Register an app-level token (xapp-…, generated unless given) for Socket Mode."""
+        if token is not None and not token.startswith("xapp-"):
+            raise ValueError("an app-level token starts with 'xapp-'")
+        with self._state.lock:
+            return self._state.add_app_token(token, tuple(scopes))
+
     def revoke_workspace(self, team_id: str) -> None:
         """Simulate an uninstall: the team's token now answers `token_revoked`."""
         with self._state.lock:
@@ -413,6 +443,64 @@ class SlackEmulator:
         """Forget recorded calls (state and faults stay)."""
         with self._state.lock:
             self._state.calls.clear()
+
+    # -- socket mode --------------------------------------------------------------------------
+
+    def socket_deliver(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        timeout: float = ACK_DEADLINE_SECONDS,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+    ) -> SocketAck:
+        """Send one envelope (`slash_commands`, `interactive` or `events_api`) to one connected
+        app, round robin, and wait up to `timeout` for its ack (Slack's 3 seconds)."""
+        return self._socket.deliver(
+            kind, payload, timeout=timeout, retry_attempt=retry_attempt, retry_reason=retry_reason
+        )
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> int:
+        """Ask every connection to go (the app reconnects through apps.connections.open);
+        returns how many were asked."""
+        return self._socket.disconnect(reason)
+
+    def wait_for_socket_connections(
+        self, count: int, timeout: float = 5.0, *, draining: int | None = None
+    ) -> None:
+        """Block until exactly `count` Socket Mode connections are open and greeted (and, when
+        `draining` is given, that many sent `disconnect` are still open)."""
+        self._socket.wait_for_connections(count, timeout=timeout, draining=draining)
+
+    def wait_for_socket_acks(self, count: int, timeout: float = 5.0) -> list[ReceivedAck]:
+        """Block until `count` acks arrived, late ones included; returns every ack so far."""
+        return self._socket.wait_for_acks(count, timeout=timeout)
+
+    @property
+    def socket_connections(self) -> int:
+        """Socket Mode connections open now (greeted, not asked to go)."""
+        return self._socket.connection_count()
+
+    @property
+    def socket_connections_opened(self) -> int:
+        """Socket Mode connections ever accepted."""
+        return self._socket.opened
+
+    @property
+    def socket_envelopes(self) -> list[SentEnvelope]:
+        """Every envelope sent over Socket Mode, with the connection that carried it."""
+        return self._socket.envelopes
+
+    @property
+    def socket_acks(self) -> list[ReceivedAck]:
+        """Every ack the app sent back, on time or not."""
+        return self._socket.acks
+
+    @property
+    def socket_refusals(self) -> list[RefusedConnection]:
+        """Socket Mode connection attempts turned away (bad ticket, too many connections)."""
+        return self._socket.refused
 
     # -- inspection ---------------------------------------------------------------------------
 

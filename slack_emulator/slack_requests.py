@@ -75,6 +75,14 @@ class SlackSender:
     # expiring, served on 127.0.0.1). Without one they are placeholders that work nowhere.
     emulator: SlackEmulator | None = None
     sent: list[str] = field(default_factory=list)
+    # Deliver over this emulator's Socket Mode connections instead of HTTP (same methods,
+    # same answers: 200 with the ack's payload, or 504 when no ack came within 3 s).
+    socket: SlackEmulator | None = None
+
+    def __post_init__(self) -> None:
+        # Over Socket Mode the same emulator issues the trigger ids and response_urls.
+        if self.emulator is None and self.socket is not None:
+            self.emulator = self.socket
 
     # -- transport ---------------------------------------------------------------------------
     def post(
@@ -113,16 +121,34 @@ class SlackSender:
             )
 
     def post_form(self, fields: Mapping[str, str], **kwargs: Any) -> SlackHTTPResponse:
-        """POST form-encoded fields."""
-        response = self.post(
-            urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs
-        )
+        """POST form-encoded fields (over Socket Mode: a slash command or an interaction)."""
+        if self.socket is not None:
+            if "command" in fields:
+                response = self._over_socket("slash_commands", dict(fields))
+            elif set(fields) == {"payload"}:
+                response = self._over_socket("interactive", json.loads(fields["payload"]))
+            else:
+                raise ValueError(
+                    f"no Socket Mode envelope carries the form fields {sorted(fields)}"
+                )
+        else:
+            response = self.post(
+                urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs
+            )
         response.response_url = _response_url(fields)
         response.emulator = self.emulator
         return response
 
     def post_json(self, payload: Mapping[str, Any], **kwargs: Any) -> SlackHTTPResponse:
-        """POST a JSON body (Events API)."""
+        """POST a JSON body (Events API; over Socket Mode, an events_api envelope)."""
+        if self.socket is not None:
+            headers = {k.lower(): v for k, v in (kwargs.get("headers") or {}).items()}
+            return self._over_socket(
+                "events_api",
+                dict(payload),
+                retry_attempt=int(headers.get("x-slack-retry-num", 0)),
+                retry_reason=headers.get("x-slack-retry-reason", ""),
+            )
         return self.post(json.dumps(payload), "application/json", **kwargs)
 
     # -- what Slack issues with each interaction -----------------------------------------------
@@ -143,6 +169,22 @@ class SlackSender:
         if self.emulator is None:
             return UNISSUED_RESPONSE_URL
         return self.emulator.issue_response_url(team_id, user_id, channel_id, source=source)
+
+    def _over_socket(
+        self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, retry_reason: str = ""
+    ) -> SlackHTTPResponse:
+        """Deliver one envelope and answer as the HTTP path would (no signatures to add)."""
+        assert self.socket is not None
+        self.sent.append(json.dumps(payload))
+        ack = self.socket.socket_deliver(
+            kind, payload, retry_attempt=retry_attempt, retry_reason=retry_reason
+        )
+        if not ack.acked:
+            return SlackHTTPResponse(504, {}, "", ack.elapsed)
+        if ack.payload is None:
+            return SlackHTTPResponse(200, {}, "", ack.elapsed)
+        body = json.dumps(ack.payload)
+        return SlackHTTPResponse(200, {"Content-Type": "application/json"}, body, ack.elapsed)
 
     # -- payloads ----------------------------------------------------------------------------
     def command_fields(

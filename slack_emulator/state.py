@@ -16,6 +16,10 @@ TRIGGER_TTL = 3.0
 # "respond to a user's command up to 5 times within 30 minutes" (Slack's slash command docs).
 RESPONSE_URL_TTL = 30 * 60.0
 RESPONSE_URL_USES = 5
+# How long an apps.connections.open URL can be used. Slack's docs call the URL "temporary" and
+# give no figure (apps.connections.open, Socket Mode pages): 30 s is the emulator's choice, far
+# longer than the SDK clients take (they connect as soon as the URL arrives).
+SOCKET_TICKET_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,23 @@ def _digits(text: str) -> str:
     return str(int(hashlib.sha1(text.encode()).hexdigest()[:8], 16))
 
 
+@dataclass(frozen=True)
+class AppToken:
+    """An app-level token (xapp-…): it opens Socket Mode connections and nothing else."""
+
+    token: str
+    scopes: tuple[str, ...]
+
+
+@dataclass
+class SocketTicket:
+    """The single-use ticket in one apps.connections.open URL."""
+
+    app_id: str
+    expires_at: float  # time.monotonic(): the settable emulator clock must not expire tickets
+    used: bool = False
+
+
 def dm_channel_id(team_id: str, user_id: str) -> str:
     """Deterministic DM id for the bot's DM with a user, independent of call order."""
     digest = hashlib.sha1(f"{team_id}:{user_id}".encode()).hexdigest()[:10].upper()
@@ -179,6 +200,11 @@ class State:
         self.response_url_ttl = RESPONSE_URL_TTL
         self.faults: dict[str, list[Fault]] = {}
         self.calls: list[RecordedCall] = []
+        # Socket Mode: app-level tokens, the tickets apps.connections.open handed out, and the
+        # ws://…/link/ address of the emulator's Socket Mode server (None until it starts).
+        self.app_tokens: dict[str, AppToken] = {}
+        self.socket_tickets: dict[str, SocketTicket] = {}
+        self.socket_url: str | None = None
         # chat.scheduleMessage: channel -> pending messages, each with id, post_at, text, blocks.
         self.scheduled: dict[str, list[dict[str, Any]]] = {}
         # What "now" is for scheduling checks: real time unless a test sets a clock.
@@ -229,6 +255,32 @@ class State:
             is_bot=True,
         )
         return token
+
+    def add_app_token(self, token: str | None, scopes: tuple[str, ...]) -> str:
+        """Register an app-level token for the emulator's app; returns it."""
+        token = token or f"xapp-1-{APP_ID}-{self.next_id('')}-{secrets.token_hex(16)}"
+        self.app_tokens[token] = AppToken(token=token, scopes=scopes)
+        return token
+
+    def issue_socket_ticket(self) -> str:
+        """A fresh single-use ticket for a Socket Mode URL."""
+        ticket = secrets.token_urlsafe(16)
+        self.socket_tickets[ticket] = SocketTicket(
+            app_id=APP_ID, expires_at=time.monotonic() + SOCKET_TICKET_SECONDS
+        )
+        return ticket
+
+    def take_socket_ticket(self, ticket: str) -> tuple[str | None, str]:
+        """Use a ticket up: (its app id, "") or (None, why it is refused)."""
+        found = self.socket_tickets.get(ticket)
+        if found is None:
+            return None, "unknown_ticket"
+        if found.used:
+            return None, "used_ticket"
+        found.used = True
+        if time.monotonic() > found.expires_at:
+            return None, "expired_ticket"
+        return found.app_id, ""
 
     def workspace(self, team_id: str) -> Workspace:
         """The workspace, or KeyError naming the missing team."""

@@ -93,11 +93,16 @@ def handle_api(
         params.update(_form(body.decode("utf-8", "replace")))
     _decode_params(params)
     token, basic = _credentials(lower, params)
+    # Some methods (apps.connections.open) take their token from the header only.
+    auth = lower.get("authorization", "")
+    bearer = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else ""
 
     with state.lock:
         deliver_scheduled(state)  # what is due by now is posted before anyone looks
         team_id = state.tokens.get(token) if token else None
-        status, response, extra = _answer(state, method, params, token, team_id, basic, root_url)
+        status, response, extra = _answer(
+            state, method, params, token, team_id, basic, root_url, bearer or None
+        )
         # Recorded before the response is sent, so a caller that got its answer can assert on it.
         state.record(
             RecordedCall(
@@ -121,6 +126,7 @@ def _answer(
     team_id: str | None,
     basic: tuple[str, str] | None,
     root_url: str,
+    bearer: str | None = None,
 ) -> Answer:
     fault = state.take_fault(method)
     if fault is not None:
@@ -157,11 +163,11 @@ def _answer(
                 "provided": scope_headers["x-oauth-scopes"],
             }
             return 200, refused, scope_headers
-    request = Request(method, params, token, workspace, root_url, basic)
+    request = Request(method, params, token, workspace, root_url, basic, bearer)
     try:
         result = handler(state, request)
     except ApiError as err:
-        body: dict[str, Any] = {"ok": False, "error": err.error}
+        body: dict[str, Any] = {"ok": False, "error": err.error, **err.fields}
         if err.messages:
             body["response_metadata"] = {"messages": err.messages}
         return err.status, body, scope_headers

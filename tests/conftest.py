@@ -1,5 +1,6 @@
 """Shared fixtures: a real database (SQLite file or PostgreSQL), the Slack emulator over real
-HTTP, the app served by uvicorn on 127.0.0.1, and a Slack-side sender that signs requests."""
+HTTP, the app served by uvicorn on 127.0.0.1 (or connected over Socket Mode), and a Slack-side
+sender that signs requests (or delivers them over the socket)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from sqlalchemy import create_engine, text
@@ -275,6 +277,50 @@ def slack(
     emulator, token = emulator_and_token
     with serve_app(emulator, token, database_url, clock, programs) as harness:
         yield harness
+
+
+@pytest.fixture
+def slack_socket(
+    emulator_and_token: tuple[SlackEmulator, str],
+    database_url: str,
+    clock: MovableClock,
+    programs: Any,
+) -> Iterator[Harness]:
+    """The same app over Socket Mode: Bolt's SocketModeHandler (what `transition-coach run`
+    uses with SLACK_APP_TOKEN) connected to the emulator, and a sender that delivers there.
+
+    Request verification is off only because Socket Mode requests carry no signature
+    (Settings.socket_mode: an app token is set); the connection itself is what Slack checks.
+    """
+    emulator, token = emulator_and_token
+    app_token = emulator.add_app_token()
+    settings = Settings(
+        bot_token=token,
+        app_token=app_token,
+        database_url=database_url,
+        slack_api_url=emulator.base_url,
+        slack_timeout=2,
+    )
+    services = Services(db=Database(database_url), programs=programs, clock=clock)
+    app = create_app(settings, services=services)
+    handler = SocketModeHandler(app, app_token)
+    handler.connect()
+    emulator.wait_for_socket_connections(1)
+    sender = SlackSender("", "", team_id=TEAM, socket=emulator)  # no HTTP endpoint here
+    yield Harness(sender=sender, emulator=emulator, services=services, clock=clock, url="", app=app)
+    handler.close()
+    emulator.wait_for_socket_connections(0)
+    app.after_ack.shutdown()  # type: ignore[attr-defined]
+    services.db.dispose()
+
+
+@pytest.fixture(params=["http", "socket"])
+def slack_transport(request: pytest.FixtureRequest) -> Harness:
+    """The app over HTTP, then over Socket Mode: a test using this runs once for each."""
+    harness: Harness = request.getfixturevalue(
+        "slack" if request.param == "http" else "slack_socket"
+    )
+    return harness
 
 
 @dataclass

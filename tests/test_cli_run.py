@@ -240,12 +240,13 @@ def test_run_with_client_id_serves_the_install_flow_and_each_team_token(
                 bot.kill()
 
 
-def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
-    """With SLACK_APP_TOKEN the bot opens a Socket Mode connection instead of serving HTTP."""
+def test_an_unknown_app_token_is_refused_in_one_line(tmp_path, emulator_and_token):
+    """Slack refusing apps.connections.open (here: an app token it never issued) stops the
+    bot with one line naming the error, not a traceback."""
     emulator, token = emulator_and_token
     env = offline_env(tmp_path, free_port_pair())
     env.update(
-        SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=emulator.base_url
+        SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-1-unknown", SLACK_API_URL=emulator.base_url
     )
     result = subprocess.run(
         [sys.executable, "-m", "sandbox.cli", "run"],
@@ -255,9 +256,60 @@ def test_app_token_selects_socket_mode(tmp_path, emulator_and_token):
         text=True,
         timeout=60,
     )
-    # The emulator does not speak Socket Mode: the bot says so in one line and stops.
     [call] = emulator.calls_to("apps.connections.open")
-    assert call.token == "xapp-1-test"
+    assert call.token == "xapp-1-unknown"
     assert result.returncode == 1
-    assert "Slack refused the Socket Mode connection (unknown_method)" in result.stderr
+    assert "Slack refused the Socket Mode connection (invalid_auth)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_with_an_app_token_serves_socket_mode_and_stops_in_order_on_sigterm(
+    tmp_path, emulator_and_token
+):
+    """Socket Mode from the CLI: the bot connects to the emulator's socket, answers a slash
+    command there, and on SIGTERM closes the websocket and exits 0 within seconds."""
+    from slack_emulator.slack_requests import SlackSender
+
+    emulator, token = emulator_and_token
+    app_token = emulator.add_app_token()
+    env = offline_env(tmp_path, free_port_pair())
+    env.update(
+        SLACK_BOT_TOKEN=token,
+        SLACK_APP_TOKEN=app_token,
+        SLACK_API_URL=emulator.base_url,
+        LOG_LEVEL="INFO",
+    )
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    stderr: list[str] = []
+    # Read stderr as it comes, so a chatty start-up can never fill the pipe and stall the bot.
+    reader = threading.Thread(target=lambda: stderr.extend(bot.stderr), daemon=True)
+    reader.start()
+    try:
+        emulator.wait_for_socket_connections(1, timeout=60)  # start-up includes migrations
+        [opened] = emulator.calls_to("apps.connections.open")
+        assert opened.ok and opened.token == app_token
+
+        answer = SlackSender("", "", socket=emulator).command("help", user_id="U1", team_id="T1")
+        assert answer.status == 200
+        assert "/transition join" in answer.body
+
+        bot.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        assert bot.wait(timeout=10) == 0
+        assert time.monotonic() - stopping < 5
+        emulator.wait_for_socket_connections(0, timeout=5)  # the bot closed its websocket
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait(timeout=10)
+    reader.join(timeout=10)
+    output = "".join(stderr)
+    assert "scheduler stopped" in output
+    assert "Traceback" not in output
