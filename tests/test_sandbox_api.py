@@ -223,3 +223,36 @@ def test_the_forget_buttons_answer_in_the_page_without_leaving_this_machine(
     [shown] = state(offline, "U0SAM")["channel"]["messages"]
     assert shown["ts"] == question["ts"]  # the question was replaced by the answer
     assert answer in shown["text"]
+
+
+def test_a_snoozed_prompt_comes_back_in_the_page_the_next_morning(offline):
+    """chat.scheduleMessage posts on the emulator's clock, which is the sandbox's: a snooze
+    can be seen coming back after "Next day"."""
+    move_to(offline, weekday=0, hour=6)  # Monday 07:00 in Berlin, before Sam's prompt
+    offline.advance(timedelta(hours=3))  # 09:00 comes and goes: the prompt is sent
+    dm = offline.emulator.dm_channel(DEMO_TEAM, "U0SAM")
+    [prompt] = [m for m in offline.emulator.messages(dm) if ids.SNOOZE_PROMPT in str(m["blocks"])]
+    value = next(
+        e["value"]
+        for b in prompt["blocks"]
+        for e in b.get("elements", [])
+        if isinstance(e, dict) and e.get("action_id") == ids.SNOOZE_PROMPT
+    )
+    click = {
+        "user": "U0SAM",
+        "surface": "message",
+        "channel": dm,
+        "ts": prompt["ts"],
+        "action_id": ids.SNOOZE_PROMPT,
+        "block_id": ids.PROMPT_ACTIONS,
+        "value": value,
+    }
+    assert call(offline, "/api/action", click).json() == {"status": 200}
+    offline.emulator.wait_for("chat.scheduleMessage")
+    assert len(offline.emulator.scheduled_messages(dm)) == 1
+    before = len(state(offline, "U0SAM")["dm"]["messages"])
+    assert call(offline, "/api/advance", {"days": 1}).json()["status"] == 200
+    assert offline.emulator.scheduled_messages(dm) == []
+    after = state(offline, "U0SAM")["dm"]["messages"]
+    assert len(after) > before
+    assert any(m["ts"] != prompt["ts"] and ids.SNOOZE_PROMPT in str(m["blocks"]) for m in after)
