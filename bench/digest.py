@@ -37,12 +37,13 @@ from bot.clock import MovableClock
 from bot.kinds import ENTRY_KINDS
 from bot.programs import load_programs
 from bot.progress import local_date, program_week
-from bot.scheduling.due import DIGEST, Due, digest_period, digest_slot
-from bot.scheduling.runner import Message, render
+from bot.scheduling.due import DIGEST, digest_period, digest_slot
+from bot.scheduling.kinds import Message
 from bot.services import Services
-from bot.services.digest import STEADY_JOURNAL_DAYS, DigestData, ShipLink
+from bot.services.digest import STEADY_JOURNAL_DAYS, DigestData, ShipLink, render_digests
 from storage import participants
 from storage.db import Database
+from storage.due_items import Claimed
 from storage.models import DeliverableDone, Entry, Participant, Workspace
 
 WORKSPACES = 20
@@ -165,10 +166,21 @@ def load(db: Database, entries: int) -> float:
 
 
 def ours(services: Services) -> Message | None:
-    """The scheduler's digest for one workspace, as a tick renders it."""
-    due = Due(kind=DIGEST, team_id=BENCH_TEAM, user_id="", period=digest_period(NOW))
+    """The scheduler's digest for one workspace, as a pass renders it."""
+    item = Claimed(
+        id=1,
+        team_id=BENCH_TEAM,
+        user_id="",
+        kind=DIGEST,
+        period=digest_period(NOW),
+        due_at=digest_slot(NOW, 0, 9),
+        expires_at=None,
+        attempts=1,
+        payload={},
+        recovered=False,
+    )
     with services.db.session() as session:
-        return render(services, session, due, NOW)
+        return render_digests(services, session, [item], NOW)[1]
 
 
 def naive(services: Services) -> Message | None:

@@ -20,21 +20,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from bot.app import make_client
+from bot.app import scheduler_client
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.outbound import Outbound
 from bot.programs import load_programs
-from bot.scheduling.due import Policy, prompt_period
-from bot.scheduling.runner import RunnerConfig, find_due, run_due_work
+from bot.scheduling.pipeline import RunnerConfig, run_due_work
 from bot.services import Services
-from storage import deliveries, participants, workspaces
+from storage import participants, workspaces
 from storage.db import Database
-from storage.models import Delivery, Participant
+from storage.models import Participant
 
 WORKSPACES = 10
 START = date(2026, 11, 23)  # a Monday: program week 1
@@ -68,7 +67,7 @@ def _emulator(per_team: int, latency: float, conn: Connection) -> None:
     emulator.stop()
 
 
-def _database(directory: Path, name: str, per_team: int, *, sent: bool = False) -> Services:
+def _database(directory: Path, name: str, per_team: int) -> Services:
     db = Database(f"sqlite:///{directory / name}.db")
     db.migrate()
     with db.session() as session:
@@ -90,30 +89,14 @@ def _database(directory: Path, name: str, per_team: int, *, sent: bool = False) 
             for n in range(per_team)
         ]
         participants.add_many(session, rows)
-        if sent:
-            deliveries.add_many(
-                session,
-                [
-                    Delivery(
-                        team_id=p.team_id,
-                        user_id=p.user_id,
-                        kind="prompt",
-                        period=prompt_period(JOINED, 1),
-                        status="sent",
-                        claimed_at=NOW,
-                        sent_at=NOW,
-                        attempts=1,
-                    )
-                    for p in rows
-                ],
-            )
     return Services(db=db, programs=load_programs(), clock=MovableClock(NOW))
 
 
 def _clients(api_url: str) -> Callable[[str], Outbound]:
     clients = {
         team(i): Outbound(
-            make_client(Settings(bot_token=token(i), slack_api_url=api_url)), team_id=team(i)
+            scheduler_client(Settings(bot_token=token(i), slack_api_url=api_url)),
+            team_id=team(i),
         )
         for i in range(WORKSPACES)
     }
@@ -181,21 +164,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"{sent / secs:.0f} msg/s (cap {5 * WORKSPACES}/s)",
                 )
             )
-            per = args.enrollments // WORKSPACES
-            for label, sent_already in (("prompt hour, all due", False), ("steady state", True)):
-                services = _database(directory, f"query-{sent_already}", per, sent=sent_already)
-                find_due(services, NOW, Policy())  # warm the page cache
-                started = time.perf_counter()
-                due = find_due(services, NOW + timedelta(minutes=1), Policy())
-                secs = time.perf_counter() - started
-                services.db.dispose()
-                rows.append(
-                    (
-                        f"find_due, {per * WORKSPACES} enrollments, {label}",
-                        f"{len(due)} due",
-                        f"{secs * 1000:.0f} ms",
-                    )
-                )
     finally:
         parent.send("stop")
         emulator.join(timeout=10)

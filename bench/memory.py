@@ -84,9 +84,11 @@ def measure(stage: str, db_path: str, participants: int) -> dict[str, float]:
         for start in range(0, len(rows), 10_000):
             connection.execute(insert(Participant), rows[start : start + 10_000])
     del rows
-    from bot.scheduling.runner import RunnerConfig, find_due
+    from bot.scheduling.plan import plan_enrollments
 
-    due = len(find_due(services, clock.now(), RunnerConfig().policy))
+    due = 0  # one planning round per 500 enrollments, as passes do at a prompt hour
+    while (round_ := plan_enrollments(services, clock.now())).seen:
+        due += len(round_.planned)
     status(services, team_id="T1", user_id="U0000001")
     result = rss_mib()
     result["due"] = due

@@ -16,7 +16,7 @@ from bot import outbound
 from bot.authorization import StoredInstallationAuthorize
 from bot.clock import Clock, SystemClock
 from bot.config import BOT_SCOPES, Settings
-from bot.outbound import Outbound
+from bot.outbound import NotInstalledError, Outbound
 from bot.programs import load_programs
 from bot.services import Services
 from handlers import register_handlers
@@ -84,15 +84,15 @@ def oauth_settings(settings: Settings, services: Services) -> OAuthSettings:
     )
 
 
-class NotInstalledError(LookupError):
-    """No bot token is stored for the team (never installed, or uninstalled since)."""
-
-
 def client_for_team(settings: Settings, services: Services) -> Callable[[str], Outbound]:
     """A function giving the way out to Slack for a team, for work no Slack request started
-    (the scheduler): the one bot token, or in OAuth mode that team's stored token."""
+    (the scheduler): the one bot token, or in OAuth mode that team's stored token.
+
+    These clients do not wait out 429s themselves: the scheduler pauses just that workspace,
+    for every thread and instance (bot/scheduling/pipeline.py).
+    """
     if not settings.oauth:
-        shared = make_client(settings)
+        shared = scheduler_client(settings)
         return lambda team_id: Outbound(shared, team_id=team_id)
     assert settings.client_id is not None
     store = installation_store(services.db, client_id=settings.client_id)
@@ -101,9 +101,21 @@ def client_for_team(settings: Settings, services: Services) -> Callable[[str], O
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None or not bot.bot_token:
             raise NotInstalledError(f"no installation for team {team_id}")
-        return Outbound(make_client(replace(settings, bot_token=bot.bot_token)), team_id=team_id)
+        return Outbound(
+            scheduler_client(replace(settings, bot_token=bot.bot_token)), team_id=team_id
+        )
 
     return for_team
+
+
+def scheduler_client(settings: Settings) -> WebClient:
+    """A WebClient for the scheduler: a 429 comes straight back (no waiting inside)."""
+    return outbound.make_client(
+        settings.bot_token,
+        base_url=settings.slack_api_url,
+        timeout=settings.slack_timeout,
+        rate_limit_retries=0,
+    )
 
 
 def create_app(

@@ -95,7 +95,7 @@ def _instant(text: str) -> datetime:
 
 def scheduler_config(settings: Settings) -> Any:
     """The runner settings from `settings`."""
-    from bot.scheduling.runner import RunnerConfig
+    from bot.scheduling.pipeline import RunnerConfig
 
     return RunnerConfig(
         workers=settings.scheduler_workers, per_workspace_rate=settings.scheduler_rate
@@ -105,7 +105,7 @@ def scheduler_config(settings: Settings) -> Any:
 def _tick(settings: Settings, at: datetime | None, offline: OfflineMode | None) -> int:
     from bot.app import build_services, client_for_team
     from bot.clock import MovableClock, SystemClock
-    from bot.scheduling.runner import run_due_work
+    from bot.scheduling.pipeline import run_due_work
 
     if settings.offline:
         if offline is None:

@@ -94,6 +94,10 @@ IDEMPOTENT_RETRIES = 2
 RETRY_PAUSE_SECONDS = 0.5
 
 
+class NotInstalledError(LookupError):
+    """No bot token is stored for the team (never installed, or uninstalled since)."""
+
+
 class SlackFailure(Exception):
     """A Slack call that did not succeed, with what it means for the caller."""
 
@@ -239,17 +243,6 @@ class Outbound:
     def delete(self, channel: str, ts: str) -> None:
         """chat.delete one of the app's messages."""
         self.call("chat.delete", channel=channel, ts=ts)
-
-    def schedule(self, channel: str, post_at: int, text: str, blocks: list[Any]) -> str:
-        """chat.scheduleMessage; returns the scheduled message id."""
-        data = self.call(
-            "chat.scheduleMessage",
-            channel=channel,
-            post_at=post_at,
-            text=fallback_text(text, blocks),
-            blocks=blocks,
-        )
-        return str(data.get("scheduled_message_id", ""))
 
     def permalink(self, channel: str, ts: str) -> str | None:
         """The message's permalink, or None when Slack would not give one."""

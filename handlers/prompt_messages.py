@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.blocks.common import Block
-from bot.blocks.prompt import snoozed, weekly_prompt
+from bot.blocks.prompt import snoozed
 from bot.outbound import Outbound, SlackFailure
 from bot.progress import zone
 from bot.services import Services
-from bot.services.prompt_state import PromptState
+from bot.services.prompt_state import PromptState, render_state
 from bot.services.snooze import message_snooze
-
-
-def render_state(state: PromptState) -> tuple[str, list[Block]]:
-    """The weekly prompt for a participant's state."""
-    return weekly_prompt(
-        state.program,
-        state.week,
-        background=state.background,
-        logged=state.logged,
-        deliverable_done=state.deliverable_done,
-    )
 
 
 def snooze_fallback(post_at: datetime, timezone: str) -> str:
@@ -40,7 +28,13 @@ def redraw_prompt(
 ) -> bool:
     """chat.update the prompt message with the current state, keeping a snooze note."""
     text, blocks = render_state(state)
-    snooze = message_snooze(services, team_id=team_id, channel_id=channel_id, message_ts=message_ts)
+    snooze = message_snooze(
+        services,
+        team_id=team_id,
+        user_id=state.participant.user_id,
+        channel_id=channel_id,
+        message_ts=message_ts,
+    )
     if snooze is not None:
         text, blocks = snoozed(
             text,

@@ -14,7 +14,7 @@ from bot.clock import OffsetClock
 from bot.config import BOT_SCOPES, ConfigError, Settings
 from bot.outbound import Outbound
 from bot.progress import week_start
-from bot.scheduling.runner import RunnerConfig
+from bot.scheduling.pipeline import RunnerConfig
 from bot.scheduling.service import SchedulerService
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
@@ -180,7 +180,7 @@ class OfflineBot:
 def _scheduler_pass() -> Callable[..., Any] | None:
     """The scheduler's `run_due_work(services, client_for_team, now)` when it is installed."""
     try:
-        module = importlib.import_module("bot.scheduling.runner")
+        module = importlib.import_module("bot.scheduling.pipeline")
     except ModuleNotFoundError:
         return None  # no scheduler in this build: moving the clock is all there is to do
     found = getattr(module, "run_due_work", None)

@@ -376,6 +376,15 @@ class SlackEmulator:
         """Answer the next `times` calls of a method with an HTTP 5xx."""
         self._add_fault(method, Fault("server", times, status=status))
 
+    def store_then_fail(self, method: str, status: int = 500, times: int = 1) -> None:
+        """Do the next `times` calls of a method (a message is stored), then answer an HTTP
+        5xx `internal_error`, as Slack documents can happen after partial success."""
+        self._add_fault(method, Fault("partial", times, status=status))
+
+    def store_then_drop(self, method: str, times: int = 1) -> None:
+        """Do the next `times` calls of a method, then close the connection unanswered."""
+        self._add_fault(method, Fault("drop", times))
+
     def clear_faults(self) -> None:
         """Drop every pending injected fault."""
         with self._state.lock:
@@ -438,6 +447,15 @@ class SlackEmulator:
             "response_url", timeout=timeout, predicate=lambda c: c.url == path and c.ok
         )
         return copy.deepcopy(first.params)
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        """Block until no request is being answered (e.g. after the client was killed)."""
+        server = self._server
+        if server is None:
+            return
+        with server.busy:
+            if not server.busy.wait_for(lambda: server.in_flight == 0, timeout=timeout):
+                raise AssertionError(f"the emulator was still busy after {timeout}s")
 
     def reset_calls(self) -> None:
         """Forget recorded calls (state and faults stay)."""

@@ -123,7 +123,7 @@ class ResponseUrl:
 class Fault:
     """An injected failure for the next `remaining` calls of a method."""
 
-    kind: str  # "error", "ratelimit" or "server"
+    kind: str  # "error", "ratelimit", "server", "partial" (done, then 5xx) or "drop"
     remaining: int
     error: str = ""
     retry_after: int = 0

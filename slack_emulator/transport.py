@@ -8,6 +8,8 @@ import contextlib
 import copy
 import json
 import logging
+import socket
+import threading
 import time
 from collections.abc import Callable
 from email.parser import BytesParser
@@ -30,6 +32,8 @@ logger = logging.getLogger(__name__)
 JSON_PARAMS = ("blocks", "view", "attachments", "files", "metadata")
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
+# The status of an answer never sent: the connection is closed instead.
+DROP = 0
 
 
 def _decode_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +133,7 @@ def _answer(
     bearer: str | None = None,
 ) -> Answer:
     fault = state.take_fault(method)
-    if fault is not None:
+    if fault is not None and fault.kind not in ("partial", "drop"):
         if fault.kind == "ratelimit":
             limited = {"ok": False, "error": "ratelimited"}
             return 429, limited, {"Retry-After": str(fault.retry_after)}
@@ -174,6 +178,12 @@ def _answer(
     except Exception:
         logger.exception("Slack emulator handler for %s failed", method)
         return 500, {"ok": False, "error": "internal_error"}, {}
+    if fault is not None:
+        # Slack: internal_error / fatal_error mean "some aspect of the operation succeeded";
+        # a dropped connection can follow a stored message too. The work above is kept.
+        if fault.kind == "drop":
+            return DROP, {"ok": False, "error": "connection_dropped"}, {}
+        return fault.status, {"ok": False, "error": "internal_error"}, {}
     return 200, {"ok": True, **result}, scope_headers
 
 
@@ -211,6 +221,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.state = state
         self.latency = latency
+        # Requests being answered now (wait_idle waits for none).
+        self.busy = threading.Condition()
+        self.in_flight = 0
         self.root_url = f"http://{address[0]}:{self.server_address[1]}"
 
 
@@ -227,6 +240,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
+        with self.server.busy:
+            self.server.in_flight += 1
+        try:
+            self._answer()
+        finally:
+            with self.server.busy:
+                self.server.in_flight -= 1
+                self.server.busy.notify_all()
+
+    def _answer(self) -> None:
         server = self.server
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -263,6 +286,10 @@ class _Handler(BaseHTTPRequestHandler):
         latency = server.latency()
         if latency > 0:
             time.sleep(latency)  # simulated network time for benchmarks
+        if status == DROP:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_once
@@ -138,50 +139,12 @@ def set_post(session: Session, *, team_id: str, entry_id: int, channel_id: str, 
     )
 
 
-def ship_followup_candidates(session: Session, *, created_before: datetime) -> list[Entry]:
-    """Published ship posts older than `created_before` whose follow-up is not yet claimed."""
-    query = select(Entry).where(
-        Entry.kind == "ship",
-        col(Entry.post_ts).is_not(None),
-        col(Entry.followup_sent_at).is_(None),
-        Entry.created_at <= created_before,
-    )
-    return list(session.exec(query.order_by(col(Entry.id))).all())
-
-
-def revisit_candidates(session: Session, *, team_id: str, created_before: datetime) -> list[Entry]:
-    """A team's decision entries older than `created_before` not yet asked about."""
-    query = select(Entry).where(
-        Entry.team_id == team_id,
-        Entry.kind == "decision",
-        col(Entry.revisit_sent_at).is_(None),
-        Entry.created_at <= created_before,
-    )
-    return list(session.exec(query.order_by(col(Entry.id))).all())
-
-
-_CLAIM_COLUMNS = {"followup": "followup_sent_at", "revisit": "revisit_sent_at"}
-
-
-def claim(session: Session, *, entry_id: int, what: str, now: datetime) -> bool:
-    """Atomically mark a follow-up as sent; True only for the one caller that set it."""
-    column = getattr(Entry, _CLAIM_COLUMNS[what])
-    result = session.exec(
-        update(Entry)
-        .where(col(Entry.id) == entry_id, col(column).is_(None))
-        .values({_CLAIM_COLUMNS[what]: now})
-    )
-    return result.rowcount == 1
-
-
-def release(session: Session, *, entry_id: int, what: str, claimed_at: datetime) -> None:
-    """Undo our own claim (the send failed in a way worth retrying next tick)."""
-    column = getattr(Entry, _CLAIM_COLUMNS[what])
-    session.exec(
-        update(Entry)
-        .where(col(Entry.id) == entry_id, col(column) == claimed_at)
-        .values({_CLAIM_COLUMNS[what]: None})
-    )
+def get_entries(session: Session, *, team_id: str, entry_ids: list[int]) -> dict[int, Entry]:
+    """These entries of one workspace, by id."""
+    if not entry_ids:
+        return {}
+    query = select(Entry).where(Entry.team_id == team_id, col(Entry.id).in_(entry_ids))
+    return {e.id: e for e in session.exec(query).all() if e.id is not None}
 
 
 def team_counts_by_kind(
@@ -225,3 +188,24 @@ def team_journal_days(
         .group_by(Entry.user_id)
     )
     return {user: int(days) for user, days in session.exec(query).all()}
+
+
+def counts_by_kind_and_week(
+    session: Session, *, team_id: str, user_ids: list[str]
+) -> dict[str, dict[tuple[str, int], int]]:
+    """For each of these people: how many entries of each kind in each program week."""
+    found: dict[str, dict[tuple[str, int], int]] = {}
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start : start + 500]
+        rows = session.execute(
+            sa_select(col(Entry.user_id), col(Entry.kind), col(Entry.program_week), func.count())
+            .where(
+                col(Entry.team_id) == team_id,
+                col(Entry.user_id).in_(chunk),
+                col(Entry.program_week).is_not(None),
+            )
+            .group_by(col(Entry.user_id), col(Entry.kind), col(Entry.program_week))
+        )
+        for user, kind, week, n in rows:
+            found.setdefault(user, {})[(kind, int(week))] = int(n)
+    return found

@@ -7,11 +7,13 @@ creates exactly what the stores read and write, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import MetaData, delete
+from sqlalchemy import MetaData, delete, update
 
 from storage.db import Database
+from storage.models import Workspace
 
 # An install link is good for ten minutes, like Slack's own authorize page.
 STATE_EXPIRATION_SECONDS = 600
@@ -28,9 +30,25 @@ OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 )
 
 
+class ResumingInstallationStore(SQLAlchemyInstallationStore):
+    """slack-sdk's store, which also resumes a workspace the scheduler had suspended (its
+    token was dead) as soon as it is installed again: what is still timely then goes out."""
+
+    def save(self, installation: Installation) -> None:
+        """Store the install, then clear the workspace's suspension."""
+        super().save(installation)
+        if installation.team_id:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(Workspace.__table__)  # type: ignore[attr-defined]
+                    .where(Workspace.__table__.c.team_id == installation.team_id)  # type: ignore[attr-defined]
+                    .values(suspended=None, probe_at=None)
+                )
+
+
 def installation_store(db: Database, *, client_id: str) -> SQLAlchemyInstallationStore:
     """The store Bolt saves installs to and reads each team's bot token from."""
-    return SQLAlchemyInstallationStore(client_id=client_id, engine=db.engine)
+    return ResumingInstallationStore(client_id=client_id, engine=db.engine)
 
 
 def state_store(db: Database) -> SQLAlchemyOAuthStateStore:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
+
+# "Plan this at the next pass": the earliest time there is.
+PLAN_NOW = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Workspace(SQLModel, table=True):
@@ -22,12 +25,29 @@ class Workspace(SQLModel, table=True):
     # Days after a decision-journal entry before its author is asked how it turned out.
     revisit_days: int = 28
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # When the next weekly digest is planned (NULL: plan it at the next pass).
+    next_digest_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
+    )
+    # The workspace's sending lane: one instance at a time sends for a workspace, so its rate
+    # budget is kept however many instances run; a 429 pauses it (for every instance).
+    lane_owner: str | None = Field(default=None, max_length=64)
+    lane_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    paused_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Set when Slack says the workspace's token is dead (uninstalled, revoked, missing a
+    # scope): nothing is sent for it until a reinstall or a successful probe at probe_at.
+    suspended: str | None = Field(default=None, max_length=64)
+    probe_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Participant(SQLModel, table=True):
     """A person enrolled in a program in one workspace (one enrollment per person)."""
 
-    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_participant_team_user"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", name="uq_participant_team_user"),
+        # The scheduler reads only the enrollments whose next item is due: (status, time).
+        Index("ix_participant_status_next_due", "status", "next_due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
@@ -40,6 +60,15 @@ class Participant(SQLModel, table=True):
     paused_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # When the scheduler next has to look at this enrollment (its next prompt, nudge, recap
+    # or completion); PLAN_NOW after anything changes it (join, resume, a new time zone...).
+    next_due_at: datetime = Field(
+        default=PLAN_NOW,
+        sa_column=Column(UTCDateTime(), nullable=False, server_default="1970-01-01 00:00:00"),
+    )
+    # The D… id of the app's DM with this person, once a message there told us: recovery
+    # reads that conversation without asking Slack to open it.
+    dm_channel_id: str | None = Field(default=None, max_length=32)
 
 
 class Entry(SQLModel, table=True):
@@ -69,13 +98,6 @@ class Entry(SQLModel, table=True):
     # Where a ship post was published (team channel, or the author's DM as a fallback).
     post_channel_id: str | None = Field(default=None, max_length=32)
     post_ts: str | None = Field(default=None, max_length=32)
-    # Claims for the scheduled follow-ups: set (atomically, once) before the DM is sent.
-    followup_sent_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    revisit_sent_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
 
 
 class DeliverableDone(SQLModel, table=True):
@@ -112,27 +134,6 @@ class SkillRating(SQLModel, table=True):
     rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class PromptSnooze(SQLModel, table=True):
-    """A weekly prompt message the participant snoozed: one per message, so a double click
-    schedules the re-send once."""
-
-    __table_args__ = (
-        UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_prompt_snooze_message"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    user_id: str = Field(max_length=32)
-    channel_id: str = Field(max_length=32)
-    message_ts: str = Field(max_length=32)
-    program_id: str = Field(max_length=64)
-    week: int
-    post_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    # Set once Slack accepted chat.scheduleMessage; None while the claim is in flight.
-    scheduled_message_id: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-
-
 class WorkspaceAdmin(SQLModel, table=True):
     """Someone an admin named as a bot admin, on top of Slack's workspace admins and owners."""
 
@@ -145,28 +146,39 @@ class WorkspaceAdmin(SQLModel, table=True):
     added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Delivery(SQLModel, table=True):
-    """One scheduled message (prompt, nudge, digest, completion): claimed, then sent, once.
+class DueItem(SQLModel, table=True):
+    """One scheduled message of any kind (prompt, nudge, recap, completion, digest, ship
+    follow-up, decision revisit, snooze), claimed, sent, recorded and recovered the same way.
 
-    The unique key is what makes a delivery exactly-once across threads, restarts and
-    instances: whoever INSERTs the row first owns the send.
+    The unique key makes it exactly-once across threads, restarts and instances: it is
+    planned once, and claimed by one owner at a time. `ready_at` is when it may next be tried:
+    its due time, a retry's back-off, or (while claimed) the end of its owner's lease.
     """
 
+    __tablename__ = "due_item"
     __table_args__ = (
-        UniqueConstraint("team_id", "user_id", "kind", "period", name="uq_delivery_key"),
-        Index("ix_delivery_team_claimed", "team_id", "claimed_at"),
+        UniqueConstraint("team_id", "user_id", "kind", "period", name="uq_due_item_key"),
+        # A pass reads only what is open and ready: (status, ready_at) ranges, never the rest.
+        Index("ix_due_item_status_ready", "status", "ready_at"),
+        Index("ix_due_item_team_user", "team_id", "user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     user_id: str = Field(default="", max_length=32)  # "" for a workspace's digest
-    kind: str = Field(max_length=16)  # prompt | nudge | digest | completion
-    period: str = Field(max_length=64)  # e.g. "e1764000000:week-3" or "2026-W48"
-    status: str = Field(max_length=16)  # claimed | sent | skipped | failed
-    claimed_by: str | None = Field(default=None, max_length=64)
-    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    kind: str = Field(max_length=16)
+    period: str = Field(max_length=64)  # e.g. "e1764000000:week-3", "2026-W48", "entry-12"
+    status: str = Field(max_length=16)  # pending | claimed | uncertain | sent | skipped | ...
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # After this it is too late to matter: skipped rather than sent (None: never).
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    ready_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     attempts: int = 0
-    error: str | None = Field(default=None, max_length=255)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     channel: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=255)
+    # What the kind needs to render it (an entry id, a snoozed message); never entry text.
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

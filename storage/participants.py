@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, func, update
+from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_once
-from storage.models import Participant
+from storage.models import PLAN_NOW, Participant
+
+P = Participant.__table__  # type: ignore[attr-defined]
 
 
 def get_participant(session: Session, *, team_id: str, user_id: str) -> Participant | None:
@@ -45,6 +47,7 @@ def enroll(
         existing.status = "active"
         existing.joined_at = now
         existing.updated_at = now
+        existing.next_due_at = PLAN_NOW
         session.add(existing)
         session.flush()
         return existing, True
@@ -73,6 +76,7 @@ def set_timezone(
     if participant is not None and participant.timezone != timezone:
         participant.timezone = timezone
         participant.updated_at = now
+        participant.next_due_at = PLAN_NOW  # the next prompt moves with the zone
         session.add(participant)
 
 
@@ -108,6 +112,7 @@ def set_status(
     participant.status = status
     participant.paused_at = now if status == "paused" else None
     participant.updated_at = now
+    participant.next_due_at = PLAN_NOW
     session.add(participant)
     return participant
 
@@ -120,6 +125,7 @@ def shift_start(
     if participant is not None:
         participant.start_date = start_date
         participant.updated_at = now
+        participant.next_due_at = PLAN_NOW
         session.add(participant)
 
 
@@ -128,19 +134,53 @@ def add_many(session: Session, rows: list[Participant]) -> None:
     session.add_all(rows)
 
 
-def active_schedule(session: Session) -> list[tuple[str, str, str, date, str, datetime]]:
-    """(team, user, program, start date, time zone, joined at) of every active enrollment.
+def to_plan(session: Session, *, now: datetime, limit: int) -> list[Participant]:
+    """Active enrollments whose next item is due to be planned, soonest first (indexed by
+    status and next_due_at; on PostgreSQL the rows are locked, SKIP LOCKED, so instances
+    plan disjoint batches)."""
+    query = (
+        select(Participant)
+        .where(Participant.status == "active", col(Participant.next_due_at) <= now)
+        .order_by(col(Participant.next_due_at), col(Participant.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(query).all())
 
-    Plain columns, not ORM objects: the scheduler reads this every minute for everyone.
-    """
-    rows = session.exec(
-        select(  # type: ignore[call-overload]  # sqlmodel types 4 columns at most
-            Participant.team_id,
-            Participant.user_id,
-            Participant.program_id,
-            Participant.start_date,
-            Participant.timezone,
-            Participant.joined_at,
-        ).where(Participant.status == "active")
-    ).all()
-    return [tuple(row) for row in rows]
+
+def set_next_due(session: Session, values: list[tuple[int, datetime]]) -> None:
+    """Record when each enrollment (by id) next needs the scheduler."""
+    if values:
+        session.execute(
+            update(P).where(P.c.id == bindparam("pid")).values(next_due_at=bindparam("at")),
+            [{"pid": pid, "at": at} for pid, at in values],
+        )
+
+
+def replan_team(session: Session, *, team_id: str) -> int:
+    """A workspace's schedule changed: every active enrollment is planned again."""
+    result = session.execute(
+        update(P).where(P.c.team_id == team_id, P.c.status == "active").values(next_due_at=PLAN_NOW)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def remember_dm(session: Session, *, team_id: str, user_id: str, channel_id: str) -> None:
+    """Keep the D… id of the app's DM with a person (learned from a message sent there)."""
+    session.execute(
+        update(P)
+        .where(P.c.team_id == team_id, P.c.user_id == user_id, P.c.dm_channel_id.is_(None))
+        .values(dm_channel_id=channel_id)
+    )
+
+
+def in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Participant]:
+    """These people's enrollments in one workspace (any status)."""
+    found: list[Participant] = []
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start : start + 500]
+        query = select(Participant).where(
+            Participant.team_id == team_id, col(Participant.user_id).in_(chunk)
+        )
+        found.extend(session.exec(query).all())
+    return found

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel import select as sqlmodel_select
 
 from storage.insert_once import insert_once
 from storage.models import Workspace, WorkspaceAdmin
@@ -54,11 +56,14 @@ def update_settings(session: Session, *, team_id: str, now: datetime, **values: 
         if key not in _SETTINGS:
             raise ValueError(f"not a workspace setting: {key}")
         setattr(workspace, key, value)
+    if _SCHEDULE.intersection(values):
+        workspace.next_digest_at = None  # planned again at the next pass
     session.add(workspace)
     return workspace
 
 
 _SETTINGS = {"team_channel_id", "prompt_weekday", "prompt_hour", "revisit_days"}
+_SCHEDULE = {"team_channel_id", "prompt_weekday", "prompt_hour"}
 
 
 def list_workspaces(session: Session) -> list[Workspace]:
@@ -96,3 +101,112 @@ def remove_admin(session: Session, *, team_id: str, user_id: str) -> bool:
         )
     )
     return bool(result.rowcount)
+
+
+# -- the scheduler's sending lanes ---------------------------------------------------------------
+
+W = Workspace.__table__  # type: ignore[attr-defined]
+
+
+def lease_lanes(
+    session: Session, *, teams: list[str], instance: str, now: datetime, until: datetime
+) -> list[str]:
+    """Take the sending lane of these workspaces until `until`: only those whose lane is free,
+    expired or ours (a compare-and-set, so two instances never hold one lane)."""
+    if not teams:
+        return []
+    result = session.execute(
+        update(W)
+        .where(
+            W.c.team_id.in_(teams),
+            or_(W.c.lane_owner.is_(None), W.c.lane_owner == instance, W.c.lane_until <= now),
+        )
+        .values(lane_owner=instance, lane_until=until)
+        .returning(W.c.team_id)
+    )
+    return sorted(row[0] for row in result)
+
+
+def release_lanes(session: Session, *, teams: list[str], instance: str, now: datetime) -> None:
+    """Hand our lanes back at the end of a pass (any instance may take them next)."""
+    if teams:
+        session.execute(
+            update(W)
+            .where(W.c.team_id.in_(teams), W.c.lane_owner == instance)
+            .values(lane_owner=None, lane_until=now)
+        )
+
+
+def pause(session: Session, *, team_id: str, until: datetime) -> None:
+    """Slack answered 429 for this workspace: nobody sends for it before `until`."""
+    session.execute(
+        update(W)
+        .where(W.c.team_id == team_id, or_(W.c.paused_until.is_(None), W.c.paused_until < until))
+        .values(paused_until=until)
+    )
+
+
+def suspend(session: Session, *, team_id: str, reason: str, probe_at: datetime) -> bool:
+    """The workspace's token is dead: stop sending for it until it is resumed; True the
+    first time (so it is logged once)."""
+    result = session.execute(
+        update(W)
+        .where(W.c.team_id == team_id)
+        .values(suspended=reason[:64], probe_at=probe_at)
+        .returning(W.c.team_id)
+    )
+    return bool(result.first())
+
+
+def resume(session: Session, *, team_id: str) -> None:
+    """The workspace can be reached again (reinstalled, or a probe succeeded)."""
+    session.execute(update(W).where(W.c.team_id == team_id).values(suspended=None, probe_at=None))
+
+
+def due_for_probe(session: Session, *, now: datetime, limit: int = 20) -> list[tuple[str, str]]:
+    """(team, reason) of suspended workspaces whose next probe is due."""
+    rows = session.execute(
+        sa_select(W.c.team_id, W.c.suspended)
+        .where(W.c.suspended.is_not(None), W.c.probe_at <= now)
+        .order_by(W.c.probe_at)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def suspended_teams(session: Session, *, teams: list[str]) -> dict[str, str]:
+    """team -> reason for those of `teams` that are suspended."""
+    if not teams:
+        return {}
+    rows = session.execute(
+        sa_select(W.c.team_id, W.c.suspended).where(
+            W.c.team_id.in_(teams), W.c.suspended.is_not(None)
+        )
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def digests_to_plan(session: Session, *, now: datetime, limit: int) -> list[Workspace]:
+    """Workspaces whose next digest is unplanned or due to be planned (indexed)."""
+    query = (
+        sqlmodel_select(Workspace)
+        .where(
+            or_(
+                col(Workspace.next_digest_at).is_(None),
+                col(Workspace.next_digest_at) <= now,
+            )
+        )
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def set_next_digest(session: Session, values: list[tuple[str, datetime]]) -> None:
+    """Record when each workspace's next digest is planned."""
+    if values:
+        session.execute(
+            update(W)
+            .where(W.c.team_id == bindparam("team"))
+            .values(next_digest_at=bindparam("at")),
+            [{"team": team, "at": at} for team, at in values],
+        )

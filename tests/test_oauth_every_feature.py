@@ -16,7 +16,7 @@ from typing import Any
 from bot.app import client_for_team
 from bot.blocks import ids
 from bot.config import BOT_SCOPES
-from bot.scheduling.runner import run_due_work
+from bot.scheduling.pipeline import run_due_work
 from bot.services.config import update
 from tests.handlers.evidence_helpers import form_values
 from tests.handlers.test_join import join_values
@@ -90,7 +90,7 @@ def test_an_oauth_install_uses_every_feature_without_a_missing_scope(distributed
     views += 1
     ship_form = opened(emu, views)
     send.view_submission(ship_form, form_values("ship", **SHIP), user_id=USER)
-    emu.wait_for("chat.getPermalink")
+    emu.wait_for("chat.postEphemeral", count=2)  # "your post is up": stored with the entry
     [ship_entry] = [e for e in _entries(d) if e.kind == "ship"]
     send.block_action(ids.SHIP_DELETE, user_id=USER, value=str(ship_entry.id), channel_id=CHANNEL)
     emu.wait_for("chat.delete")
@@ -103,11 +103,11 @@ def test_an_oauth_install_uses_every_feature_without_a_missing_scope(distributed
     prompt = prompt_message(emu, dm)
     where = {"channel_id": dm, "message_ts": prompt["ts"], "block_id": ids.PROMPT_ACTIONS}
 
-    # Snooze (chat.scheduleMessage, chat.update) and mark the deliverable done (modal).
+    # Snooze (queued; the prompt redrawn with chat.update), mark the deliverable done (modal).
     send.block_action(
         ids.SNOOZE_PROMPT, user_id=USER, value=button(prompt, ids.SNOOZE_PROMPT), **where
     )
-    emu.wait_for("chat.scheduleMessage")
+    emu.wait_for("chat.update")
     send.block_action(
         ids.MARK_DELIVERABLE_DONE,
         user_id=USER,

@@ -16,7 +16,7 @@ from bot.services.enrollment import join
 from sandbox.offline import DEMO_CHANNEL, DEMO_TEAM, OfflineBot
 from slack_emulator import message_problems, view_problems
 from slack_emulator.slack_requests import date_value, select_value
-from storage.models import Delivery
+from storage.models import DueItem
 from tests.conftest import move_to
 
 
@@ -130,7 +130,7 @@ def test_a_skipped_fortnight_plays_out_as_a_running_bot_would_have(offline):
     # skipped it all as missed (it is Monday 04:00 of week 3 for Alex by then).
     with offline.services.db.session() as session:
         sent = session.exec(
-            select(Delivery).where(Delivery.user_id == "U0ALEX", Delivery.status == "sent")
+            select(DueItem).where(DueItem.user_id == "U0ALEX", DueItem.status == "sent")
         ).all()
     assert sorted((d.kind, d.period.split(":")[1]) for d in sent) == [
         ("nudge", "nudge-w2"),  # the phase's deliverable, due in its second week
@@ -226,8 +226,8 @@ def test_the_forget_buttons_answer_in_the_page_without_leaving_this_machine(
 
 
 def test_a_snoozed_prompt_comes_back_in_the_page_the_next_morning(offline):
-    """chat.scheduleMessage posts on the emulator's clock, which is the sandbox's: a snooze
-    can be seen coming back after "Next day"."""
+    """A snooze is queued and sent by the scheduler at 09:00 the next morning on the
+    sandbox's clock: it can be seen coming back after "Next day"."""
     move_to(offline, weekday=0, hour=6)  # Monday 07:00 in Berlin, before Sam's prompt
     offline.advance(timedelta(hours=3))  # 09:00 comes and goes: the prompt is sent
     dm = offline.emulator.dm_channel(DEMO_TEAM, "U0SAM")
@@ -248,11 +248,9 @@ def test_a_snoozed_prompt_comes_back_in_the_page_the_next_morning(offline):
         "value": value,
     }
     assert call(offline, "/api/action", click).json() == {"status": 200}
-    offline.emulator.wait_for("chat.scheduleMessage")
-    assert len(offline.emulator.scheduled_messages(dm)) == 1
+    offline.emulator.wait_for("chat.update")  # the prompt now says when it comes back
     before = len(state(offline, "U0SAM")["dm"]["messages"])
     assert call(offline, "/api/advance", {"days": 1}).json()["status"] == 200
-    assert offline.emulator.scheduled_messages(dm) == []
     after = state(offline, "U0SAM")["dm"]["messages"]
     assert len(after) > before
     assert any(m["ts"] != prompt["ts"] and ids.SNOOZE_PROMPT in str(m["blocks"]) for m in after)

@@ -1,26 +1,38 @@
-"""What is due now: plain functions of (now, state), no database and no Slack.
+"""What is due now, and when to look again: plain functions of (now, state), no database
+and no Slack.
 
 Times: a participant's weekly prompt goes out on the workspace's prompt weekday and hour
 (default Monday 09:00) in the participant's own IANA time zone, so it follows daylight
 saving time. The team digest goes out at the same weekday and hour in UTC, once per ISO week.
+
+The planner (bot/scheduling/plan.py) calls `due_for` only for enrollments whose next item
+is due, and stores `next_attention` as the time to call it again: nothing here runs for
+everyone every minute.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from bot.programs import Program
 from bot.progress import local_date, program_week, zone
-from storage.deliveries import CLAIMED, FAILED, DeliveryState
+from storage.due_items import SKIPPED, Key
 
 PROMPT = "prompt"
 NUDGE = "nudge"
 DIGEST = "digest"
 COMPLETION = "completion"
 RECAP = "recap"
+FOLLOWUP = "followup"  # a ship post's one-week "what does the data say now?"
+REVISIT = "revisit"  # a decision's "how did it turn out?"
+SNOOZE = "snooze"  # a snoozed prompt, back the next morning
+# Check-ins due together for one person go out as one message.
+CHECKINS = (FOLLOWUP, REVISIT)
+# Never planned or sent again once it went out: nothing after it is ever due.
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 SEND = "send"
 SKIP = "skip"
@@ -69,19 +81,20 @@ class Due:
     program_id: str | None = None
     phase_key: str | None = None
     missed_previous: bool = False  # the prompt says "you missed last week's prompt"
+    at: datetime | None = None  # when it was due
+    expires: datetime | None = None  # after this, too late to matter (None: never)
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """The delivery's unique key."""
+    def key(self) -> Key:
+        """The item's unique key."""
         return (self.team_id, self.user_id, self.kind, self.period)
 
 
 @dataclass(frozen=True)
 class Policy:
-    """When an existing delivery row may be taken over."""
+    """How long a claim lasts before another instance may take it over."""
 
     lease: timedelta = timedelta(minutes=5)
-    max_attempts: int = 5
 
 
 def enrollment_tag(joined_at: datetime) -> str:
@@ -150,61 +163,31 @@ def digest_slot(now: datetime, weekday: int, hour: int) -> datetime:
     return datetime.combine(monday + timedelta(days=weekday), time(hour), tzinfo=UTC)
 
 
-def needs_work(state: DeliveryState | None, now: datetime, policy: Policy) -> bool:
-    """True when a delivery is missing, retryable, or claimed by an owner who died."""
-    if state is None:
-        return True
-    if state.status == FAILED:
-        return state.attempts < policy.max_attempts
-    if state.status == CLAIMED:
-        return state.claimed_at is not None and state.claimed_at <= now - policy.lease
-    return False  # sent or skipped
+def week_end(timezone: str, start_date: date, week: int) -> datetime:
+    """The end of program week `week`: local midnight before the next week's Monday."""
+    return local_instant(timezone, start_date + timedelta(days=7 * week), 0)
 
 
-def due_prompts(
+def due_for(
     now: datetime,
-    candidates: Sequence[Candidate],
-    workspaces: Mapping[str, WorkspaceTimes],
-    programs: Mapping[str, Program],
-    delivered: Mapping[tuple[str, str, str, str], DeliveryState],
-    policy: Policy | None = None,
-) -> list[Due]:
-    """Prompts, nudges and completion messages due at `now`: send, catch up, or skip.
-
-    A prompt missed while the bot was down goes out late while it is still the same program
-    week; after that it is recorded as skipped and the next prompt says so. Never a burst.
-    """
-    policy = policy or Policy()
-    due: list[Due] = []
-    today: dict[str, date] = {}  # local date by time zone, computed once per pass
-    for candidate in candidates:
-        program = programs.get(candidate.program_id)
-        if program is None:
-            continue
-        times = workspaces.get(candidate.team_id) or WorkspaceTimes(candidate.team_id)
-        if candidate.timezone not in today:
-            today[candidate.timezone] = local_date(now, candidate.timezone)
-        due.extend(
-            _due_for(now, today[candidate.timezone], candidate, times, program, delivered, policy)
-        )
-    return due
-
-
-def _due_for(
-    now: datetime,
-    today: date,
     c: Candidate,
     times: WorkspaceTimes,
     program: Program,
-    delivered: Mapping[tuple[str, str, str, str], DeliveryState],
-    policy: Policy,
+    planned: Mapping[Key, str],
 ) -> list[Due]:
-    week = program_week(c.start_date, today)
+    """What of this enrollment is due at `now` and not yet in the queue (`planned` holds the
+    status of its keys that are): send it, or record it as skipped.
+
+    A prompt missed while the bot was down goes out late while it is still the same program
+    week (its item expires at the end of the week); after that it is recorded as skipped and
+    the next prompt says so. Never a burst.
+    """
+    week = program_week(c.start_date, local_date(now, c.timezone))
     if week < 1:
         return []
 
-    def state(kind: str, period: str) -> DeliveryState | None:
-        return delivered.get((c.team_id, c.user_id, kind, period))
+    def new(kind: str, period: str) -> bool:
+        return (c.team_id, c.user_id, kind, period) not in planned
 
     if week > program.weeks:
         period = completion_period(c.joined_at)
@@ -212,28 +195,38 @@ def _due_for(
         end = week_slot(
             c.timezone, c.start_date, times.prompt_weekday, times.prompt_hour, program.weeks + 1
         )
-        if now >= end and needs_work(state(COMPLETION, period), now, policy):
-            return [Due(COMPLETION, c.team_id, c.user_id, period, program_id=c.program_id)]
+        if now >= end and new(COMPLETION, period):
+            return [Due(COMPLETION, c.team_id, c.user_id, period, program_id=c.program_id, at=end)]
         return []
 
     found: list[Due] = []
+    ends = week_end(c.timezone, c.start_date, week)
     slot = week_slot(c.timezone, c.start_date, times.prompt_weekday, times.prompt_hour, week)
     period = prompt_period(c.joined_at, week)
-    if now >= slot and needs_work(state(PROMPT, period), now, policy):
+    if now >= slot and new(PROMPT, period):
         missed = False
         if week > 1:
             previous = prompt_period(c.joined_at, week - 1)
-            before = state(PROMPT, previous)
+            before = planned.get((c.team_id, c.user_id, PROMPT, previous))
             previous_slot = week_slot(
                 c.timezone, c.start_date, times.prompt_weekday, times.prompt_hour, week - 1
             )
             # Only a prompt that was due while enrolled counts as missed.
             if before is None and previous_slot >= c.joined_at:
                 found.append(
-                    Due(PROMPT, c.team_id, c.user_id, previous, SKIP, week - 1, c.program_id)
+                    Due(
+                        PROMPT,
+                        c.team_id,
+                        c.user_id,
+                        previous,
+                        SKIP,
+                        week - 1,
+                        c.program_id,
+                        at=previous_slot,
+                    )
                 )
                 missed = True
-            elif before is not None and before.status == "skipped":
+            elif before == SKIPPED:
                 missed = True
         found.append(
             Due(
@@ -245,14 +238,28 @@ def _due_for(
                 week,
                 c.program_id,
                 missed_previous=missed,
+                at=slot,
+                expires=ends,
             )
         )
 
     # The week's recap, only within that week: a bot down over the weekend skips it.
     recap_at = week_slot(c.timezone, c.start_date, RECAP_WEEKDAY, RECAP_HOUR, week)
     rperiod = recap_period(c.joined_at, week)
-    if now >= recap_at and needs_work(state(RECAP, rperiod), now, policy):
-        found.append(Due(RECAP, c.team_id, c.user_id, rperiod, SEND, week, c.program_id))
+    if now >= recap_at and new(RECAP, rperiod):
+        found.append(
+            Due(
+                RECAP,
+                c.team_id,
+                c.user_id,
+                rperiod,
+                SEND,
+                week,
+                c.program_id,
+                at=recap_at,
+                expires=ends,
+            )
+        )
 
     phase = program.phase_for_week(week)
     if phase is not None and phase.last_week == week:
@@ -260,28 +267,77 @@ def _due_for(
             c.timezone, c.start_date, times.prompt_weekday, times.prompt_hour, week
         )
         nperiod = nudge_period(c.joined_at, week)
-        if now >= nudge_at and needs_work(state(NUDGE, nperiod), now, policy):
+        if now >= nudge_at and new(NUDGE, nperiod):
             found.append(
-                Due(NUDGE, c.team_id, c.user_id, nperiod, SEND, week, c.program_id, phase.key)
+                Due(
+                    NUDGE,
+                    c.team_id,
+                    c.user_id,
+                    nperiod,
+                    SEND,
+                    week,
+                    c.program_id,
+                    phase.key,
+                    at=nudge_at,
+                    expires=ends,
+                )
             )
     return found
 
 
-def due_digests(
-    now: datetime,
-    workspaces: Sequence[WorkspaceTimes],
-    delivered: Mapping[tuple[str, str, str, str], DeliveryState],
-    policy: Policy | None = None,
-) -> list[Due]:
-    """Team digests due at `now`: one per workspace with a team channel and ISO week (UTC)."""
-    policy = policy or Policy()
-    period = digest_period(now)
-    due: list[Due] = []
-    for ws in workspaces:
-        if not ws.team_channel_id:
-            continue
-        if now < digest_slot(now, ws.prompt_weekday, ws.prompt_hour):
-            continue
-        if needs_work(delivered.get((ws.team_id, "", DIGEST, period)), now, policy):
-            due.append(Due(DIGEST, ws.team_id, "", period))
-    return due
+def keys_to_check(now: datetime, c: Candidate, program: Program) -> list[Key]:
+    """The queue keys `due_for` may ask about for this enrollment at `now`."""
+    week = program_week(c.start_date, local_date(now, c.timezone))
+    team, user, joined = c.team_id, c.user_id, c.joined_at
+    if week < 1:
+        return []
+    if week > program.weeks:
+        return [(team, user, COMPLETION, completion_period(joined))]
+    keys = [
+        (team, user, PROMPT, prompt_period(joined, week)),
+        (team, user, RECAP, recap_period(joined, week)),
+        (team, user, NUDGE, nudge_period(joined, week)),
+    ]
+    if week > 1:
+        keys.append((team, user, PROMPT, prompt_period(joined, week - 1)))
+    return keys
+
+
+def next_attention(
+    now: datetime, c: Candidate, times: WorkspaceTimes, program: Program
+) -> datetime:
+    """The first moment after `now` at which `due_for` can find something new for this
+    enrollment: its next prompt, recap, nudge or completion (NEVER once it is complete)."""
+    today = local_date(now, c.timezone)
+    week = max(1, program_week(c.start_date, today))
+    weekday, hour = times.prompt_weekday, times.prompt_hour
+    moments: list[datetime] = []
+    for w in (week, week + 1):
+        if w <= program.weeks:
+            moments.append(week_slot(c.timezone, c.start_date, weekday, hour, w))
+            moments.append(week_slot(c.timezone, c.start_date, RECAP_WEEKDAY, RECAP_HOUR, w))
+            phase = program.phase_for_week(w)
+            if phase is not None and phase.last_week == w:
+                moments.append(nudge_slot(c.timezone, c.start_date, weekday, hour, w))
+    moments.append(week_slot(c.timezone, c.start_date, weekday, hour, program.weeks + 1))
+    later = [m for m in moments if m > now]
+    if later:
+        return min(later)
+    return NEVER if week > program.weeks else now + timedelta(days=7)
+
+
+def digest_due(now: datetime, ws: WorkspaceTimes) -> tuple[Due | None, datetime]:
+    """The digest due at `now` for this workspace (or None), and when to look again."""
+    if not ws.team_channel_id:
+        return None, NEVER  # a new team channel plans it again
+    slot = digest_slot(now, ws.prompt_weekday, ws.prompt_hour)
+    if now < slot:
+        return None, slot
+    next_week = digest_slot(now + timedelta(days=7), ws.prompt_weekday, ws.prompt_hour)
+    end = datetime.combine(
+        date.fromisocalendar(*now.astimezone(UTC).isocalendar()[:2], 7) + timedelta(days=1),
+        time(0),
+        tzinfo=UTC,
+    )
+    due = Due(DIGEST, ws.team_id, "", digest_period(now), at=slot, expires=end)
+    return due, next_week

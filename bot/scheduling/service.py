@@ -12,10 +12,10 @@ from collections.abc import Callable
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.scheduling.runner import (
-    ClientForTeam,
+from bot.scheduling.pipeline import (
     RateLimiter,
     RunnerConfig,
+    SlackForTeam,
     TickReport,
     run_due_work,
 )
@@ -29,7 +29,7 @@ INTERVAL_SECONDS = 60
 
 def due_work_job(
     services: Services,
-    client_for_team: ClientForTeam,
+    client_for_team: SlackForTeam,
     config: RunnerConfig,
     limiter: RateLimiter,
 ) -> TickReport:
@@ -45,7 +45,7 @@ class SchedulerService:
     def __init__(
         self,
         services: Services,
-        client_for_team: ClientForTeam,
+        client_for_team: SlackForTeam,
         *,
         config: RunnerConfig | None = None,
         interval_seconds: int = INTERVAL_SECONDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services import Services
-from storage import workspaces
+from storage import participants, workspaces
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -36,9 +36,11 @@ def current(services: Services, *, team_id: str) -> WorkspaceSettings:
 
 
 def update(services: Services, *, team_id: str, **values: object) -> None:
-    """Change some settings of one team."""
+    """Change some settings of one team; a new prompt day or hour re-plans its enrollments."""
     with services.db.session() as session:
         workspaces.update_settings(session, team_id=team_id, now=services.clock.now(), **values)
+        if {"prompt_weekday", "prompt_hour"}.intersection(values):
+            participants.replan_team(session, team_id=team_id)
 
 
 def is_named_admin(services: Services, *, team_id: str, user_id: str) -> bool:

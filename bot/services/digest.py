@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.progress import local_date, program_week
+from bot.scheduling.kinds import Message
 from bot.services import Services
 from storage import deliverables, entries, participants
-from storage.models import Entry
+from storage.due_items import Claimed
+from storage.models import Entry, Workspace
 
 STEADY_JOURNAL_DAYS = 3  # journaled on this many of the 7 days: "keeping the journal"
 
@@ -79,3 +81,24 @@ def digest_now(services: Services, *, team_id: str) -> tuple[datetime, DigestDat
         return now, gather_digest(
             session, team_id=team_id, since=until - timedelta(days=7), until=until
         )
+
+
+def render_digests(
+    services: Services, session: Session, items: list[Claimed], now: datetime
+) -> dict[int, Message | None]:
+    """The weekly digests: the seven days up to each one's slot, to its team channel."""
+    from bot.blocks.reminders import digest_message  # the builder reads DigestData from here
+
+    out: dict[int, Message | None] = {}
+    for item in items:
+        workspace = session.get(Workspace, item.team_id)
+        if workspace is None or not workspace.team_channel_id:
+            out[item.id] = None
+            continue
+        until = item.due_at
+        data = gather_digest(
+            session, team_id=item.team_id, since=until - timedelta(days=7), until=until
+        )
+        text, blocks = digest_message(period=item.period, data=data)
+        out[item.id] = Message(workspace.team_channel_id, text, blocks)
+    return out

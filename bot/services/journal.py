@@ -8,6 +8,7 @@ from typing import Any
 from bot.kinds import ENTRY_KINDS
 from bot.progress import local_date, program_week
 from bot.services import Services
+from bot.services.checkins import plan_revisit
 from storage import entries, participants, workspaces
 from storage.models import Entry
 
@@ -55,4 +56,6 @@ def log_entry(
             client_key=client_key,
             now=now,
         )
+        if created and kind == "decision":
+            plan_revisit(session, entry=entry, now=now)
     return LogOutcome(entry=entry, created=created, enrolled=participant is not None)

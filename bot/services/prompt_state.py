@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlmodel import Session
+
+from bot.blocks.common import Block
+from bot.blocks.prompt import completion_message, weekly_prompt
+from bot.blocks.reminders import missed_note, nudge_message
 from bot.programs import Program
 from bot.progress import local_date, program_week
+from bot.scheduling.kinds import Message
 from bot.services import Services
 from storage import deliverables, entries, participants, workspaces
+from storage.due_items import Claimed
 from storage.models import Participant, Workspace
 
 
@@ -65,6 +73,17 @@ def prompt_state(
     )
 
 
+def render_state(state: PromptState) -> tuple[str, list[Block]]:
+    """The weekly prompt for a participant's state."""
+    return weekly_prompt(
+        state.program,
+        state.week,
+        background=state.background,
+        logged=state.logged,
+        deliverable_done=state.deliverable_done,
+    )
+
+
 def prompt_schedule(services: Services, *, team_id: str) -> tuple[int, int]:
     """(weekday, hour) the workspace's weekly prompts go out at, in each participant's zone."""
     with services.db.session() as session:
@@ -73,3 +92,124 @@ def prompt_schedule(services: Services, *, team_id: str) -> tuple[int, int]:
         fields = Workspace.model_fields
         return fields["prompt_weekday"].default, fields["prompt_hour"].default
     return workspace.prompt_weekday, workspace.prompt_hour
+
+
+# -- the scheduled kinds this service renders: weekly prompt, nudge, completion --------------
+
+
+def _participants(session: Session, items: list[Claimed]) -> dict[tuple[str, str], Participant]:
+    """The active enrollments of the items' people, by (team, user)."""
+    found: dict[tuple[str, str], Participant] = {}
+    by_team: dict[str, set[str]] = {}
+    for item in items:
+        by_team.setdefault(item.team_id, set()).add(item.user_id)
+    for team_id, users in by_team.items():
+        for p in participants.in_team(session, team_id=team_id, user_ids=sorted(users)):
+            if p.status == "active":
+                found[(p.team_id, p.user_id)] = p
+    return found
+
+
+def render_prompts(
+    services: Services, session: Session, items: list[Claimed], now: datetime
+) -> dict[int, Message | None]:
+    """The weekly prompts of a batch: what each person logged toward the phase, whether its
+    deliverable is done, and one rendering shared by everyone who would get the same one."""
+    people = _participants(session, items)
+    done: set[tuple[str, str, str, str]] = set()
+    counts: dict[tuple[str, str], dict[tuple[str, int], int]] = {}
+    for team_id in {i.team_id for i in items}:
+        users = sorted(u for (t, u) in people if t == team_id)
+        done.update(
+            (team_id, *key)
+            for key in deliverables.done_keys(session, team_id=team_id, user_ids=users)
+        )
+        for user, by_kind_week in entries.counts_by_kind_and_week(
+            session, team_id=team_id, user_ids=users
+        ).items():
+            counts[(team_id, user)] = by_kind_week
+    shared: dict[tuple[object, ...], tuple[str, list[Block]]] = {}
+    out: dict[int, Message | None] = {}
+    for item in items:
+        participant = people.get((item.team_id, item.user_id))
+        program = services.programs.get(participant.program_id) if participant else None
+        week = item.payload.get("week")
+        phase = program.phase_for_week(week) if program and isinstance(week, int) else None
+        if participant is None or program is None or phase is None or not isinstance(week, int):
+            out[item.id] = None
+            continue
+        logged = _summed(counts.get((item.team_id, item.user_id), {}), phase.weeks)
+        is_done = (item.team_id, item.user_id, program.id, phase.key) in done
+        missed = bool(item.payload.get("missed_previous"))
+        key = (
+            program.id,
+            week,
+            participant.background,
+            tuple(sorted(logged.items())),
+            is_done,
+            missed,
+        )
+        if key not in shared:
+            text, blocks = weekly_prompt(
+                program,
+                week,
+                background=participant.background,
+                logged=logged,
+                deliverable_done=is_done,
+            )
+            if missed:
+                blocks = [blocks[0], missed_note(), *blocks[1:]]
+                text = "You missed last week's prompt. " + text
+            shared[key] = (text, blocks)
+        text, blocks = shared[key]
+        out[item.id] = Message(item.user_id, text, blocks)
+    return out
+
+
+def _summed(counts: dict[tuple[str, int], int], weeks: range) -> dict[str, int]:
+    """Entries by kind within these program weeks."""
+    total: dict[str, int] = {}
+    for (kind, week), n in counts.items():
+        if week in weeks:
+            total[kind] = total.get(kind, 0) + n
+    return total
+
+
+def render_nudges(
+    services: Services, session: Session, items: list[Claimed], now: datetime
+) -> dict[int, Message | None]:
+    """Mid-week nudges, dropped for anyone who marked the deliverable done meanwhile."""
+    people = _participants(session, items)
+    out: dict[int, Message | None] = {}
+    for item in items:
+        participant = people.get((item.team_id, item.user_id))
+        program = services.programs.get(participant.program_id) if participant else None
+        key = item.payload.get("phase_key")
+        phase = next((p for p in program.phases if p.key == key), None) if program else None
+        if participant is None or program is None or phase is None:
+            out[item.id] = None
+            continue
+        done = deliverables.get_done(
+            session,
+            team_id=item.team_id,
+            user_id=item.user_id,
+            program_id=program.id,
+            phase_key=phase.key,
+        )
+        out[item.id] = None if done else Message(item.user_id, *nudge_message(program, phase))
+    return out
+
+
+def render_completions(
+    services: Services, session: Session, items: list[Claimed], now: datetime
+) -> dict[int, Message | None]:
+    """The one message after a program's last week."""
+    people = _participants(session, items)
+    out: dict[int, Message | None] = {}
+    for item in items:
+        participant = people.get((item.team_id, item.user_id))
+        program = services.programs.get(participant.program_id) if participant else None
+        out[item.id] = (
+            Message(item.user_id, *completion_message(program)) if program is not None else None
+        )
+    return out

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services import Services
+from bot.services.checkins import plan_followup
 from storage import entries, workspaces
 from storage.models import Entry
 
@@ -27,7 +28,8 @@ def record_post(
     fallback: str | None = None,
     permalink: str | None = None,
 ) -> None:
-    """Remember where the post went ("team" channel or the author's "dm")."""
+    """Remember where the post went ("team" channel or the author's "dm"), and plan the
+    one-week follow-up."""
     with services.db.session() as session:
         entries.set_post(
             session, team_id=entry.team_id, entry_id=entry.id or 0, channel_id=channel_id, ts=ts
@@ -41,6 +43,7 @@ def record_post(
                 extra["permalink"] = permalink
             stored.fields = {**stored.fields, **extra}
             session.add(stored)
+            plan_followup(session, entry=stored, now=services.clock.now())
 
 
 def add_answer(

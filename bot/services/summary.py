@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlmodel import Session
+
 from bot.programs import Phase
+from bot.scheduling.kinds import Message
 from bot.services import Services
 from bot.services.skills import ratings
 from bot.services.status import StatusReport, status
 from storage import deliverables, entries
+from storage.due_items import Claimed
 
 
 @dataclass(frozen=True)
@@ -57,3 +61,19 @@ def personal_recap(
         next_phase=next_phase if next_phase is not phase else None,
         skills=ratings(services, team_id=team_id, user_id=user_id),
     )
+
+
+def render_recaps(
+    services: Services, session: Session, items: list[Claimed], now: datetime
+) -> dict[int, Message | None]:
+    """The Friday recaps: what each person logged this week and so far (counts only)."""
+    from bot.blocks.summary import recap_blocks  # the builder reads Recap from here
+
+    out: dict[int, Message | None] = {}
+    for item in items:
+        recap = personal_recap(services, team_id=item.team_id, user_id=item.user_id, now=now)
+        if recap is None or recap.report.participant.status != "active":
+            out[item.id] = None
+            continue
+        out[item.id] = Message(item.user_id, *recap_blocks(recap))
+    return out

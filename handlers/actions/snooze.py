@@ -6,18 +6,17 @@ import logging
 
 from bot.blocks.common import section, slack_date
 from bot.blocks.prompt import SNOOZE_FORMAT, PromptRef
-from bot.outbound import Outbound, SlackFailure
-from bot.services.snooze import SnoozeError, claim_snooze, confirm_scheduled, release_snooze
+from bot.outbound import Outbound
+from bot.services.snooze import SnoozeError, claim_snooze
 from handlers.actions.containers import action_value, source_message
 from handlers.listener import Answer, Incoming, Then
-from handlers.prompt_messages import redraw_prompt, render_state, snooze_fallback
+from handlers.prompt_messages import redraw_prompt, snooze_fallback
 
 logger = logging.getLogger(__name__)
 
 
 def snooze_prompt(req: Incoming) -> Answer:
-    """Claim the snooze for this message (before the ack), then schedule the re-send and
-    mark the message (after it)."""
+    """Queue the re-send for this message (before the ack), then mark the message (after)."""
     services = req.services
     ref = PromptRef.parse(action_value(req.body))
     channel_id, message_ts = source_message(req.body)
@@ -51,17 +50,8 @@ def snooze_prompt(req: Incoming) -> Answer:
     if not claim.created:
         return Answer.later(tell(f":zzz: Already snoozed: it comes back {when}."))
 
-    def schedule(slack: Outbound) -> None:
-        text, blocks = render_state(claim.state)
-        try:
-            scheduled_id = slack.schedule(channel_id, post_at, text, blocks)
-        except SlackFailure:
-            release_snooze(services, snooze_id=claim.snooze_id)
-            tell("I could not snooze this prompt just now. Try the button again in a minute.")(
-                slack
-            )
-            return
-        confirm_scheduled(services, snooze_id=claim.snooze_id, scheduled_message_id=scheduled_id)
+    def mark(slack: Outbound) -> None:
+        # The re-send is queued (the scheduler sends it); the prompt shows when it comes back.
         redraw_prompt(
             slack,
             services,
@@ -71,4 +61,4 @@ def snooze_prompt(req: Incoming) -> Answer:
             message_ts=message_ts,
         )
 
-    return Answer.later(schedule)
+    return Answer.later(mark)

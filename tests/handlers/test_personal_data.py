@@ -97,7 +97,7 @@ def test_forget_asks_first_and_deletes_nothing_until_confirmed(slack):
         if e["action_id"] == ids.FORGET_CONFIRM
     )
     assert confirm["style"] == "danger" and "confirm" in confirm
-    assert sum(rows_about(slack, "T1", "U1").values()) == 3
+    assert sum(rows_about(slack, "T1", "U1").values()) == 4
 
 
 def test_forget_confirmed_deletes_every_row_of_mine_only(slack):
@@ -110,7 +110,8 @@ def test_forget_confirmed_deletes_every_row_of_mine_only(slack):
     response = slack.sender.block_action(ids.FORGET_CONFIRM, user_id="U1", value="forget")
     assert response.status == 200
     reply = slack.emulator.wait_for("response_url")[0]
-    assert "I deleted 3 records" in reply.params["text"]
+    # The enrollment, the entry, the deliverable, and the entry's planned revisit.
+    assert "I deleted 4 records" in reply.params["text"]
     assert reply.params["replace_original"] is True
     # Table by table: nothing about U1 in T1 is left; everyone else is untouched.
     assert all(count == 0 for count in rows_about(slack, "T1", "U1").values())
@@ -126,4 +127,4 @@ def test_forget_cancelled_keeps_everything(slack):
     slack.sender.block_action(ids.FORGET_CANCEL, user_id="U1")
     reply = slack.emulator.wait_for("response_url")[0]
     assert reply.params["text"].startswith("Nothing was deleted.")
-    assert sum(rows_about(slack, "T1", "U1").values()) == 3
+    assert sum(rows_about(slack, "T1", "U1").values()) == 4

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from bot.blocks import ids
 from bot.services.config import update
-from bot.services.followups import run_followups
 from slack_emulator.slack_requests import text_value
 from tests.handlers.evidence_helpers import (
     assert_valid_message,
@@ -15,6 +14,7 @@ from tests.handlers.evidence_helpers import (
     entries,
     form_values,
 )
+from tests.services.test_checkins import morning, run_pass
 
 SHIP = {
     "problem": "Admins lost exported files",
@@ -141,14 +141,12 @@ def test_follow_up_after_one_week_exactly_once_then_thread_reply(slack):
     ship(slack, after=None, measuring=True)
     slack.emulator.wait_for("chat.postEphemeral")
     [entry] = entries(slack)
-    for_team = clients(slack)
-    assert run_followups(slack.services, for_team, slack.clock.now() + timedelta(days=6)) == []
-    slack.clock.advance(timedelta(days=7))
-    sent = run_followups(slack.services, for_team, slack.clock.now())
-    assert sent == [f"followup:T1:{entry.id}"]
-    assert run_followups(slack.services, for_team, slack.clock.now()) == []
-    slack.clock.advance(timedelta(days=30))
-    assert run_followups(slack.services, for_team, slack.clock.now()) == []
+    # Shipped Monday 09:30 UTC: a week later is past the prompt hour, so the next morning.
+    assert run_pass(slack, morning(7)).of("sent", "followup") == []
+    sent = run_pass(slack, morning(8)).of("sent", "followup")
+    assert [o.period for o in sent] == [f"entry-{entry.id}"]
+    assert run_pass(slack).of("sent", "followup") == []
+    assert run_pass(slack, morning(40)).of("sent", "followup") == []
     dms = [c for c in slack.emulator.calls_to("chat.postMessage") if c.params["channel"] == "U1"]
     assert len(dms) == 1
     assert "What does the data say now?" in str(dms[0].params["blocks"])
@@ -179,27 +177,19 @@ def test_follow_up_after_one_week_exactly_once_then_thread_reply(slack):
     assert parent["reply_count"] == 1
 
 
-def test_follow_up_claim_is_given_back_when_slack_fails_retryably(slack):
-    update(slack.services, team_id="T1", team_channel_id="C1")
-    ship(slack)
-    slack.emulator.wait_for("chat.postEphemeral")
-    slack.clock.advance(timedelta(days=8))
+def test_a_follow_up_slack_failed_is_retried_and_sent_once(slack):
+    ship(slack)  # no team channel: posted in the author's DM, followed up all the same
     slack.emulator.fail("chat.postMessage", "internal_error", times=1)
-    assert run_followups(slack.services, clients(slack), slack.clock.now()) == []
-    assert entries(slack)[0].followup_sent_at is None
-    assert len(run_followups(slack.services, clients(slack), slack.clock.now())) == 1
-    assert entries(slack)[0].followup_sent_at == slack.clock.now()
+    assert run_pass(slack, morning(8)).of("retry", "followup")
+    assert len(run_pass(slack, morning(8) + timedelta(minutes=5)).of("sent", "followup")) == 1
+    assert run_pass(slack, morning(9)).outcomes == []
 
 
-def test_follow_up_not_retried_after_a_permanent_error(slack):
-    update(slack.services, team_id="T1", team_channel_id="C1")
+def test_a_follow_up_to_someone_who_cannot_be_reached_is_not_retried(slack):
     ship(slack)
-    slack.emulator.wait_for("chat.postEphemeral")
-    slack.clock.advance(timedelta(days=8))
     slack.emulator.fail("chat.postMessage", "messages_tab_disabled", times=1)
-    assert run_followups(slack.services, clients(slack), slack.clock.now()) == []
-    assert run_followups(slack.services, clients(slack), slack.clock.now()) == []
-    assert entries(slack)[0].followup_sent_at is not None
+    assert run_pass(slack, morning(8)).of("inactive", "followup")
+    assert run_pass(slack, morning(8) + timedelta(minutes=5)).outcomes == []
 
 
 def test_edit_within_24_hours_updates_the_post(slack):

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.blocks import ids
 from slack_emulator import message_problems
-from storage.models import PromptSnooze
+from storage.models import DueItem
 from tests.handlers.prompts_helpers import button_value, deliver_prompt, enroll, message
-
-
-@pytest.fixture(autouse=True)
-def emulator_follows_the_test_clock(slack):
-    """Slack judges post_at against its own clock; make it the test's movable one."""
-    slack.emulator.set_clock(lambda: slack.clock.now().timestamp())
+from tests.services.test_checkins import run_pass
 
 
 def click_snooze(slack, channel: str, ts: str, user_id: str = "U1", *, ephemeral: bool = False):
@@ -35,9 +30,9 @@ def click_snooze(slack, channel: str, ts: str, user_id: str = "U1", *, ephemeral
     return response
 
 
-def snoozes(slack) -> list[PromptSnooze]:
+def snoozes(slack) -> list[DueItem]:
     with slack.services.db.session() as session:
-        return list(session.exec(select(PromptSnooze)).all())
+        return list(session.exec(select(DueItem).where(DueItem.kind == "snooze")).all())
 
 
 @pytest.mark.parametrize(
@@ -49,21 +44,13 @@ def snoozes(slack) -> list[PromptSnooze]:
         ("U2", "America/Los_Angeles", datetime(2026, 11, 24, 17, 0, tzinfo=UTC)),
     ],
 )
-def test_snooze_schedules_tomorrow_nine_local_and_marks_the_message(
+def test_snooze_queues_tomorrow_nine_local_and_marks_the_message(
     slack, user_id, timezone, expected
 ):
     enroll(slack, user_id, timezone=timezone)
     channel, ts = deliver_prompt(slack, user_id)
     original = message(slack, channel, ts)
     click_snooze(slack, channel, ts, user_id)
-
-    [scheduled] = slack.emulator.wait_for("chat.scheduleMessage")
-    assert scheduled.ok
-    assert scheduled.params["channel"] == channel
-    assert scheduled.params["post_at"] == int(expected.timestamp())
-    [pending] = slack.emulator.scheduled_messages(channel)
-    assert pending["blocks"] == original["blocks"]  # this week's prompt, as it was sent
-    assert pending["id"] == scheduled.response["scheduled_message_id"]
 
     slack.emulator.wait_for("chat.update")
     updated = message(slack, channel, ts)
@@ -74,16 +61,18 @@ def test_snooze_schedules_tomorrow_nine_local_and_marks_the_message(
     assert message_problems(updated["text"], updated["blocks"]) == []
 
     [row] = snoozes(slack)
-    assert row.scheduled_message_id == pending["id"]
-    assert row.post_at == expected
+    assert (row.status, row.due_at, row.payload["ts"]) == ("pending", expected, ts)
+    # Not a minute early...
+    assert run_pass(slack, expected - timedelta(minutes=1)).of("sent", "snooze") == []
+    # ...and tomorrow at nine the prompt comes back as a new message, by the same pipeline.
+    assert len(run_pass(slack, expected).of("sent", "snooze")) == 1
+    back = slack.emulator.messages(channel)[-1]
+    assert back["ts"] != ts and back["blocks"] == original["blocks"]
+    assert [r.status for r in snoozes(slack)] == ["sent"]
+    assert run_pass(slack, expected + timedelta(hours=1)).of("sent", "snooze") == []
 
-    # Tomorrow at nine the prompt comes back as a new message.
-    slack.clock.set(expected)
-    assert slack.emulator.deliver_scheduled() == 1
-    assert [m["blocks"] for m in slack.emulator.messages(channel)][-1] == original["blocks"]
 
-
-def test_double_click_schedules_once(slack):
+def test_double_click_snoozes_once(slack):
     enroll(slack)
     channel, ts = deliver_prompt(slack)
     value = button_value(message(slack, channel, ts)["blocks"], ids.SNOOZE_PROMPT)
@@ -103,24 +92,7 @@ def test_double_click_schedules_once(slack):
     replies = slack.emulator.wait_for("response_url", count=2)
     assert all("Already snoozed" in r.params["text"] for r in replies)
     slack.emulator.wait_for("chat.update")  # the one winning click has finished its work
-    assert len(slack.emulator.calls_to("chat.scheduleMessage")) == 1
-    assert len(slack.emulator.scheduled_messages(channel)) == 1
     assert len(snoozes(slack)) == 1
-
-
-def test_failed_scheduling_is_released_so_a_retry_works(slack, log_watcher):
-    enroll(slack)
-    channel, ts = deliver_prompt(slack)
-    slack.emulator.fail("chat.scheduleMessage", "restricted_too_many")
-    clicked = click_snooze(slack, channel, ts)
-    assert "could not snooze" in clicked.shown()["text"]
-    assert log_watcher.wait_for("chat.scheduleMessage failed team=T1 error=restricted_too_many")
-    assert snoozes(slack) == []
-    assert ids.SNOOZE_PROMPT in str(message(slack, channel, ts)["blocks"])  # untouched
-    click_snooze(slack, channel, ts)
-    slack.emulator.wait_for("chat.scheduleMessage", count=2)
-    slack.emulator.wait_for("chat.update")
-    assert len(slack.emulator.scheduled_messages(channel)) == 1
 
 
 def test_snooze_across_the_spring_dst_change(slack):
@@ -129,9 +101,10 @@ def test_snooze_across_the_spring_dst_change(slack):
     enroll(slack, start=date(2027, 3, 15))
     channel, ts = deliver_prompt(slack)
     click_snooze(slack, channel, ts)
-    [scheduled] = slack.emulator.wait_for("chat.scheduleMessage")
+    slack.emulator.wait_for("chat.update")
     # Sunday 09:00 CEST is 07:00 UTC, not 08:00.
-    assert scheduled.params["post_at"] == int(datetime(2027, 3, 28, 7, 0, tzinfo=UTC).timestamp())
+    [row] = snoozes(slack)
+    assert row.due_at == datetime(2027, 3, 28, 7, 0, tzinfo=UTC)
 
 
 def test_ephemeral_copy_cannot_be_snoozed(slack):
@@ -140,7 +113,7 @@ def test_ephemeral_copy_cannot_be_snoozed(slack):
     response = click_snooze(slack, channel, ts, ephemeral=True)
     assert response.status == 200
     assert "cannot be snoozed" in response.shown()["text"]
-    assert slack.emulator.calls_to("chat.scheduleMessage") == []
+    assert snoozes(slack) == []
 
 
 def test_marking_done_after_snoozing_keeps_the_snooze_note(slack):

@@ -23,9 +23,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltResponse
 from sqlmodel import select
 
+from bot import edge
 from bot.app import create_app
 from bot.blocks.deliverables import deliverable_modal
 from bot.blocks.prompt import PromptRef
@@ -163,16 +164,15 @@ class Rig:
         return "Rig()"  # short: hypothesis prints it with every failing case
 
     def dispatch(self, body: str, content_type: str) -> BoltResponse:
-        """Sign `body` as Slack does and hand it to Bolt; wait for the listener to finish."""
+        """Sign `body` as Slack does and hand it to Bolt as the HTTP edge does (bot/edge.py
+        parses it; Bolt verifies the signature); wait for the listener to finish."""
         ts = str(int(time.time()))
-        request = BoltRequest(
-            body=body,
-            headers={
-                "content-type": [content_type],
-                "x-slack-request-timestamp": [ts],
-                "x-slack-signature": [signature(SIGNING_SECRET, ts, body)],
-            },
-        )
+        headers = {
+            "content-type": content_type,
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": signature(SIGNING_SECRET, ts, body),
+        }
+        request = edge.bolt_request(body, edge.parse(body, content_type), headers=headers, query="")
         response = self.app.dispatch(request)
         # Wait until everything the listener queued after its ack has finished.
         assert self.app.after_ack.settle(timeout=30)  # type: ignore[attr-defined]

@@ -8,22 +8,22 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import col, select
 
-from bot.app import make_client
+from bot.app import scheduler_client
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.outbound import Outbound
 from bot.scheduling.due import Policy
-from bot.scheduling.runner import RunnerConfig, TickReport, run_due_work
+from bot.scheduling.pipeline import EVENT_TYPE, RunnerConfig, TickReport, run_due_work
 from bot.services import Services
 from slack_emulator import SlackEmulator, message_problems
 from slack_emulator.state import RecordedCall
-from storage import deliveries, participants, workspaces
+from storage import participants, workspaces
 from storage.db import Database
-from storage.models import Delivery, Participant, Workspace
+from storage.models import DueItem, Participant, Workspace
 
 TEAM = "T1"
-EVENT_TYPE = "transition_coach_delivery"
 
 
 def config(**overrides: Any) -> RunnerConfig:
@@ -48,7 +48,7 @@ class Sched:
     def client(self, team_id: str = TEAM) -> Outbound:
         """The way out to Slack like production's (retry policy included) for one team."""
         token = self.tokens.get(team_id, self.token)
-        client = make_client(Settings(bot_token=token, slack_api_url=self.emulator.base_url))
+        client = scheduler_client(Settings(bot_token=token, slack_api_url=self.emulator.base_url))
         return Outbound(client, team_id=team_id)
 
     def client_for_team(self) -> Any:
@@ -121,10 +121,8 @@ class Sched:
     def set_workspace(self, team: str = TEAM, **values: Any) -> None:
         """Change a workspace's settings (team channel, prompt weekday and hour)."""
         with self.services.db.session() as session:
-            ws = workspaces.ensure_workspace(session, team_id=team, now=self.clock.now())
-            for key, value in values.items():
-                setattr(ws, key, value)
-            session.add(ws)
+            workspaces.update_settings(session, team_id=team, now=self.clock.now(), **values)
+            participants.replan_team(session, team_id=team)
 
     def tick(self, at: datetime | None = None, **overrides: Any) -> TickReport:
         """Move the clock to `at` (if given) and run one pass."""
@@ -150,10 +148,15 @@ class Sched:
             assert message_problems(call.params.get("text"), call.params.get("blocks")) == []
         return found
 
-    def deliveries(self, kind: str | None = None, user_id: str | None = None) -> list[Delivery]:
-        """Delivery rows, oldest first."""
+    def deliveries(self, kind: str | None = None, user_id: str | None = None) -> list[DueItem]:
+        """Queue items, oldest first (optionally of one kind, for one person)."""
+        query = select(DueItem).order_by(col(DueItem.id))
+        if kind is not None:
+            query = query.where(DueItem.kind == kind)
+        if user_id is not None:
+            query = query.where(DueItem.user_id == user_id)
         with self.services.db.session() as session:
-            return deliveries.list_deliveries(session, kind=kind, user_id=user_id)
+            return list(session.exec(query).all())
 
     def participant(self, user_id: str, team: str = TEAM) -> Participant:
         """The participant row as stored now."""

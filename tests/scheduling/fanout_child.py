@@ -10,7 +10,7 @@ from bot.clock import MovableClock
 from bot.config import Settings
 from bot.outbound import Outbound
 from bot.programs import load_programs
-from bot.scheduling.runner import RunnerConfig, run_due_work
+from bot.scheduling.pipeline import RunnerConfig, run_due_work
 from bot.services import Services
 from storage.db import Database
 

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.scheduling.runner import TickReport, run_due_work
+from bot.scheduling.pipeline import TickReport, run_due_work
 from bot.services import Services
 from storage.db import Database
 from tests.scheduling.conftest import config, header_text

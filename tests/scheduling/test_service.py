@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.scheduling.due import Due
-from bot.scheduling.runner import RateLimiter, interleave_teams
+from bot.scheduling.pipeline import RateLimiter, interleave_teams
 from bot.scheduling.service import JOB_ID, SchedulerService
 from sandbox.offline import run_offline
 from tests.scheduling.conftest import config

@@ -1,0 +1,383 @@
+"""The queue of scheduled messages: plan, claim in batches, record, recover. One table.
+
+Every query here reads by (status, ready_at) or by the unique key, so its cost follows the
+work that is due, never the number of items ever sent. Claims are one UPDATE per batch:
+on PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED, so instances running the same
+pass take disjoint batches; SQLite serialises writers, which gives the same guarantee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+from sqlmodel import select as sqlmodel_select
+
+from storage.models import DueItem, Workspace
+
+PENDING = "pending"
+CLAIMED = "claimed"  # an owner will send it; ready_at is the end of its lease
+SENDING = "sending"  # its owner is sending it now: if the owner dies, check Slack first
+UNCERTAIN = "uncertain"  # an attempt may have reached Slack: check before sending again
+SENT = "sent"
+SKIPPED = "skipped"  # too late to matter
+FAILED = "failed"  # given up (the person cannot be reached, or Slack refused it)
+DROPPED = "dropped"  # nothing to say any more (the deliverable was done, the person left)
+OPEN = (PENDING, CLAIMED, SENDING, UNCERTAIN)
+
+Key = tuple[str, str, str, str]  # (team, user, kind, period)
+
+T = DueItem.__table__  # type: ignore[attr-defined]
+W = Workspace.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An item to add to the queue (nothing happens when its key is already there)."""
+
+    team_id: str
+    user_id: str
+    kind: str
+    period: str
+    due_at: datetime
+    expires_at: datetime | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    status: str = PENDING  # or SKIPPED: recorded as missed, never sent
+
+    @property
+    def key(self) -> Key:
+        """The item's unique key."""
+        return (self.team_id, self.user_id, self.kind, self.period)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An item this instance now owns. `recovered`: an earlier attempt may have sent it."""
+
+    id: int
+    team_id: str
+    user_id: str
+    kind: str
+    period: str
+    due_at: datetime
+    expires_at: datetime | None
+    attempts: int
+    payload: dict[str, Any]
+    recovered: bool
+
+    @property
+    def key(self) -> Key:
+        """The item's unique key."""
+        return (self.team_id, self.user_id, self.kind, self.period)
+
+
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(T)
+
+
+def plan(session: Session, items: Sequence[Planned], *, now: datetime) -> int:
+    """Add items to the queue; an existing key is left as it is. Returns how many were new."""
+    if not items:
+        return 0
+    rows = [
+        {
+            "team_id": i.team_id,
+            "user_id": i.user_id,
+            "kind": i.kind,
+            "period": i.period,
+            "status": i.status,
+            "due_at": i.due_at,
+            "expires_at": i.expires_at,
+            "ready_at": i.due_at,
+            "attempts": 0,
+            "payload": i.payload,
+            "created_at": now,
+        }
+        for i in items
+    ]
+    statement = (
+        _insert(session)
+        .on_conflict_do_nothing(index_elements=["team_id", "user_id", "kind", "period"])
+        .returning(T.c.id)
+    )
+    # RETURNING counts what was new on both databases (an executemany's rowcount does not).
+    return len(session.execute(statement, rows).all())
+
+
+def statuses(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
+    """The status of each of these keys that is in the queue."""
+    wanted = sorted(set(keys))
+    found: dict[Key, str] = {}
+    for start in range(0, len(wanted), 400):  # keeps the bound parameters few
+        chunk = wanted[start : start + 400]
+        rows = session.execute(
+            select(T.c.team_id, T.c.user_id, T.c.kind, T.c.period, T.c.status).where(
+                tuple_(T.c.team_id, T.c.user_id, T.c.kind, T.c.period).in_(chunk)
+            )
+        )
+        for team, user, kind, period, status in rows:
+            found[(team, user, kind, period)] = status
+    return found
+
+
+def ready_teams(session: Session, *, instance: str, now: datetime, limit: int) -> list[str]:
+    """Workspaces with items ready now that this instance may send for: not paused by a
+    429, not suspended, and whose lane is free, expired or already ours."""
+    lane_free = or_(W.c.lane_owner.is_(None), W.c.lane_owner == instance, W.c.lane_until <= now)
+    query = (
+        select(T.c.team_id)
+        .join(W, W.c.team_id == T.c.team_id)
+        .where(
+            T.c.status.in_(OPEN),
+            T.c.ready_at <= now,
+            W.c.suspended.is_(None),
+            or_(W.c.paused_until.is_(None), W.c.paused_until <= now),
+            lane_free,
+        )
+        .group_by(T.c.team_id)
+        .order_by(func.min(T.c.ready_at))
+        .limit(limit)
+    )
+    return [row[0] for row in session.execute(query)]
+
+
+def skip_expired(session: Session, *, teams: Sequence[str] | None, now: datetime) -> list[Key]:
+    """Ready items (of these workspaces, or all) that are too late to matter: recorded as
+    skipped. Reads the ready part of the (status, ready_at) index only."""
+    conditions = [] if teams is None else [T.c.team_id.in_(teams)]
+    result = session.execute(
+        update(T)
+        .where(
+            *conditions,
+            T.c.status.in_((PENDING, UNCERTAIN)),
+            T.c.ready_at <= now,
+            T.c.expires_at.is_not(None),
+            T.c.expires_at < now,
+        )
+        .values(status=SKIPPED, error="too late to matter")
+        .returning(T.c.team_id, T.c.user_id, T.c.kind, T.c.period)
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in result]
+
+
+def claim_ready(
+    session: Session,
+    *,
+    teams: Sequence[str],
+    instance: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+) -> list[Claimed]:
+    """Claim up to `limit` ready items of these workspaces in one statement, oldest first.
+
+    A pending item, or a claimed one whose owner died before trying it, is claimed fresh;
+    one whose owner died while sending it, or an uncertain one, comes back `recovered`, to
+    be looked for in Slack before it is sent again.
+    """
+    if not teams:
+        return []
+    # Pick, then update only what is still ready: the update's own condition is the
+    # compare-and-set (another claim moves ready_at past `now`), so two writers never both
+    # win a row, and what each row was before tells whether it needs recovering.
+    picked = session.execute(
+        select(T.c.id, T.c.status)
+        .where(T.c.team_id.in_(teams), T.c.status.in_(OPEN), T.c.ready_at <= now)
+        .order_by(T.c.ready_at, T.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
+    ).all()
+    if not picked:
+        return []
+    was = {row[0]: row[1] for row in picked}
+    result = session.execute(
+        update(T)
+        .where(T.c.id.in_(list(was)), T.c.status.in_(OPEN), T.c.ready_at <= now)
+        .values(
+            status=CLAIMED,
+            claimed_by=instance,
+            ready_at=lease_until,
+            attempts=T.c.attempts + 1,
+        )
+        .returning(
+            T.c.id,
+            T.c.team_id,
+            T.c.user_id,
+            T.c.kind,
+            T.c.period,
+            T.c.due_at,
+            T.c.expires_at,
+            T.c.attempts,
+            T.c.payload,
+        )
+    )
+    claimed = [
+        Claimed(
+            id=row[0],
+            team_id=row[1],
+            user_id=row[2],
+            kind=row[3],
+            period=row[4],
+            due_at=row[5],
+            expires_at=row[6],
+            attempts=row[7],
+            payload=dict(row[8] or {}),
+            recovered=was[row[0]] in (SENDING, UNCERTAIN),
+        )
+        for row in result
+    ]
+    return sorted(claimed, key=lambda c: (c.due_at, c.id))
+
+
+def claim_person(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    kinds: Sequence[str],
+    instance: str,
+    now: datetime,
+    lease_until: datetime,
+) -> list[Claimed]:
+    """Claim every ready item of these kinds for one person (one message carries them all)."""
+    rows = session.execute(
+        update(T)
+        .where(
+            T.c.team_id == team_id,
+            T.c.user_id == user_id,
+            T.c.kind.in_(kinds),
+            T.c.status == PENDING,
+            T.c.ready_at <= now,
+        )
+        .values(
+            status=CLAIMED, claimed_by=instance, ready_at=lease_until, attempts=T.c.attempts + 1
+        )
+        .returning(
+            T.c.id,
+            T.c.team_id,
+            T.c.user_id,
+            T.c.kind,
+            T.c.period,
+            T.c.due_at,
+            T.c.expires_at,
+            T.c.attempts,
+            T.c.payload,
+        )
+    )
+    return [
+        Claimed(
+            id=row[0],
+            team_id=row[1],
+            user_id=row[2],
+            kind=row[3],
+            period=row[4],
+            due_at=row[5],
+            expires_at=row[6],
+            attempts=row[7],
+            payload=dict(row[8] or {}),
+            recovered=False,
+        )
+        for row in rows
+    ]
+
+
+def mark_sending(
+    session: Session, ids: Sequence[int], *, instance: str, lease_until: datetime
+) -> None:
+    """These claimed items are being sent now (and the owner's lease is renewed)."""
+    if ids:
+        session.execute(
+            update(T)
+            .where(T.c.id.in_(ids), T.c.claimed_by == instance, T.c.status == CLAIMED)
+            .values(status=SENDING, ready_at=lease_until)
+        )
+
+
+def renew(session: Session, ids: Sequence[int], *, instance: str, lease_until: datetime) -> None:
+    """Keep our claim on items still waiting their turn in a long pass."""
+    if ids:
+        session.execute(
+            update(T)
+            .where(T.c.id.in_(ids), T.c.claimed_by == instance, T.c.status == CLAIMED)
+            .values(ready_at=lease_until)
+        )
+
+
+def mark_sent(
+    session: Session, results: Sequence[tuple[int, str, str]], *, instance: str, now: datetime
+) -> None:
+    """Record many sends at once: (item id, channel, message ts). Only our own claims."""
+    if not results:
+        return
+    session.execute(
+        update(T)
+        .where(T.c.id == bindparam("item_id"), T.c.claimed_by == instance)
+        .values(
+            status=SENT,
+            channel=bindparam("channel_id"),
+            message_ts=bindparam("ts"),
+            sent_at=now,
+            error=None,
+        ),
+        [{"item_id": i, "channel_id": c, "ts": t} for i, c, t in results],
+    )
+
+
+def release(
+    session: Session,
+    ids: Sequence[int],
+    *,
+    status: str,
+    ready_at: datetime,
+    error: str | None = None,
+    undo_attempt: bool = False,
+) -> None:
+    """Give claimed items back: pending again (a 429, a suspended workspace: no attempt was
+    made), or uncertain (the attempt may have reached Slack) to be tried at `ready_at`."""
+    if not ids:
+        return
+    values: dict[str, Any] = {"status": status, "ready_at": ready_at, "error": error}
+    if undo_attempt:
+        values["attempts"] = T.c.attempts - 1
+    session.execute(
+        update(T).where(T.c.id.in_(ids), T.c.status.in_((CLAIMED, SENDING))).values(**values)
+    )
+
+
+def finish(session: Session, ids: Sequence[int], *, status: str, error: str | None) -> None:
+    """Close items for good: failed (given up) or dropped (nothing to say any more)."""
+    if ids:
+        session.execute(update(T).where(T.c.id.in_(ids)).values(status=status, error=error))
+
+
+def get(session: Session, key: Key) -> DueItem | None:
+    """The item with this key, if it is in the queue."""
+    team, user, kind, period = key
+    return session.exec(
+        sqlmodel_select(DueItem).where(
+            DueItem.team_id == team,
+            DueItem.user_id == user,
+            DueItem.kind == kind,
+            DueItem.period == period,
+        )
+    ).first()
+
+
+def drop_open_for_person(
+    session: Session, *, team_id: str, user_id: str, kinds: Sequence[str] | None = None
+) -> int:
+    """Drop a person's items not yet sent (they paused, left, or were forgotten)."""
+    conditions = [T.c.team_id == team_id, T.c.user_id == user_id, T.c.status.in_(OPEN)]
+    if kinds is not None:
+        conditions.append(T.c.kind.in_(kinds))
+    result = session.execute(
+        update(T).where(and_(*conditions)).values(status=DROPPED, error="no longer relevant")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

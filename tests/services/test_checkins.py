@@ -1,0 +1,173 @@
+"""Check-ins: a ship post's one-week follow-up and a decision's revisit are queue items,
+due at the author's prompt hour, sent exactly once by the same pipeline as every
+scheduled message, and the ones due together for one person go out as one message."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+from bot.app import scheduler_client
+from bot.blocks import ids
+from bot.config import Settings
+from bot.outbound import Outbound
+from bot.scheduling.pipeline import RunnerConfig, run_due_work
+from bot.services.config import update
+from bot.services.enrollment import join
+from slack_emulator.slack_requests import text_value
+from storage.models import DueItem
+from tests.handlers.evidence_helpers import assert_valid_message, entries
+
+# The harness clock starts Monday 23 November 2026, 09:30 UTC.
+NINE = timedelta(hours=9)
+
+
+def scheduler(slack):
+    client = scheduler_client(
+        Settings(bot_token=slack.emulator.token("T1"), slack_api_url=slack.emulator.base_url)
+    )
+    return lambda team: Outbound(client, team_id=team)
+
+
+def run_pass(slack, at: datetime | None = None):
+    if at is not None:
+        slack.clock.set(at)
+    return run_due_work(
+        slack.services,
+        scheduler(slack),
+        slack.clock.now(),
+        config=RunnerConfig(workers=4, per_workspace_rate=0),
+    )
+
+
+def dms_to(slack, user: str) -> list:
+    return [c for c in slack.emulator.calls_to("chat.postMessage") if c.params["channel"] == user]
+
+
+def items(slack, kind: str) -> list[DueItem]:
+    from sqlmodel import select
+
+    with slack.services.db.session() as session:
+        return list(session.exec(select(DueItem).where(DueItem.kind == kind)).all())
+
+
+def morning(days: int) -> datetime:
+    """09:00 UTC, `days` after the harness's first day."""
+    return datetime(2026, 11, 23, tzinfo=UTC) + timedelta(days=days) + NINE
+
+
+def test_a_decision_is_revisited_at_the_prompt_hour_once_and_the_answer_stored(slack):
+    slack.command("log We chose annual billing first")
+    slack.command("log insight Not a decision: never revisited")
+    [decision] = entries(slack, "decision")
+    [item] = items(slack, "revisit")
+    # Logged Monday 09:30 UTC; 28 days on is 09:30, past the prompt hour: the next morning.
+    assert item.due_at == morning(29)
+    assert run_pass(slack, morning(29) - timedelta(minutes=1)).outcomes == []
+    report = run_pass(slack, morning(29))
+    assert [(o.kind, o.period, o.result) for o in report.outcomes] == [
+        ("revisit", f"entry-{decision.id}", "sent")
+    ]
+    assert run_pass(slack).outcomes == []
+    assert run_pass(slack, morning(90)).outcomes == []
+    [dm] = dms_to(slack, "U1")
+    shown = str(dm.params["blocks"])
+    assert "We chose annual billing first" in shown and "How did it turn out?" in shown
+    assert_valid_message(dm.params)
+    assert len(slack.emulator.calls_to("chat.postMessage")) == 1  # private: the author only
+
+    slack.sender.block_action(
+        ids.REVISIT_ANSWERS["didnt"], user_id="U1", value=f"{decision.id}:didnt"
+    )
+    view = slack.opened_view()
+    assert view["callback_id"] == ids.REVISIT_VIEW
+    assert entries(slack, "decision")[0].fields["revisit"]["outcome"] == "didnt"
+    note = {ids.REVISIT_NOTE[0]: {ids.REVISIT_NOTE[1]: text_value("Churn went up")}}
+    assert slack.sender.view_submission(view, note, user_id="U1").status == 200
+    revisit = entries(slack, "decision")[0].fields["revisit"]
+    assert revisit["outcome"] == "didnt" and revisit["note"] == "Churn went up"
+
+
+def test_thirteen_revisits_due_together_go_out_as_one_message_in_the_morning(slack):
+    """Found from outside: 13 decision-revisit DMs to one person within 22 ms, at 00:05
+    their local time. Check-ins now wait for the prompt hour and travel together."""
+    join(
+        slack.services,
+        team_id="T1",
+        user_id="U1",
+        program_id="product-engineer",
+        background="backend",
+        start_date=date(2026, 11, 23),
+        timezone="Asia/Tokyo",
+    )
+    for n in range(13):
+        slack.command(f"log Decision number {n}")
+    # Logged at 18:30 in Tokyo (09:30 UTC); 28 days on is 18:30 again, past 09:00 there: the
+    # next Tokyo morning, 09:00 = 00:00 UTC. Nothing goes out in the Tokyo night.
+    first = datetime(2026, 12, 22, tzinfo=UTC)
+    report = run_pass(slack, first + timedelta(hours=-1))
+    assert report.of("sent", "revisit") == []
+    report = run_pass(slack, first + timedelta(hours=1))
+    revisits = report.of("sent", "revisit")
+    assert len(revisits) == 13
+    messages = [c for c in dms_to(slack, "U1") if "turn out" in str(c.params["blocks"])]
+    assert len(messages) == 2  # 12 in one, and the 13th in a second (Block Kit's 50 blocks)
+    for message in messages:
+        assert_valid_message(message.params)
+    sent_at = {datetime.fromtimestamp(float(c.response["ts"]), UTC) for c in messages}
+    assert len({r.message_ts for r in items(slack, "revisit")}) == 2
+    assert sent_at  # and every item records the message it went out in
+
+
+def test_revisit_delay_is_per_workspace(slack):
+    update(slack.services, team_id="T1", revisit_days=7)
+    slack.command("log Short loop decision")
+    assert len(run_pass(slack, morning(8)).of("sent", "revisit")) == 1
+
+
+def test_someone_else_cannot_answer_your_revisit(slack):
+    slack.command("log Mine")
+    [decision] = entries(slack)
+    slack.sender.block_action(
+        ids.REVISIT_ANSWERS["worked"], user_id="U2", value=f"{decision.id}:worked"
+    )
+    slack.emulator.wait_for("response_url")  # "gone" notice to U2, nothing stored
+    assert "revisit" not in entries(slack)[0].fields
+    assert slack.emulator.calls_to("views.open") == []
+
+
+def test_concurrent_passes_send_each_check_in_once(slack):
+    for n in range(5):
+        slack.command(f"log Choice {n}")
+    slack.clock.set(morning(29))
+    results = []
+
+    def one_pass() -> None:
+        results.append(run_pass(slack))
+
+    threads = [threading.Thread(target=one_pass) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = [o.period for r in results for o in r.of("sent", "revisit")]
+    assert len(sent) == len(set(sent)) == 5
+    assert len(dms_to(slack, "U1")) == 1  # five check-ins, one message
+    assert {i.status for i in items(slack, "revisit")} == {"sent"}
+
+
+def test_a_rate_limited_check_in_waits_and_goes_out_once(slack):
+    slack.command("log Retry me")
+    slack.emulator.rate_limit("chat.postMessage", retry_after=1, times=1)
+    report = run_pass(slack, morning(29))
+    assert len(report.of("sent", "revisit")) == 1
+    assert [c.status for c in slack.emulator.calls_to("chat.postMessage")] == [429, 200]
+
+
+def test_a_stale_revisit_is_skipped_once_not_sent(slack):
+    slack.command("log Logged long before the bot came back")
+    report = run_pass(slack, morning(50))  # 28 days + the 14-day grace are over
+    assert report.of("skipped", "revisit")
+    assert dms_to(slack, "U1") == []
+    assert {i.status for i in items(slack, "revisit")} == {"skipped"}
+    assert run_pass(slack, morning(51)).outcomes == []
