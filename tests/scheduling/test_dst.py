@@ -25,6 +25,10 @@ CASES = [
     ("Pacific/Auckland", date(2026, 3, 30), utc(2026, 3, 29, 20), utc(2026, 4, 5, 21)),
     ("Pacific/Auckland", date(2026, 9, 21), utc(2026, 9, 20, 21), utc(2026, 9, 27, 20)),
     ("Asia/Kolkata", date(2026, 3, 2), utc(2026, 3, 2, 3, 30), utc(2026, 3, 9, 3, 30)),
+    # Odd offsets: +5:45 all year, and +13:45 / +12:45 across the Chatham Islands' changes.
+    ("Asia/Kathmandu", date(2026, 3, 2), utc(2026, 3, 2, 3, 15), utc(2026, 3, 9, 3, 15)),
+    ("Pacific/Chatham", date(2026, 3, 30), utc(2026, 3, 29, 19, 15), utc(2026, 4, 5, 20, 15)),
+    ("Pacific/Chatham", date(2026, 9, 21), utc(2026, 9, 20, 20, 15), utc(2026, 9, 27, 19, 15)),
 ]
 IDS = [f"{tz}-{monday:%b}" for tz, monday, _, _ in CASES]
 
