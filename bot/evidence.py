@@ -6,6 +6,7 @@ submitted values back, and the one-line summary stored as the entry's text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -231,13 +232,26 @@ KEYWORDS: Final[dict[str, str]] = {
 LOGGABLE: Final[tuple[str, ...]] = tuple(k for k, s in SPECS.items() if s.keywords)
 
 
+# `problem: exports are slow`, `Bullet : shipped X`: a kind word with a colon names the kind.
+_KIND_PREFIX = re.compile(r"\s*([A-Za-z_-]+)\s*:\s*(.*)", re.DOTALL)
+
+
 def parse_log_args(args: str) -> tuple[str, str]:
-    """Split `log` arguments into (kind, text); text without a kind word is a decision."""
-    word, _, rest = args.strip().partition(" ")
-    kind = KEYWORDS.get(word.lower().rstrip(":"))
-    if kind is None:
-        return "decision", args.strip()
-    return kind, rest.strip()
+    """Split `log` arguments into (kind, text), keeping every word the member typed unless
+    the kind is given unambiguously: a kind word alone (`log goal` opens that form) or a kind
+    word with a colon (`log problem: exports are slow`). Anything else is a decision, word for
+    word ("Problem is that our PM picked annual billing" stays whole); its confirmation offers
+    the other kinds."""
+    text = args.strip()
+    alone = KEYWORDS.get(text.lower().rstrip(":").strip())
+    if alone is not None:
+        return alone, ""
+    prefixed = _KIND_PREFIX.fullmatch(text)
+    if prefixed is not None:
+        kind = KEYWORDS.get(prefixed.group(1).lower())
+        if kind is not None:
+            return kind, prefixed.group(2).strip()
+    return "decision", text
 
 
 def summary_text(kind: str, fields: Mapping[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 # id -> label shown to users. Ids are stored in the database: never rename one.
@@ -16,6 +17,43 @@ ENTRY_KINDS: Final[dict[str, str]] = {
     "resume_bullet": "Resume bullet",
     "ship": "Ship post",
 }
+
+# id -> (singular, plural) as a noun in a sentence: "a customer insight", "2 decisions".
+KIND_NOUNS: Final[dict[str, tuple[str, str]]] = {
+    "decision": ("decision", "decisions"),
+    "customer_insight": ("customer insight", "customer insights"),
+    "problem_statement": ("problem statement", "problem statements"),
+    "proposal": ("proposal", "proposals"),
+    "experiment": ("experiment", "experiments"),
+    "teardown": ("competitor teardown", "competitor teardowns"),
+    "goal": ("outcome-framed goal", "outcome-framed goals"),
+    "resume_bullet": ("resume bullet", "resume bullets"),
+    "ship": ("ship post", "ship posts"),
+}
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """`count` with the noun that agrees with it: "1 entry", "0 entries", "1,204 days"."""
+    noun = singular if count == 1 else (many or f"{singular}s")
+    return f"{count:,} {noun}"
+
+
+def kind_count(kind: str, count: int) -> str:
+    """ "1 decision", "2 customer insights": a count of entries of one kind."""
+    singular, many = KIND_NOUNS.get(kind, (kind, f"{kind}s"))
+    return plural(count, singular, many)
+
+
+def counts_line(counts: Mapping[str, int]) -> str:
+    """ "3 decisions, 1 customer insight": counts of entries by kind, in the product's order."""
+    return ", ".join(kind_count(k, counts[k]) for k in ENTRY_KINDS if counts.get(k))
+
+
+def a_kind(kind: str) -> str:
+    """The kind with its article: "a decision", "an experiment", "an outcome-framed goal"."""
+    singular = KIND_NOUNS.get(kind, (kind, kind))[0]
+    return f"{'an' if singular[:1] in 'aeiou' else 'a'} {singular}"
+
 
 # Engineering backgrounds a participant picks at join (engineer-to-pm tailors tips to them).
 BACKGROUNDS: Final[dict[str, str]] = {

@@ -381,3 +381,22 @@ def drop_open_for_person(
         update(T).where(and_(*conditions)).values(status=DROPPED, error="no longer relevant")
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Messages whose thread replies belong to a program week: the prompt, its nudge, a snooze.
+WEEKLY_KINDS = ("prompt", "nudge", "snooze")
+
+
+def week_of_message(session: Session, *, team_id: str, user_id: str, message_ts: str) -> int | None:
+    """The program week of the weekly message `user_id` was sent at `message_ts` (None when
+    it is not one). Reads one person's items only (index on team and user)."""
+    row = session.execute(
+        select(T.c.payload).where(
+            T.c.team_id == team_id,
+            T.c.user_id == user_id,
+            T.c.message_ts == message_ts,
+            T.c.kind.in_(WEEKLY_KINDS),
+        )
+    ).first()
+    week = row[0].get("week") if row is not None and isinstance(row[0], dict) else None
+    return week if isinstance(week, int) else None

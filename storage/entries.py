@@ -110,14 +110,35 @@ def get_entry(session: Session, *, team_id: str, entry_id: int) -> Entry | None:
 
 
 def update_entry(
-    session: Session, *, team_id: str, entry_id: int, text: str, fields: dict[str, Any]
+    session: Session,
+    *,
+    team_id: str,
+    entry_id: int,
+    text: str,
+    fields: dict[str, Any],
+    kind: str | None = None,
 ) -> Entry | None:
-    """Replace an entry's text and fields; None when it isn't there."""
+    """Replace an entry's text and fields (and its kind, given one); None when it isn't
+    there."""
     entry = get_entry(session, team_id=team_id, entry_id=entry_id)
     if entry is None:
         return None
+    if kind is not None:
+        entry.kind = kind
     entry.text = text
     entry.fields = dict(fields)  # a new dict, so the JSON column is seen as changed
+    session.add(entry)
+    return entry
+
+
+def merge_fields(
+    session: Session, *, team_id: str, entry_id: int, extra: dict[str, Any]
+) -> Entry | None:
+    """Add `extra` to an entry's fields (keys in it replace the stored ones)."""
+    entry = get_entry(session, team_id=team_id, entry_id=entry_id)
+    if entry is None:
+        return None
+    entry.fields = {**entry.fields, **extra}
     session.add(entry)
     return entry
 

@@ -35,11 +35,23 @@ def test_modal_titles_fit_slack():
     ("args", "expected"),
     [
         ("We chose annual billing", ("decision", "We chose annual billing")),
-        ("insight Users export to CSV", ("customer_insight", "Users export to CSV")),
+        ("insight: Users export to CSV", ("customer_insight", "Users export to CSV")),
         ("Problem: exports are slow", ("problem_statement", "exports are slow")),
+        ("bullet : Cut churn 4%", ("resume_bullet", "Cut churn 4%")),
+        ("problem:exports are slow", ("problem_statement", "exports are slow")),
         ("bullet", ("resume_bullet", "")),
         ("goal", ("goal", "")),
+        ("Goal:", ("goal", "")),
         ("", ("decision", "")),
+        # Issue 14: a sentence that merely starts with a kind word keeps every word.
+        (
+            "Problem is that our PM picked annual billing",
+            ("decision", "Problem is that our PM picked annual billing"),
+        ),
+        ("insight Users export to CSV", ("decision", "insight Users export to CSV")),
+        ("Decision made: ship Friday", ("decision", "Decision made: ship Friday")),
+        ("Experiment failed, again", ("decision", "Experiment failed, again")),
+        ("note: call Dana", ("decision", "note: call Dana")),
     ],
 )
 def test_parse_log_args(args, expected):

@@ -198,7 +198,7 @@ def test_a_prompt_button_opens_the_journal_and_saving_confirms_and_refreshes_hom
     assert entry.text == "Cheaper vendor"
     h.emulator.wait_until(lambda: "Saved" in seen_by(h, "U1", dm))
     h.emulator.wait_until(
-        lambda: "1 decision journal" in json.dumps(h.emulator.home_view("T1", "U1") or {})
+        lambda: "Logged so far:* 1 decision" in json.dumps(h.emulator.home_view("T1", "U1") or {})
     )
 
 

@@ -23,7 +23,7 @@ from bot.blocks.common import (
 )
 from bot.coaching import Suggestion
 from bot.evidence import LOGGABLE, SPECS, FieldSpec, KindSpec
-from bot.kinds import ENTRY_KINDS
+from bot.kinds import ENTRY_KINDS, a_kind
 from bot.scoring import Score, format_score
 from bot.services.evidence import EvidenceOutcome
 from bot.text import safe_text
@@ -138,6 +138,49 @@ def log_evidence_select() -> Block:
     return actions(ids.LOG_EVIDENCE_BLOCK, element)
 
 
+def form_offer(kind: str) -> tuple[str, list[Block]]:
+    """Answer to a kind word typed alone in the DM: its form, a click away."""
+    label = ENTRY_KINDS[kind]
+    text = f"Want to fill in {a_kind(kind)}? The form asks for each part."
+    return text, [
+        section(text),
+        actions(
+            "open_kind_form",
+            button(f"Open the {label.lower()} form", ids.OPEN_KIND_FORM, value=kind),
+        ),
+        context("Or just type it here, e.g. `problem: exports time out for big accounts`."),
+    ]
+
+
+def saved_message_blocks(
+    outcome: EvidenceOutcome, permalink: str | None
+) -> tuple[str, list[Block]]:
+    """Confirmation of a Slack message saved with the shortcut: the entry with its kind menu,
+    and the link back to the message."""
+    text, blocks = outcome_blocks(outcome.logged.entry.kind, outcome, quick=True)
+    source = (
+        f"<{permalink}|The original message> is linked from your entry."
+        if permalink
+        else "Slack didn't give me a link to the original message; its text is saved."
+    )
+    blocks.insert(1, context(f":link: {source}"))
+    return text, blocks
+
+
+def nothing_to_save() -> tuple[str, list[Block]]:
+    """The message shortcut on a message with no text (a file, an image)."""
+    return notice("That message has no text I can save. Describe it in a DM to me instead.")
+
+
+def typed_too_long(length: int, limit: int) -> tuple[str, list[Block]]:
+    """Answer to a DM or saved message longer than an entry holds (nothing was stored)."""
+    text = (
+        f":warning: That was {length:,} characters; an entry holds at most {limit:,}, so "
+        "nothing was saved. Split it in two, or use the full form."
+    )
+    return text, [section(text), log_evidence_select()]
+
+
 def feedback_blocks(suggestions: Sequence[Suggestion], scores: Sequence[Score]) -> list[Block]:
     """Scores and coaching shown under a confirmation (our own text, no user input)."""
     blocks: list[Block] = []
@@ -159,14 +202,16 @@ def logged_blocks(
     suggestions: Sequence[Suggestion] = (),
     scores: Sequence[Score] = (),
     verb: str | None = None,
+    entry_id: int | None = None,
 ) -> tuple[str, list[Block]]:
-    """Confirmation of a stored entry: what was saved, the score, the coaching, more kinds."""
-    label = ENTRY_KINDS[kind]
-    where = f"{label}, week {week}" if week else label
+    """Confirmation of a stored entry: what was saved, the score, the coaching, and either
+    more kinds to log or, for a one-line entry (`entry_id`), its kind menu, full form and
+    Delete."""
     verb = verb or ("Saved" if created else "Already saved")
+    when = f" (week {week})" if week else ""
     preview = safe_text(" ".join(text.split()), PREVIEW_CHARS)
     blocks: list[Block] = [
-        section(f":white_check_mark: {verb} to your {where.lower()}:\n>{preview}")
+        section(f":white_check_mark: {verb} as {a_kind(kind)}{when}:\n>{preview}")
     ]
     blocks.extend(feedback_blocks(suggestions, scores))
     notes = [":lock: Only you can see this."]
@@ -177,14 +222,51 @@ def logged_blocks(
         blocks.append(
             section("You haven't joined a program yet: `/transition join` to get weekly prompts.")
         )
-    blocks.append(log_evidence_select())
-    return f"{verb}: {label}", blocks
+    blocks.append(
+        log_evidence_select() if entry_id is None else quick_entry_actions(entry_id, kind)
+    )
+    return f"{verb} as {a_kind(kind)}", blocks
 
 
-def outcome_blocks(kind: str, outcome: EvidenceOutcome) -> tuple[str, list[Block]]:
-    """The confirmation of a logged entry, with its coaching and scores."""
+def quick_entry_actions(entry_id: int, kind: str) -> Block:
+    """Under a one-line entry: file it as another kind, open its full form, or delete it."""
+    options = [option(ENTRY_KINDS[k], f"{entry_id}:{k}") for k in LOGGABLE]
+    menu = {
+        "type": "static_select",
+        "action_id": ids.ENTRY_KIND,
+        "placeholder": {"type": "plain_text", "text": "Change kind…"},
+        "options": options,
+        "initial_option": options[LOGGABLE.index(kind)],
+    }
+    value = str(entry_id)
+    return actions(
+        f"{ids.QUICK_ENTRY_BLOCK}{entry_id}",
+        menu,
+        button("Open full form", ids.ENTRY_EDIT, value=value),
+        delete_button(value),
+    )
+
+
+def delete_button(value: str) -> Block:
+    """Delete an entry, after Slack's own confirmation dialog."""
+    return {
+        **button("Delete", ids.ENTRY_DELETE, value=value, style="danger"),
+        "confirm": confirm_dialog(
+            "Delete this entry?",
+            "It is removed from your journal, your export and your portfolio for good.",
+            confirm="Delete",
+        ),
+    }
+
+
+def outcome_blocks(
+    kind: str, outcome: EvidenceOutcome, *, quick: bool = False
+) -> tuple[str, list[Block]]:
+    """The confirmation of a logged entry, with its coaching and scores (`quick`: logged
+    from one line, so it carries the kind menu)."""
     logged = outcome.logged
     return logged_blocks(
+        entry_id=logged.entry.id if quick else None,
         kind=kind,
         text=logged.entry.text,
         week=logged.entry.program_week,
@@ -213,14 +295,7 @@ def entries_blocks(entries: Sequence[Entry]) -> tuple[str, list[Block]]:
             actions(
                 f"entry_{entry.id}",
                 button("Edit", ids.ENTRY_EDIT, value=value),
-                {
-                    **button("Delete", ids.ENTRY_DELETE, value=value, style="danger"),
-                    "confirm": confirm_dialog(
-                        "Delete this entry?",
-                        "It will be gone for good.",
-                        confirm="Delete",
-                    ),
-                },
+                delete_button(value),
             )
         )
     return f"Your latest {len(entries)} entries", blocks

@@ -2,66 +2,91 @@
 
 from __future__ import annotations
 
-from bot.blocks.common import Block, context, divider, header, section
+from bot.blocks.common import Block, context, header, section
 from bot.text import escape_mrkdwn, safe_text
 
-COMMANDS: list[tuple[str, str]] = [
-    ("join [program]", "Join a program: pick your program, background and start week."),
-    ("log <text>", "Add a one-line entry to your decision journal, stored at once."),
-    ("log", "Open the journal form: the decision, who made it, the data, the alternative."),
+# What every member can do, in groups; one short line each.
+GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (
-        "log <kind> [text]",
-        "Log evidence: insight, problem, proposal, experiment, teardown, goal, bullet. "
-        "With no text, its form opens.",
+        "Your program",
+        [
+            ("join", "Pick a program, your background and a start week."),
+            ("status", "Your week, this phase's deliverable, your streak."),
+            ("summary", "What you logged and what comes next."),
+            ("pause · resume", "Stop the prompts for a while; the program waits for you."),
+            ("leave", "End your enrollment (asks first; your entries are kept)."),
+        ],
     ),
-    ("ship", "Announce what you shipped in the team channel: problem, who, numbers, learning."),
-    ("entries", "Your last ten entries, to edit or delete."),
-    ("status", "Your week, phase, this phase's deliverable and your journal streak."),
-    ("summary", "Your recap: what you logged, your deliverables, what comes next."),
-    ("summary team", "Admins: post the team digest (counts only) in the team channel now."),
-    ("skills", "Rate yourself on seven product skills; again in your final week."),
-    ("portfolio", "Your evidence compiled into portfolio artifacts, gaps named, as a file."),
-    ("export", "All of your data, as a JSON file in your DM."),
-    ("forget", "Delete all of your data in this workspace (asks first)."),
     (
-        "preview <program> <week> [background]",
-        "Admins: see the weekly prompt participants get that week.",
+        "Your journal",
+        [
+            (
+                "log <text>",
+                "Save a decision, word for word. Start with `problem:` (or another kind and a "
+                "colon) to save that kind.",
+            ),
+            (
+                "log <kind>",
+                "Open a kind's form: insight, problem, proposal, experiment, "
+                "teardown, goal, bullet.",
+            ),
+            ("ship", "Announce what you shipped in the team channel."),
+            ("entries", "Your last ten entries, to edit or delete."),
+        ],
     ),
-    ("config", "Admins: team channel, prompt day and hour, bot admins, revisit delay."),
-    ("pause", "Stop the weekly prompts and reminders; nothing is lost."),
-    ("resume", "Start again in the week you paused in."),
-    ("leave", "End your enrollment; your entries are kept."),
-    ("help", "This list."),
+    (
+        "Your record",
+        [
+            ("skills", "Rate yourself on seven product skills."),
+            ("portfolio", "Your evidence as a portfolio, with what's missing."),
+            ("export · forget", "All your data as a file; or delete all of it (asks first)."),
+        ],
+    ),
 ]
 
-EXAMPLES = [
-    "/transition join product-engineer",
-    "/transition log Our PM chose the annual plan without looking at usage data",
-    "/transition log problem",
-    "/transition status",
+ADMIN_COMMANDS: list[tuple[str, str]] = [
+    ("config", "Team channel, prompt day and hour, bot admins, revisit delay."),
+    ("preview <program> <week>", "See the prompt participants get that week."),
+    ("summary team", "Post the team digest (counts only) in the team channel now."),
 ]
 
+DM_TIP = (
+    ":speech_balloon: Or just write to me here in Messages: whatever you type is saved to "
+    "your journal, and you can change its kind."
+)
 
-def help_blocks(unknown: str | None = None) -> tuple[str, list[Block]]:
-    """Fallback text and blocks for the help message; `unknown` is the word we didn't know."""
+
+def _lines(commands: list[tuple[str, str]]) -> str:
+    # The usage placeholders (`<text>`) are angle brackets Slack would read as a link or a
+    # control token in mrkdwn: escaped, they show as typed.
+    return "\n".join(f"`/transition {escape_mrkdwn(usage)}`  {what}" for usage, what in commands)
+
+
+def admin_help_blocks() -> tuple[str, list[Block]]:
+    """The admins' commands, shown only to admins."""
+    text = "Admin commands: /transition config, preview, summary team"
+    return text, [section("*For admins*\n" + _lines(ADMIN_COMMANDS))]
+
+
+def help_blocks(unknown: str | None = None, *, admin: bool = False) -> tuple[str, list[Block]]:
+    """The short help, grouped; `unknown` is the word we didn't know; `admin` adds the
+    admins' commands (whoever isn't one never sees them)."""
     blocks: list[Block] = []
     if unknown is not None:
         word = safe_text(unknown, 40)
         blocks.append(section(f"I don't know `{word}` yet. Here is what I can do:"))
     blocks.append(header("Transition Coach"))
     blocks.append(
-        section(
-            "Twelve-odd weeks from _building what was asked_ to _deciding what to build and "
-            "proving it worked_. A focus each week, a private decision journal, and evidence "
-            "you can take to a promotion case or an interview."
+        context(
+            "A focus each week by DM, a private journal, and evidence you can take to a "
+            "promotion case or an interview."
         )
     )
-    blocks.append(divider())
-    # The usage placeholders (`<text>`, `<kind>`) are angle brackets Slack would read as a link
-    # or control token in mrkdwn: escaped, they show as typed.
-    lines = [f"`/transition {escape_mrkdwn(usage)}`  {what}" for usage, what in COMMANDS]
-    blocks.append(section("\n".join(lines)))
-    blocks.append(context("Try: " + "  ·  ".join(f"`{e}`" for e in EXAMPLES)))
+    for title, commands in GROUPS:
+        blocks.append(section(f"*{title}*\n" + _lines(commands)))
+    if admin:
+        blocks.extend(admin_help_blocks()[1])
+    blocks.append(context(DM_TIP))
     blocks.append(context(":lock: Your journal and evidence are private to you."))
     text = "Transition Coach: /transition join, log, ship, status, summary, pause, help"
     return (f"I don't know that command. {text}" if unknown is not None else text), blocks

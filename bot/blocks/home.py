@@ -7,7 +7,7 @@ from bot.blocks.common import Block, actions, button, context, divider, section
 from bot.blocks.help import help_blocks
 from bot.blocks.skills import skills_comparison
 from bot.blocks.status import not_joined_blocks, status_blocks
-from bot.kinds import ENTRY_KINDS
+from bot.kinds import counts_line
 from bot.services.summary import Recap
 
 
@@ -20,11 +20,7 @@ def home_view(recap: Recap | None) -> Block:
         _, status_part = status_blocks(recap.report)
         blocks.extend(b for b in status_part if b.get("type") != "actions")
         done = ":white_check_mark: done" if recap.deliverable_done else "not done yet"
-        logged = ", ".join(
-            f"{n} {ENTRY_KINDS[k].lower()}"
-            for k, n in recap.total_counts.items()
-            if k in ENTRY_KINDS
-        )
+        logged = counts_line(recap.total_counts)
         blocks.append(
             context(
                 f"This phase's deliverable: {done}  ·  "

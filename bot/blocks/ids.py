@@ -25,6 +25,7 @@ JOURNAL_ALTERNATIVE: Final = ("journal_alternative", "alternative")
 # Buttons
 OPEN_JOURNAL: Final = "open_journal"
 OPEN_JOIN: Final = "open_join"
+OPEN_KIND_FORM: Final = "open_kind_form"  # value: the kind
 
 # Forget (delete all my data)
 FORGET_CONFIRM: Final = "forget_confirm"
@@ -56,9 +57,15 @@ SHIP_FOLLOWUP_VIEW: Final = "ship_followup_submit"
 FOLLOWUP_AFTER: Final = ("followup_after", "after")
 FOLLOWUP_NOTE: Final = ("followup_note", "note")
 
+# The message shortcut (manifest: features.shortcuts)
+SAVE_MESSAGE_SHORTCUT: Final = "save_to_journal"
+
 # Private entries list
 ENTRY_EDIT: Final = "entry_edit"
 ENTRY_DELETE: Final = "entry_delete"
+# Under a one-line entry: its kind menu (option values "<entry id>:<kind>")
+ENTRY_KIND: Final = "entry_kind"
+QUICK_ENTRY_BLOCK: Final = "quick_entry_"
 
 # Decision revisit
 # One action id per answer (ids must be unique within a block); value "<entry id>:<answer>"

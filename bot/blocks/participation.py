@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import Block, context, section
+from bot.kinds import plural
 from bot.services.participation import ParticipationChange
 
 NOT_JOINED = "You haven't joined a program. `/transition join` to start."
@@ -35,10 +36,8 @@ def resume_reply(change: ParticipationChange) -> tuple[str, list[Block]]:
         return _reply(f"You're not paused: you're in week {change.week}.")
     note = None
     if change.weeks_paused:
-        plural = "s" if change.weeks_paused != 1 else ""
-        note = (
-            f"Your program moved {change.weeks_paused} week{plural} later, so no week is skipped."
-        )
+        moved = plural(change.weeks_paused, "week")
+        note = f"Your program moved {moved} later, so no week is skipped."
     return _reply(f"Welcome back: you're in week {change.week}. Prompts start again.", note)
 
 

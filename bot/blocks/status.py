@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks import ids
 from bot.blocks.common import Block, actions, button, context, header, progress_bar, section
 from bot.blocks.prompt import completion_message
-from bot.kinds import ENTRY_KINDS
+from bot.kinds import counts_line, plural
 from bot.services.status import StatusReport
 from bot.text import safe_text
 
@@ -53,9 +53,7 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
             )
         )
         if report.evidence_counts:
-            logged = ", ".join(
-                f"{n} {ENTRY_KINDS[k].lower()}" for k, n in report.evidence_counts.items()
-            )
+            logged = counts_line(report.evidence_counts)
             blocks.append(context(f"Logged toward it this phase: {logged}"))
     blocks.append(context(_tally(report)))
     blocks.append(actions("status_actions", button("Log a decision", ids.OPEN_JOURNAL)))
@@ -68,8 +66,7 @@ def _tally(report: StatusReport) -> str:
     streak_text = f":fire: {streak}-day journal streak" if streak else "No journal streak yet"
     phases = len(report.program.phases)
     return (
-        f"{streak_text}  ·  {report.total_entries} "
-        f"{'entry' if report.total_entries == 1 else 'entries'} in all  ·  "
+        f"{streak_text}  ·  {plural(report.total_entries, 'entry', 'entries')} in all  ·  "
         f"{report.deliverables_done} of {phases} deliverables done"
     )
 

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from bot.blocks.common import Block, context, divider, header, section
 from bot.blocks.skills import skills_comparison
-from bot.kinds import ENTRY_KINDS
+from bot.kinds import counts_line, plural
 from bot.services.summary import Recap
 from bot.text import safe_text
-
-
-def _counts_line(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {ENTRY_KINDS[k].lower()}" for k, n in counts.items() if k in ENTRY_KINDS)
 
 
 def recap_blocks(recap: Recap) -> tuple[str, list[Block]]:
@@ -23,8 +19,8 @@ def recap_blocks(recap: Recap) -> tuple[str, list[Block]]:
     else:
         title = f"Your recap · week {report.week} of {program.weeks}"
     blocks: list[Block] = [header(safe_text(title, 150))]
-    this_week = _counts_line(recap.week_counts)
-    total = _counts_line(recap.total_counts)
+    this_week = counts_line(recap.week_counts)
+    total = counts_line(recap.total_counts)
     blocks.append(
         section(
             f"*This week:* {this_week or 'nothing logged yet'}\n"
@@ -42,7 +38,7 @@ def recap_blocks(recap: Recap) -> tuple[str, list[Block]]:
     blocks.append(
         context(
             f"{recap.deliverables_done} of {len(program.phases)} deliverables done"
-            f"  ·  journal streak {report.streak_days} day{'s' if report.streak_days != 1 else ''}"
+            f"  ·  journal streak {plural(report.streak_days, 'day')}"
         )
     )
     if recap.next_phase is not None:

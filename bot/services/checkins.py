@@ -97,7 +97,12 @@ def render_checkins(
         live: list[tuple[Claimed, Entry]] = []
         for item in mine:
             entry = found.get(item.payload.get("entry_id"))  # type: ignore[arg-type]
-            if entry is None or entry.user_id != user_id:
+            # Gone, or a one-line entry filed as a decision and then moved to another kind.
+            if (
+                entry is None
+                or entry.user_id != user_id
+                or (item.kind == REVISIT and entry.kind != "decision")
+            ):
                 out[item.id] = None
             else:
                 live.append((item, entry))

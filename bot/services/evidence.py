@@ -7,14 +7,19 @@ from datetime import timedelta
 from typing import Any
 
 from bot.coaching import Suggestion, feedback
-from bot.evidence import summary_text
+from bot.evidence import LOGGABLE, SPECS, quick_fields, summary_text
 from bot.scoring import Score, score_proposal
 from bot.services import Services
+from bot.services.checkins import plan_revisit
 from bot.services.journal import LogOutcome, log_entry
-from storage import entries
+from storage import entries, participants
 from storage.models import Entry
 
 SHIP_EDIT_WINDOW = timedelta(hours=24)
+# What an entry holds beside its form's fields, kept when the form is saved again: answers to
+# check-ins, where a ship post went, and where a saved Slack message came from.
+KEPT_ON_EDIT = ("followup", "revisit", "posted_to", "fallback")
+SOURCE_KEYS = ("permalink", "source_channel", "source_ts", "source_user")
 RECENT_LIMIT = 10
 
 
@@ -44,6 +49,7 @@ def log_evidence(
     kind: str,
     fields: dict[str, Any],
     client_key: str | None = None,
+    week: int | None = None,
 ) -> EvidenceOutcome:
     """Store one entry of `kind` (one-line summary + structured fields), then coach on it."""
     clean, scores = prepare(kind, fields)
@@ -55,7 +61,47 @@ def log_evidence(
         text=summary_text(kind, clean),
         fields=clean,
         client_key=client_key,
+        week=week,
     )
+    return EvidenceOutcome(logged, feedback(kind, clean), scores)
+
+
+def is_quick(entry: Entry) -> bool:
+    """Logged from one line (a command, a DM, a saved message): its kind can still change
+    without losing anything, since all it holds is that line and where it came from."""
+    if entry.kind not in LOGGABLE:
+        return False
+    own = set(entry.fields) - set(SOURCE_KEYS) - set(KEPT_ON_EDIT)
+    return own <= {SPECS[entry.kind].quick_field}
+
+
+def change_kind(services: Services, *, entry: Entry, kind: str) -> EvidenceOutcome | None:
+    """File a one-line entry as another kind, every word kept; None when it is no longer a
+    one-line entry (it was filled in with the full form since) or `kind` is not loggable."""
+    if kind not in LOGGABLE or not is_quick(entry):
+        return None
+    line = entry.fields.get(SPECS[entry.kind].quick_field)
+    text = line if isinstance(line, str) and line.strip() else entry.text
+    kept = {k: v for k, v in entry.fields.items() if k in SOURCE_KEYS or k in KEPT_ON_EDIT}
+    clean, scores = prepare(kind, quick_fields(kind, text))
+    now = services.clock.now()
+    with services.db.session() as session:
+        updated = entries.update_entry(
+            session,
+            team_id=entry.team_id,
+            entry_id=entry.id or 0,
+            text=summary_text(kind, clean),
+            fields={**clean, **kept},
+            kind=kind,
+        )
+        if updated is None:
+            return None
+        if kind == "decision":  # a revisit for a decision that stops being one is dropped
+            plan_revisit(session, entry=updated, now=now)  # when it comes due
+        enrolled = participants.get_participant(
+            session, team_id=entry.team_id, user_id=entry.user_id
+        )
+    logged = LogOutcome(entry=updated, created=True, enrolled=enrolled is not None)
     return EvidenceOutcome(logged, feedback(kind, clean), scores)
 
 
@@ -78,11 +124,7 @@ def edit_entry(
 ) -> tuple[Entry, list[Suggestion], list[Score]]:
     """Replace an entry's fields (keeping follow-up answers stored alongside)."""
     clean, scores = prepare(entry.kind, fields)
-    kept = {
-        k: v
-        for k, v in entry.fields.items()
-        if k in ("followup", "revisit", "posted_to", "fallback")
-    }
+    kept = {k: v for k, v in entry.fields.items() if k in KEPT_ON_EDIT or k in SOURCE_KEYS}
     merged = {**clean, **kept}
     with services.db.session() as session:
         updated = entries.update_entry(

@@ -31,8 +31,10 @@ def log_entry(
     text: str,
     fields: dict[str, Any] | None = None,
     client_key: str | None = None,
+    week: int | None = None,
 ) -> LogOutcome:
-    """Store an entry at once, enrolled or not: nothing typed is lost."""
+    """Store an entry at once, enrolled or not: nothing typed is lost. `week` files it under
+    that program week (a reply in a weekly prompt's thread) instead of the current one."""
     if kind not in ENTRY_KINDS:
         raise ValueError(f"unknown entry kind {kind!r}")
     if not text.strip():
@@ -41,10 +43,12 @@ def log_entry(
     with services.db.session() as session:
         workspaces.note_workspace(session, team_id=team_id, now=now)
         participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
-        week = None
         if participant is not None and participant.status != "left":
-            week = program_week(participant.start_date, local_date(now, participant.timezone))
+            if week is None:
+                week = program_week(participant.start_date, local_date(now, participant.timezone))
             week = week if week >= 1 else None  # logged before week 1 starts
+        else:
+            week = None
         entry, created = entries.add_entry(
             session,
             team_id=team_id,

@@ -34,15 +34,15 @@ def record_post(
         entries.set_post(
             session, team_id=entry.team_id, entry_id=entry.id or 0, channel_id=channel_id, ts=ts
         )
-        stored = entries.get_entry(session, team_id=entry.team_id, entry_id=entry.id or 0)
+        extra: dict[str, Any] = {"posted_to": posted_to}
+        if fallback:
+            extra["fallback"] = fallback
+        if permalink:
+            extra["permalink"] = permalink
+        stored = entries.merge_fields(
+            session, team_id=entry.team_id, entry_id=entry.id or 0, extra=extra
+        )
         if stored is not None:
-            extra: dict[str, Any] = {"posted_to": posted_to}
-            if fallback:
-                extra["fallback"] = fallback
-            if permalink:
-                extra["permalink"] = permalink
-            stored.fields = {**stored.fields, **extra}
-            session.add(stored)
             plan_followup(session, entry=stored, now=services.clock.now())
 
 

@@ -13,6 +13,7 @@ def register(app: App) -> None:
     """Register every action."""
     app.action(ids.OPEN_JOURNAL)(wire(open_modals.open_journal))
     app.action(ids.OPEN_JOIN)(wire(open_modals.open_join))
+    app.action(ids.OPEN_KIND_FORM)(wire(open_modals.open_kind_form))
     app.action(ids.FORGET_CONFIRM)(wire(forget.confirm))
     app.action(ids.FORGET_CANCEL)(wire(forget.cancel))
     app.action(ids.OPEN_SKILLS)(wire(open_modals.open_skills))
@@ -20,6 +21,7 @@ def register(app: App) -> None:
     app.action(ids.SNOOZE_PROMPT)(wire(snooze.snooze_prompt))
     app.action(ids.LOG_EVIDENCE_SELECT)(wire(evidence.log_evidence_select))
     app.action(ids.ENTRY_EDIT)(wire(evidence.edit_entry))
+    app.action(ids.ENTRY_KIND)(wire(evidence.change_entry_kind))
     app.action(ids.SHIP_EDIT)(wire(evidence.edit_entry))
     app.action(ids.ENTRY_DELETE)(wire(evidence.delete_entry_action))
     app.action(ids.SHIP_DELETE)(wire(evidence.delete_entry_action))

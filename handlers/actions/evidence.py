@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.evidence import evidence_modal, notice
+from bot.blocks import ids
+from bot.blocks.evidence import evidence_modal, notice, outcome_blocks
 from bot.blocks.ship import REVISIT_OUTCOMES, followup_modal, revisit_modal
 from bot.evidence import LOGGABLE
-from bot.outbound import Outbound
-from bot.services.evidence import can_change, delete_entry, own_entry
+from bot.outbound import Outbound, SlackFailure
+from bot.services.evidence import can_change, change_kind, delete_entry, own_entry
 from bot.services.ship import add_answer
 from handlers import ship_posting
 from handlers.commands.log import open_kind_modal
@@ -49,6 +50,38 @@ def log_evidence_select(req: Incoming) -> Answer:
     )
 
 
+def change_entry_kind(req: Incoming) -> Answer:
+    """File a one-line entry as the kind picked in its menu; the confirmation is redrawn in
+    place (through the response_url) with the new kind's coaching."""
+    raw_id, _, kind = str((_action(req).get("selected_option") or {}).get("value", "")).partition(
+        ":"
+    )
+    entry = (
+        own_entry(req.services, team_id=req.team_id, user_id=req.user_id, entry_id=int(raw_id))
+        if raw_id.isdigit()
+        else None
+    )
+    if entry is None:
+        return Answer.later(_tell(req, "That entry is gone (or isn't yours)."))
+    if kind == entry.kind:
+        return Answer.later()
+    outcome = change_kind(req.services, entry=entry, kind=kind)
+    if outcome is None:
+        message = "That entry was filled in with its full form since; change it with Edit."
+        return Answer.later(_tell(req, message))
+    text, blocks = outcome_blocks(kind, outcome, quick=True)
+
+    def redraw(slack: Outbound) -> None:
+        try:
+            slack.respond(text, blocks, replace_original=True)
+        except SlackFailure:  # the message is too old to change: say it anew
+            slack.reply_privately(
+                user_id=req.user_id, channel_id=req.channel_id, text=text, blocks=blocks
+            )
+
+    return Answer.later(redraw)
+
+
 def edit_entry(req: Incoming) -> Answer:
     """Open an entry's form prefilled; a ship post only within its 24 hours."""
     entry = _entry_from_value(req)
@@ -76,6 +109,14 @@ def delete_entry_action(req: Incoming) -> Answer:
             _tell(req, message)(slack)
             return
         delete_entry(req.services, entry=entry)
+        if str(_action(req).get("block_id", "")).startswith(ids.QUICK_ENTRY_BLOCK):
+            # Under its own confirmation: the confirmation becomes the notice.
+            text, blocks = notice(":wastebasket: Deleted: it's gone from your journal.")
+            try:
+                slack.respond(text, blocks, replace_original=True)
+                return
+            except SlackFailure:
+                pass
         _tell(req, ":wastebasket: Deleted.")(slack)
 
     return Answer.later(delete)

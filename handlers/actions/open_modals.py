@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.blocks.journal import journal_modal
+from bot.evidence import LOGGABLE
 from handlers.commands.join import open_join_modal
+from handlers.commands.log import open_kind_modal
 from handlers.commands.skills import open_skills_modal
 from handlers.listener import Answer, Incoming
 
@@ -12,6 +14,18 @@ def open_journal(req: Incoming) -> Answer:
     """Open the decision-journal modal."""
     view = journal_modal(channel_id=req.channel_id)
     return Answer.later(lambda slack: slack.open_view(req.trigger_id, view))
+
+
+def open_kind_form(req: Incoming) -> Answer:
+    """Open the form of the kind the button names (offered when only a kind word was typed)."""
+    actions = req.body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else {}
+    kind = first.get("value") if isinstance(first, dict) else None
+    if kind not in LOGGABLE:
+        return Answer.later()
+    return Answer.later(
+        open_kind_modal(kind=kind, trigger_id=req.trigger_id, channel_id=req.channel_id)
+    )
 
 
 def open_join(req: Incoming) -> Answer:

@@ -8,8 +8,10 @@ from slack_bolt import App
 
 from bot.blocks import ids
 from bot.blocks.errors import text_too_long_message
-from bot.blocks.help import help_blocks
+from bot.blocks.help import admin_help_blocks, help_blocks
+from bot.outbound import Outbound
 from bot.text import COMMAND_TEXT_LIMIT, from_slack
+from handlers.authz import is_admin
 from handlers.commands import (
     config,
     entries,
@@ -27,7 +29,7 @@ from handlers.commands import (
     status,
     summary,
 )
-from handlers.listener import Answer, Incoming, wire
+from handlers.listener import Answer, Incoming, Then, wire
 
 Subcommand = Callable[[Incoming, str], Answer]
 
@@ -63,12 +65,25 @@ def handle_transition(req: Incoming) -> Answer:
     word, _, rest = text.strip().partition(" ")
     word = word.lower()
     if word in ("", "help", "?"):
-        return Answer.reply(*help_blocks())
+        return Answer.reply(*help_blocks(), then=admin_help_for(req))
     subcommand = SUBCOMMANDS.get(word)
     if subcommand is None:
         return Answer.reply(*help_blocks(unknown=from_slack(word)))
     args = rest.strip() if word in RAW_ARGS else from_slack(rest).strip()
     return subcommand(req, args)
+
+
+def admin_help_for(req: Incoming) -> Then:
+    """After the ack (admin rights come from users.info): the admins' commands, to admins."""
+
+    def show(slack: Outbound) -> None:
+        if is_admin(slack, req.services, team_id=req.team_id, user_id=req.user_id):
+            slack.reply_privately(
+                user_id=req.user_id, channel_id=req.channel_id, text=admin_text, blocks=blocks
+            )
+
+    admin_text, blocks = admin_help_blocks()
+    return show
 
 
 def register(app: App) -> None:

@@ -24,7 +24,7 @@ COMMANDS = [
     "join product-engineer",
     "log",
     "log We chose annual billing first",
-    "log insight Three customers asked for exports",
+    "log insight: Three customers asked for exports",
     "ship",
     "entries",
     "status",

@@ -81,7 +81,7 @@ def channel_posts(slack) -> list:
 
 @pytest.mark.parametrize(("word", "kind", "text"), QUICK)
 def test_quick_log_of_every_kind_stores_and_confirms_privately(slack, word, kind, text):
-    response = slack.command(f"log {word} {text}")
+    response = slack.command(f"log {word}: {text}")
     assert response.status == 200
     body = response.json()
     assert body.get("response_type", "ephemeral") == "ephemeral"
@@ -89,8 +89,14 @@ def test_quick_log_of_every_kind_stores_and_confirms_privately(slack, word, kind
     [entry] = entries(slack)
     assert (entry.team_id, entry.user_id, entry.kind, entry.text) == ("T1", "U1", kind, text)
     assert entry.fields == {SPECS[kind].quick_field: text}
-    # The "Log evidence" select is on every confirmation.
-    assert any(b.get("block_id") == ids.LOG_EVIDENCE_BLOCK for b in body["blocks"])
+    # A one-line entry's confirmation carries its kind menu (this kind picked), its full
+    # form and Delete.
+    [menu] = [b for b in body["blocks"] if b.get("block_id") == f"quick_entry_{entry.id}"]
+    select, edit, delete = menu["elements"]
+    assert select["action_id"] == ids.ENTRY_KIND
+    assert select["initial_option"]["value"] == f"{entry.id}:{kind}"
+    assert (edit["action_id"], delete["action_id"]) == (ids.ENTRY_EDIT, ids.ENTRY_DELETE)
+    assert "confirm" in delete
     assert channel_posts(slack) == []
 
 
@@ -147,7 +153,7 @@ def test_problem_statement_with_thin_evidence_gets_coaching_but_is_saved(slack):
 
 
 def test_weak_resume_bullet_quick_log_is_coached(slack):
-    body = slack.command("log bullet Built responsive UI components for onboarding").json()
+    body = slack.command("log bullet: Built responsive UI components for onboarding").json()
     shown = str(body["blocks"])
     assert "To make it stronger" in shown
     assert "problem you found" in shown and "measurable result" in shown
@@ -156,16 +162,16 @@ def test_weak_resume_bullet_quick_log_is_coached(slack):
 
 def test_strong_resume_bullet_is_not_coached(slack):
     text = FULL["resume_bullet"]["bullet"]
-    body = slack.command(f"log bullet {text}").json()
+    body = slack.command(f"log bullet: {text}").json()
     assert "To make it stronger" not in str(body["blocks"])
 
 
 def test_feature_goal_and_metricless_proposal_are_coached(slack):
-    goal = slack.command("log goal Build an onboarding wizard").json()
+    goal = slack.command("log goal: Build an onboarding wizard").json()
     assert "reads like a feature" in str(goal["blocks"])
-    proposal = slack.command("log proposal Retry failed exports").json()
+    proposal = slack.command("log proposal: Retry failed exports").json()
     assert "no expected metric" in str(proposal["blocks"])
-    experiment = slack.command("log experiment Dark mode raises retention").json()
+    experiment = slack.command("log experiment: Dark mode raises retention").json()
     assert "what you learned" in str(experiment["blocks"])
 
 
@@ -222,7 +228,7 @@ def test_log_evidence_select_opens_the_chosen_form(slack):
 def test_entries_lists_the_last_ten_with_edit_and_delete(slack):
     for n in range(12):
         slack.command(f"log Picked option {n}")
-    slack.command("log insight Heard it from U2", user_id="U2")  # someone else's: never listed
+    slack.command("log insight: Heard it from U2", user_id="U2")  # someone else's: never listed
     body = slack.command("entries").json()
     assert body.get("response_type", "ephemeral") == "ephemeral"
     assert message_problems(body["text"], body["blocks"]) == []
@@ -239,7 +245,7 @@ def test_entries_lists_the_last_ten_with_edit_and_delete(slack):
 
 
 def test_edit_a_private_entry_prefills_and_updates(slack):
-    slack.command("log teardown Notion shipped a calendar")
+    slack.command("log teardown: Notion shipped a calendar")
     [entry] = entries(slack)
     slack.sender.block_action(ids.ENTRY_EDIT, user_id="U1", value=str(entry.id), channel_id="C1")
     view = slack.opened_view()
@@ -292,7 +298,7 @@ def test_hostile_text_of_every_kind_shows_as_text_in_replies_entries_and_status(
     )
     rendered = []
     for word, _, _ in QUICK:
-        body = slack.command(f"log {word} {typed(HOSTILE)}").json()
+        body = slack.command(f"log {word}: {typed(HOSTILE)}").json()
         rendered.append(str(body["blocks"]) + body["text"])
     for command in ("entries", "status"):
         body = slack.command(command).json()

@@ -237,7 +237,9 @@ def test_a_trigger_id_two_members_share_never_shows_one_the_others_entry(slack):
     trigger id, Sam was answered "Already saved" with Alex's private entry, and nothing of
     Sam's was stored. A replay is now recognised per author."""
     shared = slack.emulator.issue_trigger("T1", "U1")
-    alex = slack.command("log bullet Alex's private resume bullet", user_id="U1", trigger_id=shared)
+    alex = slack.command(
+        "log bullet: Alex's private resume bullet", user_id="U1", trigger_id=shared
+    )
     sam = slack.command("log Sam kept the monthly plan", user_id="U2", trigger_id=shared)
     assert alex.status == sam.status == 200
     assert "Alex" not in str(sam.json()) and "Saved" in sam.json()["text"]

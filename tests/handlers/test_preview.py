@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from bot.blocks import ids
 from bot.blocks.prompt import completion_message, weekly_prompt
 from slack_emulator import message_problems
@@ -87,6 +89,18 @@ def test_week_past_the_end_previews_the_completion_message(slack):
     assert message_problems(body["text"], body["blocks"]) == []
 
 
-def test_help_lists_preview(slack):
-    body = slack.command("help").json()
-    assert "/transition preview &lt;program&gt; &lt;week&gt; [background]" in str(body["blocks"])
+def test_help_lists_preview_to_admins_only(slack):
+    """Issue 14: help shows admin commands to admins only (admin rights come from Slack's
+    users.info, after the ack: the admins' part follows through the response_url)."""
+    member = slack.command("help")
+    assert "/transition preview" not in str(member.json()["blocks"])
+    slack.settle()
+    path = urlsplit(member.response_url).path
+    assert [c for c in slack.emulator.calls_to("response_url") if c.url == path] == []
+
+    slack.emulator.add_user("T1", "U3", name="ada", is_admin=True)
+    admin = slack.command("help", user_id="U3")
+    assert "/transition preview" not in str(admin.json()["blocks"])
+    extra = slack.emulator.response_to(admin.response_url)
+    assert "/transition preview &lt;program&gt; &lt;week&gt;" in str(extra["blocks"])
+    assert "/transition config" in str(extra["blocks"])

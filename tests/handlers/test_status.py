@@ -89,6 +89,6 @@ def test_home_is_refreshed_after_a_new_entry(slack):
     publish = slack.emulator.wait_for("views.publish")[0]
     assert publish.params["user_id"] == "U1"
     home = str(publish.params["view"])
-    assert "*Logged so far:* 1 decision journal" in home
+    assert "*Logged so far:* 1 decision" in home
     assert "Picked the cheaper vendor" not in home  # the dashboard counts, it doesn't quote
     assert view_problems(publish.params["view"]) == []

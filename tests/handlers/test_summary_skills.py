@@ -49,8 +49,8 @@ def test_summary_counts_this_week_and_so_far_and_names_next_week(slack):
     body = slack.command("summary").json()
     rendered = str(body["blocks"])
     assert "week 2 of 12" in rendered
-    assert "*This week:* 2 decision journal" in rendered
-    assert "*So far:* 3 decision journal" in rendered
+    assert "*This week:* 2 decisions" in rendered
+    assert "*So far:* 3 decisions" in rendered
     assert "not done yet" in rendered and "due by the end of week 2" in rendered
     program = slack.services.programs["product-engineer"]
     assert program.phase_for_week(3).title in rendered  # next week starts a new phase

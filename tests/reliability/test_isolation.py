@@ -54,7 +54,7 @@ def test_interleaved_workspaces_never_see_each_other(two_teams):
         LEDGER.add("entries.found", len(mine))
         # Replies to one team quote nothing of the other's and count only their own entries.
         assert all(f"{other} secret" not in r for r in replies[team])
-        assert f"*So far:* {ROUNDS} decision journal" in replies[team][-1]
+        assert f"*So far:* {ROUNDS} decisions" in replies[team][-1]
         # Every Web API call made with a team's token concerns that team alone.
         for call in t.emulator.calls:
             if call.team_id == team:

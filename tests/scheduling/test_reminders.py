@@ -129,7 +129,7 @@ def test_the_weekly_recap_closes_each_program_week_once(sched):
     recap = [c for c in sched.prompts("U1") if "Your recap" in c.params["text"]]
     assert len(recap) == 1
     body = all_text(recap[0])
-    assert "*This week:* 1 decision journal" in body
+    assert "*This week:* 1 decision" in body
     assert SECRET not in body  # the recap counts; it doesn't quote
 
 

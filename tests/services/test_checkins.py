@@ -7,37 +7,16 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 
-from bot.app import scheduler_client
 from bot.blocks import ids
-from bot.config import Settings
-from bot.outbound import Outbound
-from bot.scheduling.pipeline import RunnerConfig, run_due_work
 from bot.services.config import update
 from bot.services.enrollment import join
 from slack_emulator.slack_requests import text_value
 from storage.models import DueItem
 from tests.handlers.evidence_helpers import assert_valid_message, entries
+from tests.pipeline_helpers import run_pass
 
 # The harness clock starts Monday 23 November 2026, 09:30 UTC.
 NINE = timedelta(hours=9)
-
-
-def scheduler(slack):
-    client = scheduler_client(
-        Settings(bot_token=slack.emulator.token("T1"), slack_api_url=slack.emulator.base_url)
-    )
-    return lambda team: Outbound(client, team_id=team)
-
-
-def run_pass(slack, at: datetime | None = None):
-    if at is not None:
-        slack.clock.set(at)
-    return run_due_work(
-        slack.services,
-        scheduler(slack),
-        slack.clock.now(),
-        config=RunnerConfig(workers=4, per_workspace_rate=0),
-    )
 
 
 def dms_to(slack, user: str) -> list:
@@ -58,7 +37,7 @@ def morning(days: int) -> datetime:
 
 def test_a_decision_is_revisited_at_the_prompt_hour_once_and_the_answer_stored(slack):
     slack.command("log We chose annual billing first")
-    slack.command("log insight Not a decision: never revisited")
+    slack.command("log insight: Not a decision, never revisited")
     [decision] = entries(slack, "decision")
     [item] = items(slack, "revisit")
     # Logged Monday 09:30 UTC; 28 days on is 09:30, past the prompt hour: the next morning.
