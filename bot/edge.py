@@ -40,7 +40,7 @@ MAX_FORM_FIELDS = 100
 
 # The interactivity payloads our listeners handle. Adding a listener for another surface
 # (a shortcut, a view_closed) means adding its type here, or the edge answers it 200 unseen.
-INTERACTIVITY_HANDLED = frozenset({"block_actions", "view_submission"})
+INTERACTIVITY_HANDLED = frozenset({"block_actions", "view_submission", "message_action"})
 # Types Slack documents that nothing here listens to: acknowledged, not passed on (Bolt would
 # answer 404 and log part of the payload, e.g. a dialog's submission).
 INTERACTIVITY_IGNORED = frozenset(
@@ -48,7 +48,6 @@ INTERACTIVITY_IGNORED = frozenset(
         "block_suggestion",
         "view_closed",
         "shortcut",
-        "message_action",
         "interactive_message",
         "dialog_submission",
         "dialog_cancellation",
@@ -62,6 +61,15 @@ EVENT_FIELDS: dict[str, dict[str, type]] = {
     "app_home_opened": {"user": str, "tab": str},
     "user_change": {"user": dict},
     "tokens_revoked": {"tokens": dict},
+    "message": {
+        "user": str,
+        "text": str,
+        "channel": str,
+        "channel_type": str,
+        "ts": str,
+        "thread_ts": str,
+        "subtype": str,
+    },
 }
 
 
@@ -227,6 +235,12 @@ def _check_interactivity(body: dict[str, Any]) -> None:
         _require(view, "callback_id", str, "view")
     if view is not None:
         _check_view(view)
+    if kind == "message_action":  # handlers/shortcuts.py reads these
+        _require(body, "callback_id", str, kind)
+        _require(_require(body, "channel", dict, kind), "id", str, f"{kind}.channel")
+        message = _require(body, "message", dict, kind)
+        for key in ("ts", "text", "user"):
+            _expect(message, key, str, f"{kind}.message")
     if kind == "block_actions":
         actions = _require(body, "actions", list, kind)
         if not actions:

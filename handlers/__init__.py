@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import actions, commands, events, middleware, views
+from handlers import actions, commands, events, middleware, shortcuts, views
 from handlers.listener import AfterAck
 
 
@@ -17,3 +17,4 @@ def register_handlers(app: App, services: Services, after_ack: AfterAck) -> None
     actions.register(app)
     views.register(app)
     events.register(app)
+    shortcuts.register(app)

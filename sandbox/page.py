@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bot.blocks.ids import SAVE_MESSAGE_SHORTCUT
 from slack_emulator.slack_requests import SlackHTTPResponse, SlackSender, typed
 
 if TYPE_CHECKING:
@@ -180,6 +181,39 @@ class Sandbox:
                 shown = self.bot.emulator.response_to(response.response_url, timeout=wait)
         return {"status": response.status, "shown": [shown] if shown else []}
 
+    def say(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Type a message (not a command): in the DM Slack sends the app a `message` event
+        (in a thread when `thread_ts` names one); in #transition it is a message others see,
+        which anyone can then save with the message shortcut."""
+        user = self.member(data)
+        text = str(data.get("text", "")).strip()
+        if not text:
+            raise SandboxError("type something first")
+        thread = data.get("thread_ts")
+        thread_ts = str(thread) if isinstance(thread, str) and thread else None
+        if data.get("where") == "dm":
+            response = self.sender.dm_message(
+                text, user_id=user, team_id=self.team, thread_ts=thread_ts
+            )
+            return {"status": response.status, "ts": response.message_ts}
+        ts = self.bot.emulator.add_message(self.channel, user, typed(text), thread_ts=thread_ts)
+        return {"status": 200, "ts": ts}
+
+    def shortcut(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Use the message shortcut "Save to my journal" on a message in a conversation."""
+        user = self.member(data)
+        channel, ts = str(data.get("channel", "")), str(data.get("ts", ""))
+        if channel not in (self.channel, self.dm(user)):
+            raise SandboxError("that conversation is not in the sandbox")
+        found = [m for m in self.bot.emulator.messages(channel) if m.get("ts") == ts]
+        if not found:
+            raise SandboxError("that message is gone")
+        message = {k: found[0][k] for k in ("ts", "user", "text") if found[0].get(k) is not None}
+        response = self.sender.message_shortcut(
+            SAVE_MESSAGE_SHORTCUT, user_id=user, channel_id=channel, message=message
+        )
+        return {"status": response.status}
+
     def action(self, data: dict[str, Any]) -> dict[str, Any]:
         """Click a button (or pick from a select) in a message, the Home tab or a modal."""
         user = self.member(data)
@@ -305,6 +339,8 @@ def build_sandbox(bot: OfflineBot) -> Starlette:
             Route("/api/state", state, methods=["GET"]),
             Route("/api/command", post(sandbox.command), methods=["POST"]),
             Route("/api/action", post(sandbox.action), methods=["POST"]),
+            Route("/api/say", post(sandbox.say), methods=["POST"]),
+            Route("/api/shortcut", post(sandbox.shortcut), methods=["POST"]),
             Route("/api/submit", post(sandbox.submit), methods=["POST"]),
             Route("/api/close", post(sandbox.close), methods=["POST"]),
             Route("/api/home", post(sandbox.open_home), methods=["POST"]),

@@ -44,6 +44,8 @@ class SlackHTTPResponse:
     # The request's response_url, and the emulator serving it (see `shown`).
     response_url: str | None = None
     emulator: SlackEmulator | None = None
+    # The ts of the member's message the request carried (`SlackSender.dm_message`).
+    message_ts: str | None = None
 
     def json(self) -> Any:
         """The body parsed as JSON ({} when empty)."""
@@ -325,6 +327,91 @@ class SlackSender:
             "response_urls": [],
             "enterprise": None,
             "is_enterprise_install": False,
+        }
+        return self.interaction(payload)
+
+    def dm_message(
+        self,
+        text: str,
+        *,
+        user_id: str,
+        team_id: str | None = None,
+        thread_ts: str | None = None,
+        ts: str | None = None,
+        retry_num: int | None = None,
+    ) -> SlackHTTPResponse:
+        """A member writes `text` to the app in its Messages tab (in a thread when
+        `thread_ts`): the message lands in the DM, in the emulator when there is one, and
+        Slack sends the `message` event with channel_type "im" (api.slack.com/events/message.im).
+        Slack escapes the &, < and > people type. `ts` resends a message already sent (what
+        Slack does when the app did not answer in time); the answer's `message_ts` is its ts."""
+        team = team_id or self.team_id
+        escaped = typed(text)
+        if self.emulator is not None:
+            channel = self.emulator.dm_channel(team, user_id)
+            if ts is None:
+                ts = self.emulator.add_message(channel, user_id, escaped, thread_ts=thread_ts)
+        else:
+            channel = "D0DM"
+            ts = ts or f"{int(self.now())}.{next(_counter):06d}"
+        event: dict[str, Any] = {
+            "type": "message",
+            "client_msg_id": f"{next(_counter):08d}-client-msg",
+            "user": user_id,
+            "text": escaped,
+            "ts": ts,
+            "team": team,
+            "channel": channel,
+            "event_ts": ts,
+            "channel_type": "im",
+            "blocks": [
+                {
+                    "type": "rich_text",
+                    "block_id": "typed",
+                    "elements": [
+                        {
+                            "type": "rich_text_section",
+                            "elements": [{"type": "text", "text": text}],
+                        }
+                    ],
+                }
+            ],
+        }
+        if thread_ts is not None:
+            event["thread_ts"] = thread_ts
+            event["parent_user_id"] = "UBOT"
+        response = self.event(event, team_id=team, retry_num=retry_num)
+        response.message_ts = ts
+        return response
+
+    def message_shortcut(
+        self,
+        callback_id: str,
+        *,
+        user_id: str,
+        channel_id: str,
+        message: Mapping[str, Any],
+        team_id: str | None = None,
+    ) -> SlackHTTPResponse:
+        """Use a message shortcut on `message` in `channel_id`: a `message_action` payload
+        with the whole message, a trigger_id and a response_url
+        (api.slack.com/reference/interaction-payloads/shortcuts)."""
+        team = team_id or self.team_id
+        ts = str(message.get("ts", ""))
+        payload: dict[str, Any] = {
+            "type": "message_action",
+            "token": "verification-token-unused",
+            "action_ts": f"{int(self.now())}.{next(_counter):06d}",
+            "team": {"id": team, "domain": self.team_domain},
+            "user": self._user(user_id, team),
+            "channel": {"id": channel_id, "name": "support"},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": self.issue_trigger(team, user_id),
+            "response_url": self.issue_response_url(team, user_id, channel_id),
+            "message_ts": ts,
+            "message": {"type": "message", **dict(message)},
         }
         return self.interaction(payload)
 

@@ -27,7 +27,11 @@ EVENT_SCOPES: dict[str, str | None] = {
     "user_change": "users:read",
     "app_uninstalled": None,
     "tokens_revoked": None,
+    "message.im": "im:history",
 }
+# A manifest subscription -> the event type Bolt's `app.event` names (Slack sends
+# `message.im` as a `message` event with channel_type "im").
+EVENT_TYPES = {"message.im": "message"}
 # Emulator and test helpers talk to Slack as Slack would: not the app's own calls.
 EXCLUDED: tuple[str, ...] = ()
 
@@ -92,20 +96,40 @@ def test_nothing_calls_a_web_client_directly():
     assert offenders == []
 
 
-def used_events() -> set[str]:
-    """Every `app.event("...")` registration."""
+def registrations(kind: str) -> set[str]:
+    """Every `app.<kind>(<constant>)` registration (`app.event("user_change")`,
+    `app.shortcut(ids.SAVE_MESSAGE_SHORTCUT)`), constants from bot/blocks/ids.py resolved."""
     found: set[str] = set()
     for path in _source_files():
         for node in ast.walk(ast.parse(path.read_text())):
-            if (
+            if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "event"
+                and node.func.attr == kind
                 and node.args
-                and isinstance(node.args[0], ast.Constant)
             ):
-                found.add(node.args[0].value)
+                continue
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant):
+                found.add(arg.value)
+            elif (
+                isinstance(arg, ast.Attribute)
+                and isinstance(arg.value, ast.Name)
+                and arg.value.id == "ids"
+            ):
+                found.add(getattr(ids, arg.attr))
     return found
+
+
+def used_events() -> set[str]:
+    """Every `app.event("...")` registration."""
+    return registrations("event")
+
+
+def subscribed_events() -> set[str]:
+    """The manifest's bot events, as the event types the app registers for."""
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
+    return {EVENT_TYPES.get(e, e) for e in events}
 
 
 def test_the_install_url_asks_for_exactly_the_manifests_scopes():
@@ -132,14 +156,15 @@ def test_every_web_api_method_used_is_known_and_its_scope_declared():
 
 def test_every_event_handled_is_subscribed_and_nothing_else():
     settings = manifest()["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == used_events()
+    assert subscribed_events() == used_events()
     assert settings["interactivity"]["is_enabled"] is True
 
 
 def test_no_scope_is_declared_that_the_code_does_not_need():
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     needed = {"commands"}.union(*(_scopes(m) for m in used_methods()))
-    needed |= {EVENT_SCOPES[e] for e in used_events()} - {None}
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
+    needed |= {EVENT_SCOPES[e] for e in events} - {None}
     assert scopes == needed
 
 
@@ -147,3 +172,12 @@ def test_home_tab_is_enabled_because_the_app_publishes_it():
     home = manifest()["features"]["app_home"]
     assert home["home_tab_enabled"] is ("views.publish" in used_methods())
     assert home["messages_tab_enabled"] is True  # prompts arrive as DMs
+    # Members write to the app there (message.im), so the tab must take their messages.
+    assert home["messages_tab_read_only_enabled"] is ("message" not in used_events())
+
+
+def test_every_shortcut_handled_is_declared_and_nothing_else():
+    declared = {s["callback_id"] for s in manifest()["features"]["shortcuts"]}
+    assert declared == registrations("shortcut") == {ids.SAVE_MESSAGE_SHORTCUT}
+    for shortcut in manifest()["features"]["shortcuts"]:
+        assert shortcut["type"] == "message"  # used on a message: it carries the message

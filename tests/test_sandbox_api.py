@@ -254,3 +254,71 @@ def test_a_snoozed_prompt_comes_back_in_the_page_the_next_morning(offline):
     after = state(offline, "U0SAM")["dm"]["messages"]
     assert len(after) > before
     assert any(m["ts"] != prompt["ts"] and ids.SNOOZE_PROMPT in str(m["blocks"]) for m in after)
+
+
+def entries_of(offline: OfflineBot, user: str) -> list[Any]:
+    from storage.models import Entry
+
+    with offline.services.db.session() as session:
+        return list(session.exec(select(Entry).where(Entry.user_id == user)).all())
+
+
+def test_typing_in_the_dm_saves_an_entry_and_the_app_answers_there(offline):
+    """Issue 14: the Messages tab invited typing and nothing answered."""
+    said = call(
+        offline,
+        "/api/say",
+        {"user": "U0SAM", "text": "We ship the CSV export first", "where": "dm"},
+    )
+    assert said.json()["status"] == 200
+    offline.emulator.wait_until(
+        lambda: any(
+            "Saved as a decision" in m["text"] for m in state(offline, "U0SAM")["dm"]["messages"]
+        )
+    )
+    [entry] = [e for e in entries_of(offline, "U0SAM") if e.text == "We ship the CSV export first"]
+    assert entry.kind == "decision"
+    dm = state(offline, "U0SAM")["dm"]["messages"]
+    assert [m["text"] for m in dm if m.get("user") == "U0SAM"] == ["We ship the CSV export first"]
+    assert "CSV" not in str(state(offline, "U0ALEX")["dm"]["messages"])  # Sam's DM only
+
+
+def test_a_channel_message_can_be_saved_with_the_shortcut(offline):
+    said = call(
+        offline,
+        "/api/say",
+        {"user": "U0ALEX", "text": "Customers keep asking for SSO", "where": "channel"},
+    )
+    ts = said.json()["ts"]
+    shortcut = call(offline, "/api/shortcut", {"user": "U0SAM", "channel": DEMO_CHANNEL, "ts": ts})
+    assert shortcut.json()["status"] == 200
+    offline.emulator.wait_until(
+        lambda: any(e.text == "Customers keep asking for SSO" for e in entries_of(offline, "U0SAM"))
+    )
+    [entry] = [e for e in entries_of(offline, "U0SAM") if e.text == "Customers keep asking for SSO"]
+    assert entry.kind == "customer_insight" and entry.fields["source_user"] == "U0ALEX"
+    assert "SSO" not in str([e.text for e in entries_of(offline, "U0ALEX")])  # Sam's entry
+    offline.emulator.wait_until(
+        lambda: any(
+            m["ephemeral"] and "customer insight" in m["text"]
+            for m in state(offline, "U0SAM")["channel"]["messages"]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user": "U0SAM", "text": "", "where": "dm"},
+        {"user": "U0NOBODY", "text": "hi", "where": "dm"},
+    ],
+)
+def test_say_refuses_nothing_and_strangers(offline, body):
+    assert call(offline, "/api/say", body).status_code == 400
+
+
+def test_the_shortcut_needs_a_message_that_is_there(offline):
+    body = {"user": "U0SAM", "channel": DEMO_CHANNEL, "ts": "1.000001"}
+    assert call(offline, "/api/shortcut", body).status_code == 400
+    body = {"user": "U0SAM", "channel": "C0ELSEWHERE", "ts": "1.000001"}
+    assert call(offline, "/api/shortcut", body).status_code == 400

@@ -237,3 +237,45 @@ def test_mrkdwn_renders_like_slack_and_never_injects_html(page):
         [source for source, _ in MRKDWN_CASES],
     )
     assert rendered == [html for _, html in MRKDWN_CASES]
+
+
+def test_a_member_writes_to_the_app_changes_the_kind_and_replies_in_a_thread(page, offline):
+    """Issue 14, played in the page: typing in Messages saves an entry, the kind menu files
+    it as another kind in place, a reply in a prompt's thread is answered there, and a
+    channel message is saved with the message shortcut."""
+    emulator = offline.emulator
+    page.select_option("#member", "U0SAM")
+    page.click('.conv[data-conv="dm"]')
+    type_command(page, "Problem is that exports time out for big accounts")
+    confirmation = page.locator("#messages .message", has_text="Saved as a decision").last
+    expect(confirmation).to_be_visible()
+    menu = confirmation.locator('select[data-action-id="entry_kind"]')
+    expect(menu.locator("option:checked")).to_have_text("Decision journal")
+    menu.select_option(label="Problem statement")
+    expect(page.locator("#messages")).to_contain_text("Saved as a problem statement")
+    with offline.services.db.session() as session:
+        [entry] = session.exec(
+            select(Entry).where(Entry.text == "Problem is that exports time out for big accounts")
+        ).all()
+    assert entry.kind == "problem_statement"
+
+    # Reply in the thread of one of the app's messages: the answer comes in that thread.
+    page.locator("#messages .message", has_text="Saved as a problem statement").locator(
+        "button.link", has_text="Reply in thread"
+    ).click()
+    expect(page.locator("#thread-note")).to_be_visible()
+    type_command(page, "Two more accounts confirmed it")
+    expect(page.locator("#messages .message.reply").last).to_contain_text("Saved as a decision")
+    dm = emulator.dm_channel(DEMO_TEAM, "U0SAM")
+    replies = [m for m in emulator.messages(dm) if m.get("thread_ts") not in (None, m["ts"])]
+    assert len(replies) == 2  # Sam's reply and the app's answer, both in the thread
+
+    # In #transition, a message Alex wrote is saved by Sam with the shortcut.
+    emulator.add_message(DEMO_CHANNEL, "U0ALEX", "Our biggest customer churned over exports")
+    page.click('.conv[data-conv="channel"]')
+    page.locator("#messages .message", has_text="churned over exports").locator(
+        "button.link", has_text="Save to my journal"
+    ).click()
+    expect(page.locator("#messages .message.ephemeral").last).to_contain_text(
+        "Saved as a customer insight"
+    )

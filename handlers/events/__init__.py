@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.events import app_home, uninstall, user_change
+from handlers.events import app_home, messages, uninstall, user_change
 from handlers.listener import wire
 
 
@@ -14,3 +14,4 @@ def register(app: App) -> None:
     app.event("app_uninstalled")(wire(uninstall.handle_app_uninstalled))
     app.event("tokens_revoked")(wire(uninstall.handle_tokens_revoked))
     app.event("user_change")(wire(user_change.handle_user_change))
+    app.event("message")(wire(messages.handle_message))

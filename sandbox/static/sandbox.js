@@ -26,6 +26,7 @@
     rendered: { channel: "", dm: "", home: "", modal: "" },
     seen: {},
     modalErrors: {},
+    thread: null, // the DM message a reply goes under, when replying in a thread
   };
 
   // -- escaping: Slack's entities are decoded for display, then everything is HTML-escaped --
@@ -188,6 +189,7 @@
         const o = document.createElement("option");
         o.value = String(i);
         o.textContent = plainText(opt.text);
+        if (element.initial_option && element.initial_option.value === opt.value) o.selected = true;
         s.appendChild(o);
       });
       s.addEventListener("change", () => {
@@ -548,7 +550,8 @@
     }
     data.messages.forEach((m) => {
       const row = document.createElement("div");
-      row.className = "message" + (m.ephemeral ? " ephemeral" : "");
+      const inThread = Boolean(m.thread_ts) && m.thread_ts !== m.ts;
+      row.className = "message" + (m.ephemeral ? " ephemeral" : "") + (inThread ? " reply" : "");
       row.dataset.ts = m.ts;
       const isBot = Boolean(m.bot_id) || m.user === undefined;
       const name = isBot ? "Transition Coach" : state.last.names[m.user] || m.user;
@@ -574,12 +577,56 @@
         body.appendChild(only);
       }
       const ctx = { surface: "message", channel: data.id, ts: m.ts, ephemeral: !!m.ephemeral, names: state.last.names };
-      if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, ctx));
-      else body.appendChild(textNode({ type: "mrkdwn", text: m.text }, ctx.names));
+      if (inThread) {
+        const note = document.createElement("div");
+        note.className = "only-you";
+        note.textContent = "↳ in thread";
+        body.appendChild(note);
+      }
+      if (m.blocks && m.blocks.length && !(m.blocks[0] && m.blocks[0].type === "rich_text")) {
+        body.appendChild(renderBlocks(m.blocks, ctx));
+      } else body.appendChild(textNode({ type: "mrkdwn", text: m.text }, ctx.names));
+      if (!m.ephemeral) body.appendChild(messageTools(conv, data.id, m, isBot, inThread));
       row.append(avatar, body);
       box.appendChild(row);
     });
     box.scrollTop = box.scrollHeight;
+  }
+
+  // Under a message: what Slack's message menu offers here. In the DM, "Reply in thread" on
+  // the app's messages (a reply to a weekly prompt is filed under that week); in the
+  // channel, the app's message shortcut "Save to my journal".
+  function messageTools(conv, channel, m, isBot, inThread) {
+    const tools = document.createElement("div");
+    tools.className = "tools";
+    if (conv === "dm" && isBot && !inThread) {
+      const reply = document.createElement("button");
+      reply.type = "button";
+      reply.className = "link";
+      reply.textContent = "Reply in thread";
+      reply.addEventListener("click", () => {
+        state.thread = m.ts;
+        renderThreadNote();
+        el("composer-input").focus();
+      });
+      tools.appendChild(reply);
+    }
+    if (conv === "channel" && m.text) {
+      const save = document.createElement("button");
+      save.type = "button";
+      save.className = "link";
+      save.textContent = "Save to my journal";
+      save.addEventListener("click", () => {
+        post("/api/shortcut", { user: state.user, channel: channel, ts: m.ts }).then(refreshSoon);
+      });
+      tools.appendChild(save);
+    }
+    return tools;
+  }
+
+  function renderThreadNote() {
+    const note = el("thread-note");
+    note.hidden = !state.thread || state.conv !== "dm";
   }
 
   function renderHome() {
@@ -615,6 +662,10 @@
     const home = state.conv === "home";
     el("messages").hidden = home;
     el("composer").hidden = home;
+    el("composer-input").placeholder = state.conv === "dm"
+      ? "Message Transition Coach (saved to your journal), or /transition help"
+      : "Message #transition, or type /transition help";
+    renderThreadNote();
     el("home").hidden = !home;
     el("conv-title").textContent = home ? "Transition Coach · Home"
       : state.conv === "dm" ? "Transition Coach · Messages" : "# transition";
@@ -717,13 +768,19 @@
       const input = el("composer-input");
       const text = input.value.trim();
       if (!text) return;
-      if (!text.startsWith("/")) {
-        toast("Only slash commands do anything here: try /transition help");
-        return;
-      }
       input.value = "";
-      await post("/api/command", { user: state.user, text: text, where: state.conv === "dm" ? "dm" : "channel" });
+      const where = state.conv === "dm" ? "dm" : "channel";
+      if (text.startsWith("/")) {
+        await post("/api/command", { user: state.user, text: text, where: where });
+      } else {
+        const thread = where === "dm" ? state.thread : null;
+        await post("/api/say", { user: state.user, text: text, where: where, thread_ts: thread });
+      }
       refreshSoon();
+    });
+    el("thread-cancel").addEventListener("click", () => {
+      state.thread = null;
+      renderThreadNote();
     });
     el("next-day").addEventListener("click", () => advance(1));
     el("next-week").addEventListener("click", () => advance(7));
