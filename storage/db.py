@@ -83,6 +83,13 @@ class Database:
         self.engine = make_engine(url)
 
     @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A Core connection in a transaction that commits on success and rolls back on
+        error: the lean path for hot writes, with no ORM session or objects."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that commits on success and rolls back on error."""
         with Session(self.engine, expire_on_commit=False) as session:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from storage.insert_once import insert_once
@@ -16,6 +19,31 @@ def get_participant(session: Session, *, team_id: str, user_id: str) -> Particip
     return session.exec(
         select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
     ).first()
+
+
+class Enrolment(NamedTuple):
+    """The few columns a member's program week is computed from."""
+
+    start_date: date
+    timezone: str
+    status: str
+
+
+_PARTICIPANT: Table = Participant.__table__  # type: ignore[attr-defined]  # set on table models
+# Built once, run with parameters: see storage/insert_once.py on cache keys.
+_ENROLMENT = core_select(
+    _PARTICIPANT.c.start_date, _PARTICIPANT.c.timezone, _PARTICIPANT.c.status
+).where(
+    _PARTICIPANT.c.team_id == bindparam("team_id"),
+    _PARTICIPANT.c.user_id == bindparam("user_id"),
+)
+
+
+def get_enrolment(connection: Connection, *, team_id: str, user_id: str) -> Enrolment | None:
+    """The enrollment's start date, time zone and status, whatever the status: three columns
+    read with Core, for the request path that needs only the week (no ORM object)."""
+    row = connection.execute(_ENROLMENT, {"team_id": team_id, "user_id": user_id}).first()
+    return None if row is None else Enrolment(*row)
 
 
 def enroll(

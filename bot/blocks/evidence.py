@@ -186,8 +186,8 @@ def outcome_blocks(kind: str, outcome: EvidenceOutcome) -> tuple[str, list[Block
     logged = outcome.logged
     return logged_blocks(
         kind=kind,
-        text=logged.entry.text,
-        week=logged.entry.program_week,
+        text=logged.stored.text,
+        week=logged.stored.program_week,
         enrolled=logged.enrolled,
         created=logged.created,
         suggestions=outcome.suggestions,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bot.kinds import ENTRY_KINDS
 from bot.progress import local_date, program_week
 from bot.services import Services
 from storage import entries, participants, workspaces
+from storage.entries import StoredEntry
 from storage.models import Entry
 
 
@@ -16,9 +18,15 @@ from storage.models import Entry
 class LogOutcome:
     """What happened when someone logged an entry."""
 
-    entry: Entry
+    stored: StoredEntry  # the new entry, or the author's earlier one for a replay
     created: bool
     enrolled: bool
+
+    @cached_property
+    def entry(self) -> Entry:
+        """The entry as an ORM object, built only for code that wants one (ship posts):
+        building it costs more than storing it."""
+        return self.stored.as_model()
 
 
 def log_entry(
@@ -37,15 +45,17 @@ def log_entry(
     if not text.strip():
         raise ValueError("an entry needs text")
     now = services.clock.now()
-    with services.db.session() as session:
-        workspaces.note_workspace(session, team_id=team_id, now=now)
-        participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
+    # Core statements on one connection, no ORM session: two indexed reads and one INSERT,
+    # the only write (SQLite: under the in-process write lock, storage/db.py).
+    with services.db.begin() as connection:
+        workspaces.note_workspace(connection, team_id=team_id, now=now)
+        enrolment = participants.get_enrolment(connection, team_id=team_id, user_id=user_id)
         week = None
-        if participant is not None and participant.status != "left":
-            week = program_week(participant.start_date, local_date(now, participant.timezone))
+        if enrolment is not None and enrolment.status != "left":
+            week = program_week(enrolment.start_date, local_date(now, enrolment.timezone))
             week = week if week >= 1 else None  # logged before week 1 starts
-        entry, created = entries.add_entry(
-            session,
+        stored, created = entries.add_entry(
+            connection,
             team_id=team_id,
             user_id=user_id,
             kind=kind,
@@ -55,4 +65,4 @@ def log_entry(
             client_key=client_key,
             now=now,
         )
-    return LogOutcome(entry=entry, created=created, enrolled=participant is not None)
+    return LogOutcome(stored=stored, created=created, enrolled=enrolment is not None)
