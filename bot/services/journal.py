@@ -47,7 +47,7 @@ def log_entry(
     now = services.clock.now()
     # Core statements on one connection, no ORM session: two indexed reads and one INSERT,
     # the only write (SQLite: under the in-process write lock, storage/db.py).
-    with services.db.begin() as connection:
+    with services.db.write() as connection:
         workspaces.note_workspace(connection, team_id=team_id, now=now)
         enrolment = participants.get_enrolment(connection, team_id=team_id, user_id=user_id)
         week = None

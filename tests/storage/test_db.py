@@ -37,7 +37,8 @@ def db(database_url):
     def no_busy_wait(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA busy_timeout=0")
 
-    event.listen(database.engine, "connect", no_busy_wait)
+    for engine in (database.engine, database.write_engine):
+        event.listen(engine, "connect", no_busy_wait)
     yield database
     database.dispose()
 
@@ -76,7 +77,7 @@ def in_thread(work) -> tuple[threading.Thread, list[BaseException]]:
 
 
 def write_once(db) -> None:
-    with db.begin() as connection:
+    with db.write() as connection:
         add(connection)
 
 
@@ -100,7 +101,7 @@ def test_readers_are_not_held_up_by_a_writer(db):
     add(first)
 
     def read() -> None:
-        with db.begin() as connection:
+        with db.write() as connection:
             participants.get_enrolment(connection, team_id="T1", user_id="U1")
 
     reader, failures = in_thread(read)
@@ -117,7 +118,7 @@ def test_eight_threads_writing_at_once_never_find_the_database_locked(db):
     def core_writer(n: int) -> None:
         barrier.wait()
         for i in range(30):
-            with db.begin() as connection:
+            with db.write() as connection:
                 participants.get_enrolment(connection, team_id="T1", user_id=f"U{n}")
                 add(connection, text=f"{n}.{i}", user_id=f"U{n}")
 
@@ -145,7 +146,7 @@ def test_eight_threads_writing_at_once_never_find_the_database_locked(db):
 
 def test_the_lock_is_let_go_however_a_write_transaction_ends(db):
     # An error inside the transaction: rolled back.
-    with pytest.raises(RuntimeError), db.begin() as connection:
+    with pytest.raises(RuntimeError), db.write() as connection:
         add(connection)
         raise RuntimeError("something failed after the INSERT")
     # An ORM session that flushed a write and was closed without committing.
@@ -171,7 +172,7 @@ def test_one_thread_writing_through_two_connections_is_not_stuck_waiting_for_its
     first = db.engine.connect()
     transaction = first.begin()
     add(first)
-    with pytest.raises(Exception, match="database is locked"), db.begin() as second:
+    with pytest.raises(Exception, match="database is locked"), db.write() as second:
         add(second)
     transaction.commit()
     first.close()
@@ -186,7 +187,7 @@ from storage import entries
 from storage.db import Database
 db = Database(sys.argv[1])
 for i in range(100):
-    with db.begin() as connection:
+    with db.write() as connection:
         entries.add_entry(
             connection, team_id="T1", user_id=sys.argv[2], kind="decision", text=str(i),
             fields={}, program_week=None, client_key=f"cmd:{i}",
@@ -221,7 +222,7 @@ def test_postgresql_engines_get_no_lock(database_url):
     with db.engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert getattr(raw, "write_lock", None) is None
-    with db.begin() as connection:  # and the Core path works there as ever
+    with db.write() as connection:  # and the Core path works there as ever
         add(connection)
     assert count(db) == 1
     db.dispose()

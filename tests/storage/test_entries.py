@@ -46,7 +46,7 @@ def stored(db) -> list[tuple[str, str, str | None]]:
 
 
 def test_a_new_entry_comes_back_as_stored(db):
-    with db.begin() as connection:
+    with db.write() as connection:
         entry, created = add(connection)
     assert created
     assert entry.id > 0
@@ -63,9 +63,9 @@ def test_a_new_entry_comes_back_as_stored(db):
 
 
 def test_the_authors_replay_returns_their_first_entry_and_stores_nothing(db):
-    with db.begin() as connection:
+    with db.write() as connection:
         first, _ = add(connection, text="What was typed first")
-    with db.begin() as connection:
+    with db.write() as connection:
         again, created = add(connection, text="A retry carrying other text")
     assert not created
     assert again.id == first.id
@@ -75,7 +75,7 @@ def test_the_authors_replay_returns_their_first_entry_and_stores_nothing(db):
 
 
 def test_another_member_with_the_same_key_gets_an_entry_of_their_own(db):
-    with db.begin() as connection:
+    with db.write() as connection:
         alex, _ = add(connection, user_id="U1", text="Alex's private entry")
         sam, created = add(connection, user_id="U2", text="Sam's entry")
     assert created
@@ -85,7 +85,7 @@ def test_another_member_with_the_same_key_gets_an_entry_of_their_own(db):
 
 
 def test_entries_without_a_key_are_never_taken_for_replays(db):
-    with db.begin() as connection:
+    with db.write() as connection:
         results = [add(connection, client_key=None) for _ in range(3)]
     assert [created for _, created in results] == [True, True, True]
     assert len({entry.id for entry, _ in results}) == 3
@@ -94,7 +94,7 @@ def test_entries_without_a_key_are_never_taken_for_replays(db):
 def test_a_replay_leaves_the_transaction_usable(db):
     """PostgreSQL aborts a transaction on a failed INSERT; ON CONFLICT DO NOTHING is no
     failure, so what comes after the replay in the same transaction still runs."""
-    with db.begin() as connection:
+    with db.write() as connection:
         add(connection, client_key="cmd:a")
         _, replayed = add(connection, client_key="cmd:a")
         _, created = add(connection, client_key="cmd:b")
@@ -104,8 +104,8 @@ def test_a_replay_leaves_the_transaction_usable(db):
 
 def test_one_insert_statement_for_a_new_entry(db):
     statements: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    with db.begin() as connection:
+    event.listen(db.write_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with db.write() as connection:
         add(connection)
     [insert] = statements
     assert "ON CONFLICT" in insert and "DO NOTHING" in insert and "RETURNING" in insert
@@ -120,7 +120,7 @@ def test_a_replay_racing_the_first_request_waits_for_it_and_returns_its_entry(db
     result: list[tuple[entries.StoredEntry, bool]] = []
 
     def replay() -> None:
-        with db.begin() as connection:
+        with db.write() as connection:
             result.append(add(connection, text="replay"))
 
     racer = threading.Thread(target=replay)
@@ -142,7 +142,7 @@ def test_a_racing_replay_stores_its_own_entry_when_the_first_one_rolls_back(db):
     result: list[tuple[entries.StoredEntry, bool]] = []
 
     def replay() -> None:
-        with db.begin() as connection:
+        with db.write() as connection:
             result.append(add(connection, text="kept"))
 
     racer = threading.Thread(target=replay)
@@ -163,7 +163,7 @@ def test_eight_threads_replaying_one_request_store_it_once(db):
 
     def submit() -> None:
         barrier.wait()
-        with db.begin() as connection:
+        with db.write() as connection:
             entry, created = add(connection)
         with lock:
             results.append((entry.id, created))

@@ -28,12 +28,12 @@ def test_the_first_request_of_a_team_writes_its_row_and_later_ones_only_read(dat
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             writes.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    with db.begin() as connection:
+    event.listen(db.write_engine, "before_cursor_execute", record)
+    with db.write() as connection:
         workspaces.note_workspace(connection, team_id="T9", now=NOW)
     assert len(writes) == 1
     for _ in range(3):
-        with db.begin() as connection:
+        with db.write() as connection:
             workspaces.note_workspace(connection, team_id="T9", now=NOW)
     assert len(writes) == 1  # a read only, once the row is there
     [row] = rows(db)
@@ -52,7 +52,7 @@ def test_two_first_requests_at_once_both_succeed(database_url):
 
     def second() -> None:
         try:
-            with db.begin() as connection:
+            with db.write() as connection:
                 workspaces.note_workspace(connection, team_id="T9", now=NOW)
         except BaseException as error:
             failures.append(error)
