@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Table, bindparam, func
+from sqlalchemy import Table, and_, bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from storage import workspaces
 from storage.insert_once import insert_once
-from storage.models import Participant
+from storage.models import Participant, Workspace
 
 
 def get_participant(session: Session, *, team_id: str, user_id: str) -> Participant | None:
@@ -44,6 +45,44 @@ def get_enrolment(connection: Connection, *, team_id: str, user_id: str) -> Enro
     read with Core, for the request path that needs only the week (no ORM object)."""
     row = connection.execute(_ENROLMENT, {"team_id": team_id, "user_id": user_id}).first()
     return None if row is None else Enrolment(*row)
+
+
+_WORKSPACE: Table = Workspace.__table__  # type: ignore[attr-defined]  # set on table models
+# The workspace's row joined to the member's enrollment, if any: no row at all means the
+# workspace has none yet; a row of NULLs after team_id, that the member has not joined.
+_ENROLMENT_IN_WORKSPACE = (
+    core_select(
+        _WORKSPACE.c.team_id,
+        _PARTICIPANT.c.start_date,
+        _PARTICIPANT.c.timezone,
+        _PARTICIPANT.c.status,
+    )
+    .select_from(
+        _WORKSPACE.outerjoin(
+            _PARTICIPANT,
+            and_(
+                _PARTICIPANT.c.team_id == _WORKSPACE.c.team_id,
+                _PARTICIPANT.c.user_id == bindparam("user_id"),
+            ),
+        )
+    )
+    .where(_WORKSPACE.c.team_id == bindparam("team_id"))
+)
+
+
+def get_enrolment_noting_workspace(
+    connection: Connection, *, team_id: str, user_id: str, now: datetime
+) -> Enrolment | None:
+    """`get_enrolment`, and the workspace gets its row if it has none
+    (workspaces.note_workspace), in one read on every request but a team's first."""
+    row = connection.execute(
+        _ENROLMENT_IN_WORKSPACE, {"team_id": team_id, "user_id": user_id}
+    ).first()
+    if row is None:
+        workspaces.note_workspace(connection, team_id=team_id, now=now)
+        return get_enrolment(connection, team_id=team_id, user_id=user_id)
+    _, start_date, timezone, status = row
+    return None if start_date is None else Enrolment(start_date, timezone, status)
 
 
 def enroll(

@@ -9,7 +9,7 @@ from typing import Any
 from bot.kinds import ENTRY_KINDS
 from bot.progress import local_date, program_week
 from bot.services import Services
-from storage import entries, participants, workspaces
+from storage import entries, participants
 from storage.entries import StoredEntry
 from storage.models import Entry
 
@@ -45,11 +45,13 @@ def log_entry(
     if not text.strip():
         raise ValueError("an entry needs text")
     now = services.clock.now()
-    # Core statements on one connection, no ORM session: two indexed reads and one INSERT,
-    # the only write (SQLite: under the in-process write lock, storage/db.py).
+    # Two Core statements, no ORM session: one indexed read (the enrolment, and whether the
+    # workspace has its row) and the INSERT, the only write (SQLite: under the in-process
+    # write lock, storage/db.py). A team's first request also writes its workspace row.
     with services.db.write() as connection:
-        workspaces.note_workspace(connection, team_id=team_id, now=now)
-        enrolment = participants.get_enrolment(connection, team_id=team_id, user_id=user_id)
+        enrolment = participants.get_enrolment_noting_workspace(
+            connection, team_id=team_id, user_id=user_id, now=now
+        )
         week = None
         if enrolment is not None and enrolment.status != "left":
             week = program_week(enrolment.start_date, local_date(now, enrolment.timezone))
