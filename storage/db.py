@@ -30,7 +30,7 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class SQLiteWriteLock:
-    """One write transaction at a time among one engine's connections in this process.
+    """One write transaction at a time among one database's connections in this process.
 
     SQLite admits one writer per database; threads that collide wait in its busy handler,
     which sleeps in steps (1, 2, 5, 10 ... 100 ms) and so answers late even when the lock
@@ -47,6 +47,7 @@ class SQLiteWriteLock:
         me = threading.get_ident()
         # A thread writing through a second connection while its first one holds the lock
         # would wait for itself forever here; SQLite's busy handler times it out as before.
+        # (Read without the lock: only the owner ever sets it to its own id.)
         if self._owner == me:
             return False
         if not self._lock.acquire(timeout=WRITE_LOCK_TIMEOUT):
@@ -76,7 +77,7 @@ class _SerialisedCursor(sqlite3.Cursor):
 
 
 class _SerialisedConnection(sqlite3.Connection):
-    """A SQLite connection whose write transactions hold the engine's SQLiteWriteLock, from
+    """A SQLite connection whose write transactions hold its database's SQLiteWriteLock, from
     the first INSERT, UPDATE or DELETE (where the sqlite3 module begins the transaction)
     until its COMMIT or ROLLBACK has finished, so the next writer never finds SQLite busy.
     Reads take no lock: in WAL mode they run beside the writer."""
@@ -209,7 +210,7 @@ class Database:
         # The engine behind write(). On SQLite, one connection of its own: SQLite empties a
         # connection's page cache whenever another connection has written since its last
         # transaction, so short writes spread over the pool re-read their index pages
-        # every time (10 threads logging at once: 0.90 ms per entry, 0.59 ms through one
+        # every time (10 threads logging at once: 0.90 ms per entry, 0.62 ms through one
         # connection). Writes are one at a time on SQLite anyway (the write lock, shared
         # with the main engine), so one connection costs them no concurrency.
         self.write_engine = self.engine
