@@ -25,7 +25,10 @@ START, END = "<!-- bench-output:start -->", "<!-- bench-output:end -->"
 
 # name -> (what it measures, command)
 BENCHES: dict[str, tuple[str, list[str]]] = {
-    "latency": ("`/transition log` over HTTP, 50 concurrent clients", ["-m", "bench.latency"]),
+    "latency": (
+        "`/transition log` over HTTP at 1, 10 and 50 clients, load from another process",
+        ["-m", "bench.latency"],
+    ),
     "memory": ("resident memory, idle and with 100,000 participants", ["-m", "bench.memory"]),
     "fanout": ("scheduler fan-out and due-work query", ["-m", "bench.fanout"]),
     "digest": ("team digest over 1,000,000 entries", ["-m", "bench.digest"]),

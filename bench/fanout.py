@@ -55,9 +55,11 @@ def user(i: int, n: int) -> str:
 
 def _emulator(per_team: int, latency: float, conn: Connection) -> None:
     """The emulator process: seed, serve, report the port, run until told to stop."""
+    from bot.config import BOT_SCOPES
     from slack_emulator import SlackEmulator
 
-    emulator = SlackEmulator(latency=latency).start()
+    # The scopes installing the app grants (the emulator checks every call against them).
+    emulator = SlackEmulator(latency=latency, bot_scopes=BOT_SCOPES).start()
     for i in range(WORKSPACES):
         emulator.add_workspace(team(i), token=token(i))
         for n in range(per_team):

@@ -43,7 +43,7 @@ def save_to_journal(req: Incoming) -> Answer:
                 else nothing_to_save()
             )
         else:
-            entry = saved.outcome.logged.entry
+            entry = saved.outcome.logged.stored
             link = slack.permalink(channel_id, str(ts)) if channel_id and ts else None
             if link:
                 link_source(req.services, entry=entry, permalink=link)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
 
@@ -77,12 +78,13 @@ class Claimed:
         return (self.team_id, self.user_id, self.kind, self.period)
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
+def _insert(session: Session | Connection) -> Any:
+    bind = session.get_bind() if isinstance(session, Session) else session
+    dialect = bind.dialect.name
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(T)
 
 
-def plan(session: Session, items: Sequence[Planned], *, now: datetime) -> int:
+def plan(session: Session | Connection, items: Sequence[Planned], *, now: datetime) -> int:
     """Add items to the queue; an existing key is left as it is. Returns how many were new."""
     if not items:
         return 0

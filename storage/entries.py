@@ -2,19 +2,64 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import fields as dc_fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Insert, Table, bindparam, delete, func, update
+from sqlalchemy import select as core_select
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from storage.insert_once import insert_once
+from storage.insert_once import insert_or_skip
 from storage.models import Entry
 
 
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry as it is stored, read with SQLAlchemy Core (no ORM object, no session)."""
+
+    id: int
+    team_id: str
+    user_id: str
+    kind: str
+    text: str
+    fields: dict[str, Any]
+    program_week: int | None
+    client_key: str | None
+    created_at: datetime
+    post_channel_id: str | None = None
+    post_ts: str | None = None
+
+    @classmethod
+    def of(cls, entry: Entry) -> StoredEntry:
+        """The stored record of an ORM entry (after an edit through a session)."""
+        return cls(**{f.name: getattr(entry, f.name) for f in dc_fields(cls)})
+
+    def as_model(self) -> Entry:
+        """The same row as an Entry, for code written against the ORM model (ship posts)."""
+        return Entry(**{column.name: getattr(self, column.name) for column in dc_fields(self)})
+
+
+_ENTRY: Table = Entry.__table__  # type: ignore[attr-defined]  # set on every table model
+# The unique constraint a replay lands on (uq_entry_team_user_client_key).
+_REPLAY_KEY = ("team_id", "user_id", "client_key")
+# Built once, run with parameters: see storage/insert_once.py on cache keys.
+_BY_REPLAY_KEY = core_select(_ENTRY).where(
+    *(_ENTRY.c[name] == bindparam(name) for name in _REPLAY_KEY)
+)
+
+
+@cache
+def _insert_entry(dialect: str) -> Insert:
+    return insert_or_skip(dialect, _ENTRY, on=_REPLAY_KEY).returning(_ENTRY.c.id)
+
+
 def add_entry(
-    session: Session,
+    connection: Connection,
     *,
     team_id: str,
     user_id: str,
@@ -24,43 +69,36 @@ def add_entry(
     program_week: int | None,
     client_key: str | None,
     now: datetime,
-) -> tuple[Entry, bool]:
+) -> tuple[StoredEntry, bool]:
     """Store an entry; returns (entry, created). The author's repeated client_key returns
     their first entry with it.
 
-    No look-up first: repeats are rare, and the unique constraint finds them for free.
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING id: no look-up first (repeats are rare,
+    and the unique constraint finds them for free), and a repeat is read back only then.
+    Another member's entry with the same key never matches: the key is per author.
     """
-    entry = Entry(
-        team_id=team_id,
-        user_id=user_id,
-        kind=kind,
-        text=text,
-        fields=fields,
-        program_week=program_week,
-        client_key=client_key,
-        created_at=now,
-    )
-    # A retry or double submit of the same request lands on the unique
-    # (team, user, client_key): only the author's own earlier entry can come back.
-    return insert_once(
-        session,
-        entry,
-        lambda: (
-            _by_client_key(session, team_id=team_id, user_id=user_id, client_key=client_key)
-            if client_key is not None
-            else None
-        ),
-    )
-
-
-def _by_client_key(
-    session: Session, *, team_id: str, user_id: str, client_key: str
-) -> Entry | None:
-    return session.exec(
-        select(Entry).where(
-            Entry.team_id == team_id, Entry.user_id == user_id, Entry.client_key == client_key
-        )
-    ).first()
+    values: dict[str, Any] = {
+        "team_id": team_id,
+        "user_id": user_id,
+        "kind": kind,
+        "text": text,
+        "fields": fields,
+        "program_week": program_week,
+        "client_key": client_key,
+        "created_at": now,
+    }
+    insert = _insert_entry(connection.dialect.name)
+    key = {"team_id": team_id, "user_id": user_id, "client_key": client_key}
+    # A second round only when the entry we collided with is deleted before we read it
+    # (PostgreSQL; on SQLite this transaction holds the write lock from the INSERT on).
+    for _ in range(3):
+        new_id = connection.execute(insert, values).scalar()
+        if new_id is not None:
+            return StoredEntry(id=new_id, **values), True
+        found = connection.execute(_BY_REPLAY_KEY, key).mappings().first()
+        if found is not None:
+            return StoredEntry(**found), False
+    raise LookupError(f"entry with client key {client_key!r} neither inserted nor found")
 
 
 def list_entries(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import Table, and_, bindparam, func, update
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from storage import workspaces
 from storage.insert_once import insert_once
-from storage.models import PLAN_NOW, Participant
+from storage.models import PLAN_NOW, Participant, Workspace
 
 P = Participant.__table__  # type: ignore[attr-defined]
 
@@ -18,6 +22,90 @@ def get_participant(session: Session, *, team_id: str, user_id: str) -> Particip
     return session.exec(
         select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
     ).first()
+
+
+class Enrolment(NamedTuple):
+    """The few columns a member's program week is computed from."""
+
+    start_date: date
+    timezone: str
+    status: str
+
+
+_PARTICIPANT: Table = Participant.__table__  # type: ignore[attr-defined]  # set on table models
+# Built once, run with parameters: see storage/insert_once.py on cache keys.
+_ENROLMENT = core_select(
+    _PARTICIPANT.c.start_date, _PARTICIPANT.c.timezone, _PARTICIPANT.c.status
+).where(
+    _PARTICIPANT.c.team_id == bindparam("team_id"),
+    _PARTICIPANT.c.user_id == bindparam("user_id"),
+)
+
+
+def get_enrolment(connection: Connection, *, team_id: str, user_id: str) -> Enrolment | None:
+    """The enrollment's start date, time zone and status, whatever the status: three columns
+    read with Core, for the request path that needs only the week (no ORM object)."""
+    row = connection.execute(_ENROLMENT, {"team_id": team_id, "user_id": user_id}).first()
+    return None if row is None else Enrolment(*row)
+
+
+_WORKSPACE: Table = Workspace.__table__  # type: ignore[attr-defined]  # set on table models
+# The workspace's row joined to the member's enrollment, if any: no row at all means the
+# workspace has none yet; a row of NULLs after team_id, that the member has not joined.
+_ENROLMENT_IN_WORKSPACE = (
+    core_select(
+        _WORKSPACE.c.prompt_hour,
+        _WORKSPACE.c.revisit_days,
+        _PARTICIPANT.c.start_date,
+        _PARTICIPANT.c.timezone,
+        _PARTICIPANT.c.status,
+    )
+    .select_from(
+        _WORKSPACE.outerjoin(
+            _PARTICIPANT,
+            and_(
+                _PARTICIPANT.c.team_id == _WORKSPACE.c.team_id,
+                _PARTICIPANT.c.user_id == bindparam("user_id"),
+            ),
+        )
+    )
+    .where(_WORKSPACE.c.team_id == bindparam("team_id"))
+)
+
+
+class EnrolmentInWorkspace(NamedTuple):
+    """A member's enrolment (None when they have not joined) and the workspace settings an
+    entry's check-ins are timed by."""
+
+    enrolment: Enrolment | None
+    prompt_hour: int
+    revisit_days: int
+
+
+# A new workspace's settings, from the model's defaults.
+_DEFAULT_HOUR: int = Workspace.model_fields["prompt_hour"].default
+_DEFAULT_REVISIT_DAYS: int = Workspace.model_fields["revisit_days"].default
+
+
+def get_enrolment_noting_workspace(
+    connection: Connection, *, team_id: str, user_id: str, now: datetime
+) -> EnrolmentInWorkspace:
+    """`get_enrolment` with the workspace's prompt hour and revisit delay, and the workspace
+    gets its row if it has none (workspaces.note_workspace): one read on every request but
+    a team's first."""
+    row = connection.execute(
+        _ENROLMENT_IN_WORKSPACE, {"team_id": team_id, "user_id": user_id}
+    ).first()
+    if row is None:
+        workspaces.note_workspace(connection, team_id=team_id, now=now)
+        return EnrolmentInWorkspace(
+            get_enrolment(connection, team_id=team_id, user_id=user_id),
+            _DEFAULT_HOUR,
+            _DEFAULT_REVISIT_DAYS,
+        )
+    hour, days, start_date, timezone, status = row
+    enrolment = None if start_date is None else Enrolment(start_date, timezone, status)
+    return EnrolmentInWorkspace(enrolment, hour, days)
 
 
 def enroll(

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, delete, or_, update
+from sqlalchemy import Table, bindparam, delete, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel import select as sqlmodel_select
 
-from storage.insert_once import insert_once
+from storage.insert_once import insert_once, insert_or_skip
 from storage.models import Workspace, WorkspaceAdmin
 
 
@@ -27,21 +27,21 @@ def ensure_workspace(session: Session, *, team_id: str, now: datetime) -> Worksp
     return row
 
 
-# Teams whose row is known to exist, per database: logging an entry then skips the look-up.
-_SEEN: WeakKeyDictionary[Engine, set[str]] = WeakKeyDictionary()
+_WORKSPACE: Table = Workspace.__table__  # type: ignore[attr-defined]  # set on table models
+# Built once, run with parameters: see storage/insert_once.py on cache keys.
+_KNOWN = core_select(_WORKSPACE.c.team_id).where(_WORKSPACE.c.team_id == bindparam("team_id"))
 
 
-def note_workspace(session: Session, *, team_id: str, now: datetime) -> None:
-    """Make sure `team_id` has a row, checking the database once per process.
+def note_workspace(connection: Connection, *, team_id: str, now: datetime) -> None:
+    """Make sure `team_id` has a row: a primary-key read, and a write only when it is missing.
 
-    Workspace rows are never deleted, so remembering them is safe; should the transaction
-    that created one roll back, the next settings change creates it again.
+    Nothing is remembered in process memory (instances stay interchangeable, and a row
+    whose creating transaction rolled back is simply created next time); two first
+    requests from a new team at once both succeed, ON CONFLICT DO NOTHING.
     """
-    engine = session.get_bind()
-    seen = _SEEN.setdefault(engine, set())  # type: ignore[arg-type]
-    if team_id not in seen:
-        ensure_workspace(session, team_id=team_id, now=now)
-        seen.add(team_id)
+    if connection.execute(_KNOWN, {"team_id": team_id}).first() is None:
+        insert = insert_or_skip(connection.dialect.name, _WORKSPACE, on=("team_id",))
+        connection.execute(insert, {"team_id": team_id, "created_at": now})
 
 
 def get_workspace(session: Session, *, team_id: str) -> Workspace | None:

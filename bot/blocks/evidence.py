@@ -157,7 +157,7 @@ def saved_message_blocks(
 ) -> tuple[str, list[Block]]:
     """Confirmation of a Slack message saved with the shortcut: the entry with its kind menu,
     and the link back to the message."""
-    text, blocks = outcome_blocks(outcome.logged.entry.kind, outcome, quick=True)
+    text, blocks = outcome_blocks(outcome.logged.stored.kind, outcome, quick=True)
     source = (
         f"<{permalink}|The original message> is linked from your entry."
         if permalink
@@ -266,10 +266,10 @@ def outcome_blocks(
     from one line, so it carries the kind menu)."""
     logged = outcome.logged
     return logged_blocks(
-        entry_id=logged.entry.id if quick else None,
+        entry_id=logged.stored.id if quick else None,
         kind=kind,
-        text=logged.entry.text,
-        week=logged.entry.program_week,
+        text=logged.stored.text,
+        week=logged.stored.program_week,
         enrolled=logged.enrolled,
         created=logged.created,
         suggestions=outcome.suggestions,

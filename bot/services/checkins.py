@@ -18,6 +18,7 @@ from bot.scheduling.kinds import Message
 from bot.services import Services
 from storage import due_items, entries, participants, workspaces
 from storage.due_items import Claimed, Planned
+from storage.entries import StoredEntry
 from storage.models import Entry
 
 SHIP_FOLLOWUP_AFTER = timedelta(days=7)
@@ -35,7 +36,11 @@ def at_prompt_hour(session: Session, *, team_id: str, user_id: str, at: datetime
     workspace = workspaces.get_workspace(session, team_id=team_id)
     hour = workspace.prompt_hour if workspace is not None else 9
     person = participants.get_participant(session, team_id=team_id, user_id=user_id)
-    timezone = person.timezone if person is not None else "UTC"
+    return next_hour(at, timezone=person.timezone if person is not None else "UTC", hour=hour)
+
+
+def next_hour(at: datetime, *, timezone: str, hour: int) -> datetime:
+    """The first moment from `at` on that is `hour` o'clock in `timezone`."""
     day = local_date(at, timezone)
     moment = local_instant(timezone, day, hour)
     return moment if moment >= at else local_instant(timezone, day + timedelta(days=1), hour)
@@ -63,12 +68,23 @@ def plan_revisit(session: Session, *, entry: Entry, now: datetime) -> None:
         user_id=entry.user_id,
         at=entry.created_at + timedelta(days=days),
     )
-    _plan(session, REVISIT, entry, due, now)
+    due_items.plan(session, [_item(REVISIT, entry, due)], now=now)
+
+
+def revisit_item(entry: StoredEntry, *, timezone: str, hour: int, days: int) -> Planned:
+    """The revisit of a decision just stored, from settings already read (the fast path of
+    /transition log plans it in the same transaction as the entry)."""
+    due = next_hour(entry.created_at + timedelta(days=days), timezone=timezone, hour=hour)
+    return _item(REVISIT, entry, due)
 
 
 def _plan(session: Session, kind: str, entry: Entry, due: datetime, now: datetime) -> None:
+    due_items.plan(session, [_item(kind, entry, due)], now=now)
+
+
+def _item(kind: str, entry: Entry | StoredEntry, due: datetime) -> Planned:
     assert entry.id is not None
-    item = Planned(
+    return Planned(
         team_id=entry.team_id,
         user_id=entry.user_id,
         kind=kind,
@@ -77,7 +93,6 @@ def _plan(session: Session, kind: str, entry: Entry, due: datetime, now: datetim
         expires_at=due + CHECKIN_GRACE,
         payload={"entry_id": entry.id},
     )
-    due_items.plan(session, [item], now=now)
 
 
 def render_checkins(

@@ -76,7 +76,7 @@ def join(
     if program_week(start, today) > program.weeks:
         raise EnrollmentError("start", f"That start date is over {program.weeks} weeks ago.")
     with services.db.session() as session:
-        workspaces.note_workspace(session, team_id=team_id, now=now)
+        workspaces.note_workspace(session.connection(), team_id=team_id, now=now)
         participant, created = participants.enroll(
             session,
             team_id=team_id,

@@ -13,6 +13,7 @@ from bot.services import Services
 from bot.services.checkins import plan_revisit
 from bot.services.journal import LogOutcome, log_entry
 from storage import entries, participants
+from storage.entries import StoredEntry
 from storage.models import Entry
 
 SHIP_EDIT_WINDOW = timedelta(hours=24)
@@ -101,7 +102,7 @@ def change_kind(services: Services, *, entry: Entry, kind: str) -> EvidenceOutco
         enrolled = participants.get_participant(
             session, team_id=entry.team_id, user_id=entry.user_id
         )
-    logged = LogOutcome(entry=updated, created=True, enrolled=enrolled is not None)
+    logged = LogOutcome(stored=StoredEntry.of(updated), created=True, enrolled=enrolled is not None)
     return EvidenceOutcome(logged, feedback(kind, clean), scores)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bot.kinds import ENTRY_KINDS
 from bot.progress import local_date, program_week
 from bot.services import Services
-from bot.services.checkins import plan_revisit
-from storage import entries, participants, workspaces
+from bot.services.checkins import revisit_item
+from storage import due_items, entries, participants
+from storage.entries import StoredEntry
 from storage.models import Entry
 
 
@@ -17,9 +19,15 @@ from storage.models import Entry
 class LogOutcome:
     """What happened when someone logged an entry."""
 
-    entry: Entry
+    stored: StoredEntry  # the new entry, or the author's earlier one for a replay
     created: bool
     enrolled: bool
+
+    @cached_property
+    def entry(self) -> Entry:
+        """The entry as an ORM object, built only for code that wants one (ship posts):
+        building it costs more than storing it."""
+        return self.stored.as_model()
 
 
 def log_entry(
@@ -34,23 +42,29 @@ def log_entry(
     week: int | None = None,
 ) -> LogOutcome:
     """Store an entry at once, enrolled or not: nothing typed is lost. `week` files it under
-    that program week (a reply in a weekly prompt's thread) instead of the current one."""
+    that program week (a reply in a weekly prompt's thread) instead of the current one.
+    A new decision is planned for its revisit in the same transaction."""
     if kind not in ENTRY_KINDS:
         raise ValueError(f"unknown entry kind {kind!r}")
     if not text.strip():
         raise ValueError("an entry needs text")
     now = services.clock.now()
-    with services.db.session() as session:
-        workspaces.note_workspace(session, team_id=team_id, now=now)
-        participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
-        if participant is not None and participant.status != "left":
+    # Core statements, no ORM session: one indexed read (the enrolment and its workspace's
+    # settings, noting the workspace when it has no row) and the INSERT (SQLite: under the
+    # in-process write lock, storage/db.py); a new decision adds its revisit to the queue.
+    with services.db.write() as connection:
+        found = participants.get_enrolment_noting_workspace(
+            connection, team_id=team_id, user_id=user_id, now=now
+        )
+        enrolment = found.enrolment
+        if enrolment is not None and enrolment.status != "left":
             if week is None:
-                week = program_week(participant.start_date, local_date(now, participant.timezone))
+                week = program_week(enrolment.start_date, local_date(now, enrolment.timezone))
             week = week if week >= 1 else None  # logged before week 1 starts
         else:
             week = None
-        entry, created = entries.add_entry(
-            session,
+        stored, created = entries.add_entry(
+            connection,
             team_id=team_id,
             user_id=user_id,
             kind=kind,
@@ -61,5 +75,9 @@ def log_entry(
             now=now,
         )
         if created and kind == "decision":
-            plan_revisit(session, entry=entry, now=now)
-    return LogOutcome(entry=entry, created=created, enrolled=participant is not None)
+            timezone = enrolment.timezone if enrolment is not None else "UTC"
+            item = revisit_item(
+                stored, timezone=timezone, hour=found.prompt_hour, days=found.revisit_days
+            )
+            due_items.plan(connection, [item], now=now)
+    return LogOutcome(stored=stored, created=created, enrolled=enrolment is not None)

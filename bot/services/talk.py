@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.services.evidence import EvidenceOutcome, log_evidence
 from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from storage import due_items, entries
+from storage.entries import StoredEntry
 from storage.models import Entry
 
 # Kind given when a saved Slack message is most often evidence of: what a customer said.
@@ -69,7 +70,7 @@ def log_typed(
     return Typed(outcome=outcome)
 
 
-def link_source(services: Services, *, entry: Entry, permalink: str) -> None:
+def link_source(services: Services, *, entry: Entry | StoredEntry, permalink: str) -> None:
     """Keep the saved message's permalink with its entry (read after the ack)."""
     with services.db.session() as session:
         entries.merge_fields(

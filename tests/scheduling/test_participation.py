@@ -50,7 +50,8 @@ def test_leave_ends_the_prompts_and_keeps_the_data(slack, sched):
     sched.tick(WEEK1)
     with sched.services.db.session() as session:
         entries.add_entry(
-            session, team_id="T1", user_id="U1", kind="decision", text="kept", fields={},
+            session.connection(),
+            team_id="T1", user_id="U1", kind="decision", text="kept", fields={},
             program_week=1, client_key=None, now=WEEK1,
         )  # fmt: skip
     slack.clock.set(WEEK1 + timedelta(days=1))

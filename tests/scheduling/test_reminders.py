@@ -60,7 +60,8 @@ def test_the_digest_posts_counts_once_a_week_and_never_entry_text(sched):
             ("U3", "proposal", digest_at + timedelta(minutes=1)),  # after: not counted
         ]:
             entries.add_entry(
-                session, team_id="T1", user_id=user, kind=kind, text=SECRET, fields={"x": SECRET},
+                session.connection(),
+                team_id="T1", user_id=user, kind=kind, text=SECRET, fields={"x": SECRET},
                 program_week=1, client_key=None, now=when,
             )  # fmt: skip
         deliverables.mark_done(
@@ -115,7 +116,8 @@ def test_the_weekly_recap_closes_each_program_week_once(sched):
     sched.enroll("U2", tz="America/Los_Angeles")
     with sched.services.db.session() as session:
         entries.add_entry(
-            session, team_id="T1", user_id="U1", kind="decision", text=SECRET, fields={},
+            session.connection(),
+            team_id="T1", user_id="U1", kind="decision", text=SECRET, fields={},
             program_week=1, client_key=None, now=WEEK1 + timedelta(days=1),
         )  # fmt: skip
     friday_berlin = datetime(2026, 11, 27, 15, tzinfo=UTC)  # 16:00 in Berlin

@@ -23,7 +23,7 @@ def test_racing_inserts_with_one_client_key_store_one_entry(database_url):
         barrier.wait()  # all eight commit as close together as possible
         with db.session() as session:
             entry, _created = entries.add_entry(
-                session,
+                session.connection(),
                 team_id="T1",
                 user_id="U1",
                 kind="decision",

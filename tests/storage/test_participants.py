@@ -1,0 +1,83 @@
+"""The enrolment read on the request path: three columns, and the workspace row noted in the
+same statement."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import event, func, select
+
+from storage import participants, workspaces
+from storage.db import Database
+from storage.models import Workspace
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def enroll(db, team_id: str = "T1", user_id: str = "U1") -> None:
+    with db.session() as session:
+        participants.enroll(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            program_id="product-engineer",
+            background="backend",
+            start_date=date(2026, 11, 9),
+            timezone="Europe/Berlin",
+            now=NOW,
+        )
+
+
+def statements(db) -> list[str]:
+    seen: list[str] = []
+    event.listen(db.write_engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def workspace_rows(db) -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(Workspace)).scalar_one()
+
+
+def read(db, user_id: str = "U1"):
+    with db.write() as connection:
+        return participants.get_enrolment_noting_workspace(
+            connection, team_id="T1", user_id=user_id, now=NOW
+        )
+
+
+def test_an_enrolled_member_in_a_known_workspace_takes_one_read(db):
+    with db.write() as connection:
+        workspaces.note_workspace(connection, team_id="T1", now=NOW)
+    enroll(db)
+    seen = statements(db)
+    assert read(db) == participants.EnrolmentInWorkspace(
+        participants.Enrolment(date(2026, 11, 9), "Europe/Berlin", "active"), 9, 28
+    )
+    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
+
+
+def test_a_member_who_has_not_joined_gets_none_and_nothing_is_written(db):
+    with db.write() as connection:
+        workspaces.note_workspace(connection, team_id="T1", now=NOW)
+    enroll(db, user_id="U2")  # someone else's enrolment is not theirs
+    seen = statements(db)
+    assert read(db).enrolment is None
+    assert len(seen) == 1
+
+
+def test_a_teams_first_request_writes_its_workspace_row_then_reads_the_enrolment(db):
+    enroll(db)  # an enrolment whose workspace row is missing (enroll alone writes none)
+    assert workspace_rows(db) == 0
+    assert read(db).enrolment is not None
+    assert workspace_rows(db) == 1
+    assert read(db, user_id="U9").enrolment is None
+    assert workspace_rows(db) == 1
