@@ -56,10 +56,15 @@ DM_TIP = (
 )
 
 
-def _lines(commands: list[tuple[str, str]]) -> str:
+def _usage(usage: str) -> str:
+    # "pause · resume" is two commands: each is shown whole, so either can be copied as is.
     # The usage placeholders (`<text>`) are angle brackets Slack would read as a link or a
     # control token in mrkdwn: escaped, they show as typed.
-    return "\n".join(f"`/transition {escape_mrkdwn(usage)}`  {what}" for usage, what in commands)
+    return " · ".join(f"`/transition {escape_mrkdwn(one)}`" for one in usage.split(" · "))
+
+
+def _lines(commands: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{_usage(usage)}  {what}" for usage, what in commands)
 
 
 def admin_help_blocks() -> tuple[str, list[Block]]:

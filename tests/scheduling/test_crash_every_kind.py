@@ -62,7 +62,7 @@ def _items(sched, kind: str) -> tuple[list[Planned], dict[str, str] | None]:
         with sched.services.db.session() as session:
             for user in users:
                 entry, _ = entries.add_entry(
-                    session,
+                    session.connection(),
                     team_id="T1",
                     user_id=user,
                     kind="ship" if kind == FOLLOWUP else "decision",
