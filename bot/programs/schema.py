@@ -25,7 +25,11 @@ RULE_ERROR = "program_rule"
 # goal, activities and criteria in a few of them, so each piece has to stay small.
 Slug = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"),
+    # At most 32 characters: a program id and a phase key travel together in button and
+    # checkbox values, which Slack caps at 75 characters.
+    StringConstraints(
+        strip_whitespace=True, max_length=32, pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+    ),
 ]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -67,6 +71,19 @@ class Deliverable(BaseModel):
     description: Paragraph
     done_when: list[Line] = Field(min_length=1)
     evidence_kinds: list[EntryKind] = []
+    # The entries the definition asks for, counted during the phase (kind -> at least how
+    # many): what "Mark done" checks before accepting.
+    needs: dict[EntryKind, Annotated[int, Field(ge=1, le=50)]] = {}
+
+    @model_validator(mode="after")
+    def _needs_count_evidence(self) -> Deliverable:
+        """Only kinds that count toward the deliverable can be needed."""
+        for kind in self.needs:
+            if kind not in self.evidence_kinds:
+                raise _rule_error(
+                    f"needs {kind!r}, which is not one of its evidence_kinds", "needs"
+                )
+        return self
 
 
 class Phase(BaseModel):
@@ -81,7 +98,10 @@ class Phase(BaseModel):
     period: Title | None = None
     goal: Line
     why: Line
-    activities: list[Line] = Field(min_length=1)
+    # The phase's checklist: each activity is a box the participant can tick in the prompt.
+    activities: list[Line] = Field(min_length=1, max_length=8)
+    # One line per week of the phase, in order: what that week is for (start vs finish).
+    focus: list[Line] = []
     deliverable: Deliverable
     tips: dict[BackgroundId, Line] = {}
 
@@ -93,7 +113,18 @@ class Phase(BaseModel):
                 f"last_week {self.last_week} is before first_week {self.first_week}",
                 "last_week",
             )
+        weeks = self.last_week - self.first_week + 1
+        if self.focus and len(self.focus) != weeks:
+            raise _rule_error(
+                f"focus has {len(self.focus)} lines for {weeks} weeks: give one per week",
+                "focus",
+            )
         return self
+
+    def focus_of(self, week: int) -> str | None:
+        """What program week `week` of this phase is for, if the program says."""
+        index = week - self.first_week
+        return self.focus[index] if self.focus and 0 <= index < len(self.focus) else None
 
     @property
     def weeks(self) -> range:
@@ -112,6 +143,11 @@ class Program(BaseModel):
     weeks: int = Field(ge=1, le=104)
     phases: list[Phase] = Field(min_length=1)
     horizon: list[Line] = []
+
+    @property
+    def has_tips(self) -> bool:
+        """Whether any phase tailors a tip to a background."""
+        return any(phase.tips for phase in self.phases)
 
     @model_validator(mode="after")
     def _phases_cover_weeks(self) -> Program:

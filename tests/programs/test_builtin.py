@@ -126,3 +126,25 @@ def test_definitions_of_done_are_checkable(programs, program_id):
             assert word in done["first-bet"], word
         for word in ("before and after", "feedback", "learned"):
             assert word in done["ship-measure"], word
+
+
+@pytest.mark.parametrize("program_id", PROGRAM_IDS)
+def test_every_week_has_its_own_focus(programs, program_id):
+    """Issue 14: week 2 of a two-week phase repeated week 1 word for word."""
+    program = programs[program_id]
+    seen = set()
+    for week in range(1, program.weeks + 1):
+        phase = program.phase_for_week(week)
+        assert phase is not None
+        focus = phase.focus_of(week)
+        assert focus, (program_id, week)
+        assert focus not in seen  # no two weeks share a focus
+        seen.add(focus)
+
+
+@pytest.mark.parametrize("program_id", PROGRAM_IDS)
+def test_needs_count_only_the_phases_evidence(programs, program_id):
+    program = programs[program_id]
+    assert any(p.deliverable.needs for p in program.phases)
+    for phase in program.phases:
+        assert set(phase.deliverable.needs) <= set(phase.deliverable.evidence_kinds)

@@ -328,3 +328,39 @@ def test_models_are_frozen_and_strict():
     other = phase.model_copy(update={"key": "q"})
     with pytest.raises(ValueError):
         program.phase_index(other)
+
+
+def test_focus_needs_one_line_per_week_of_the_phase(tmp_path):
+    error = _broken(
+        tmp_path,
+        'activities = [\n    "First activity.",',
+        'focus = ["Only one line for two weeks."]\nactivities = [\n    "First activity.",',
+    )
+    assert "focus has 1 lines for 2 weeks" in str(error)
+
+
+def test_needs_names_only_evidence_kinds(tmp_path):
+    error = _broken(
+        tmp_path,
+        'done_when = ["It exists."]\nevidence_kinds = ["decision"]',
+        'done_when = ["It exists."]\nevidence_kinds = ["decision"]\nneeds = { goal = 2 }',
+    )
+    assert "not one of its evidence_kinds" in str(error)
+
+
+def test_needs_counts_are_whole_numbers_from_one(tmp_path):
+    error = _broken(
+        tmp_path,
+        'done_when = ["It exists."]\nevidence_kinds = ["decision"]',
+        'done_when = ["It exists."]\nevidence_kinds = ["decision"]\nneeds = { decision = 0 }',
+    )
+    assert "needs" in str(error)
+
+
+def test_a_focus_per_week_loads(tmp_path):
+    text = SMALL.replace(
+        'activities = [\n    "First activity.",',
+        'focus = ["Start it.", "Finish it."]\nactivities = [\n    "First activity.",',
+    )
+    program = load_program_file(_write(tmp_path, "focus.toml", text))
+    assert [program.phases[0].focus_of(w) for w in (1, 2, 3)] == ["Start it.", "Finish it.", None]
