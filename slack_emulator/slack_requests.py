@@ -259,6 +259,17 @@ class SlackSender:
         """
         team = team_id or self.team_id
         n = next(_counter)
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "button",
+            "action_ts": f"{int(self.now())}.{n:06d}",
+            **(element or {}),
+        }
+        if action["type"] == "button":
+            # Only a button's action carries its text and value; a select or checkboxes
+            # action carries its selected option(s) instead (Slack's block_actions payload).
+            action.update(text={"type": "plain_text", "text": "button"}, value=value)
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user_id, team),
@@ -269,17 +280,7 @@ class SlackSender:
             "enterprise": None,
             "is_enterprise_install": False,
             "state": {"values": {}},
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": block_id,
-                    "text": {"type": "plain_text", "text": "button"},
-                    "value": value,
-                    "type": "button",
-                    "action_ts": f"{int(self.now())}.{n:06d}",
-                    **(element or {}),
-                }
-            ],
+            "actions": [action],
         }
         if view is not None:
             payload["container"] = {"type": "view", "view_id": view.get("id")}

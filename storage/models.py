@@ -12,6 +12,9 @@ from storage.types import UTCDateTime
 
 # "Plan this at the next pass": the earliest time there is.
 PLAN_NOW = datetime(1970, 1, 1, tzinfo=UTC)
+# next_due_at of an enrollment nothing will wake (paused with no return date): never read
+# by the planner's range scan.
+NOT_DUE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 class Workspace(SQLModel, table=True):
@@ -69,6 +72,11 @@ class Participant(SQLModel, table=True):
     # The D… id of the app's DM with this person, once a message there told us: recovery
     # reads that conversation without asking Slack to open it.
     dm_channel_id: str | None = Field(default=None, max_length=32)
+    # The member's own prompt weekday (0 = Monday) and hour; None: the workspace's.
+    prompt_weekday: int | None = None
+    prompt_hour: int | None = None
+    # Away until this local date: paused until then, and resumed by the scheduler that day.
+    away_until: date | None = None
 
 
 class Entry(SQLModel, table=True):
@@ -116,6 +124,29 @@ class DeliverableDone(SQLModel, table=True):
     phase_key: str = Field(max_length=64)
     evidence: str = Field(sa_column=Column(Text, nullable=False))
     done_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Marked done although its definition was not met: what was missing then (kind -> how
+    # many more entries); None when nothing was.
+    missing: dict[str, int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ChecklistTick(SQLModel, table=True):
+    """One activity of a phase's checklist that a participant ticked (a row per tick, so
+    two quick clicks on different boxes never overwrite each other)."""
+
+    __tablename__ = "checklist_tick"
+    __table_args__ = (
+        UniqueConstraint(
+            "team_id", "user_id", "program_id", "phase_key", "item", name="uq_checklist_tick"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    program_id: str = Field(max_length=64)
+    phase_key: str = Field(max_length=64)
+    item: int  # the activity's index in the phase's list
+    ticked_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class SkillRating(SQLModel, table=True):

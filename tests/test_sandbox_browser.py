@@ -279,3 +279,39 @@ def test_a_member_writes_to_the_app_changes_the_kind_and_replies_in_a_thread(pag
     expect(page.locator("#messages .message.ephemeral").last).to_contain_text(
         "Saved as a customer insight"
     )
+
+
+def test_the_checklist_ticks_and_leave_asks_first_in_the_page(page, offline):
+    """Issue 14: a prompt's checklist box is ticked in the page and remembered; `leave`
+    asks first, with Slack's confirmation dialog, and only then ends the enrollment."""
+    from storage import participants
+    from storage.models import ChecklistTick
+
+    move_to(offline, 0, 5)  # Monday early: the week played next brings Sam's prompt
+    page.select_option("#member", "U0SAM")
+    page.click("#next-week")
+    expect(page.locator("#next-week")).to_be_enabled()
+    page.click('.conv[data-conv="dm"]')
+    prompt = page.locator("#messages .message", has_text="Checklist for this phase").last
+    expect(prompt).to_be_visible()
+    prompt.locator(".checkboxes input").first.check()
+    offline.emulator.wait_until(lambda: _ticks(offline, ChecklistTick) == 1)
+
+    type_command(page, "/transition leave")
+    question = page.locator("#messages .message.ephemeral", has_text="Leave ").last
+    question.locator('button[data-action-id="leave_confirm"]').click()
+    dialog = question.locator(".confirm-dialog")
+    expect(dialog).to_contain_text("Prompts stop; your entries are kept.")
+    with offline.services.db.session() as session:  # nothing happens before the answer
+        sam = participants.get_participant(session, team_id=DEMO_TEAM, user_id="U0SAM")
+        assert sam is not None and sam.status == "active"
+    dialog.locator("button.confirm-yes").click()
+    expect(page.locator("#messages")).to_contain_text("You've left the program")
+    with offline.services.db.session() as session:
+        sam = participants.get_participant(session, team_id=DEMO_TEAM, user_id="U0SAM")
+        assert sam is not None and sam.status == "left"
+
+
+def _ticks(offline: OfflineBot, table: Any) -> int:
+    with offline.services.db.session() as session:
+        return len(session.exec(select(table)).all())

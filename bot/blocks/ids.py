@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 COMMAND: Final = "/transition"
@@ -25,11 +26,17 @@ JOURNAL_ALTERNATIVE: Final = ("journal_alternative", "alternative")
 # Buttons
 OPEN_JOURNAL: Final = "open_journal"
 OPEN_JOIN: Final = "open_join"
+SWITCH_PROGRAM: Final = "switch_program"  # opens the join form to start another program
 OPEN_KIND_FORM: Final = "open_kind_form"  # value: the kind
+# Several kind buttons in one actions block need distinct action ids (Slack refuses
+# duplicates): open_kind_form:<kind>, all answered by the same listener.
+OPEN_KIND_FORM_ANY: Final = re.compile(r"^open_kind_form(:[a-z_]+)?$")
 
 # Forget (delete all my data)
 FORGET_CONFIRM: Final = "forget_confirm"
 FORGET_CANCEL: Final = "forget_cancel"
+LEAVE_CONFIRM: Final = "leave_confirm"
+LEAVE_CANCEL: Final = "leave_cancel"
 
 # Skills self-assessment
 SKILLS_VIEW: Final = "skills_submit"
@@ -39,8 +46,12 @@ OPEN_SKILLS: Final = "open_skills"
 PROMPT_ACTIONS: Final = "prompt_actions"
 MARK_DELIVERABLE_DONE: Final = "mark_deliverable_done"
 SNOOZE_PROMPT: Final = "snooze_prompt"
+# The weekly prompt's checklist: one section per activity (block id checklist_<ref>#<index>)
+CHECKLIST_BLOCK: Final = "checklist_"
+CHECKLIST_ITEM: Final = "checklist_item"
 DELIVERABLE_VIEW: Final = "deliverable_submit"
 DELIVERABLE_EVIDENCE: Final = ("deliverable_evidence", "evidence")
+DELIVERABLE_ANYWAY: Final = ("deliverable_anyway", "anyway")  # shown only while not met
 
 # Evidence: one modal for every kind (the kind travels in private_metadata)
 EVIDENCE_VIEW: Final = "evidence_submit"
@@ -72,3 +83,13 @@ QUICK_ENTRY_BLOCK: Final = "quick_entry_"
 REVISIT_ANSWERS: Final = {a: f"revisit_{a}" for a in ("worked", "didnt", "too_early")}
 REVISIT_VIEW: Final = "revisit_submit"
 REVISIT_NOTE: Final = ("revisit_note", "note")
+
+# A member's own rhythm (Home tab and `/transition prompts`): prompt day and hour, away.
+RHYTHM_BLOCK: Final = "rhythm_actions"
+RHYTHM_DAY: Final = "rhythm_day"  # static select, value: 0..6 or "default"
+RHYTHM_HOUR: Final = "rhythm_hour"  # static select, value: 0..23 or "default"
+AWAY_DATE: Final = "away_date"  # datepicker: away until the picked date
+BACK_NOW: Final = "back_now"  # resume before the away date
+# The completion message's buttons.
+COMPLETION_ACTIONS: Final = "completion_actions"
+OPEN_PORTFOLIO: Final = "open_portfolio"

@@ -15,11 +15,12 @@ from bot.blocks.common import (
     context,
     divider,
     header,
+    option,
     progress_bar,
     section,
     slack_date,
 )
-from bot.kinds import BACKGROUNDS, ENTRY_KINDS
+from bot.kinds import BACKGROUNDS, ENTRY_KINDS, a_kind, counts_line, plural
 from bot.programs import Phase, Program
 from bot.text import safe_text
 
@@ -61,8 +62,11 @@ def weekly_prompt(
     background: str | None,
     logged: Mapping[str, int],
     deliverable_done: bool,
+    checked: frozenset[int] = frozenset(),
 ) -> tuple[str, list[Block]]:
-    """Fallback text and blocks of the prompt for program week `week` (1..program.weeks).
+    """Fallback text and blocks of the prompt for program week `week` (1..program.weeks):
+    the week's own focus, the phase's checklist (ticked boxes as the participant left them),
+    the deliverable, and buttons to log the kinds that count toward it.
 
     A week past the end gets the completion message, so a late caller never fails.
     """
@@ -91,7 +95,10 @@ def weekly_prompt(
         ),
         section(f"*Goal:* {safe_text(phase.goal, 600)}\n_{safe_text(phase.why, 600)}_"),
     ]
-    blocks += _list_sections("*This week*", [f"☐ {safe_text(a, 300)}" for a in phase.activities])
+    focus = phase.focus_of(week)
+    if focus:
+        blocks.append(section(f":dart: *This week:* {safe_text(focus, 600)}"))
+    blocks += checklist_blocks(ref, phase, checked)
     blocks.append(divider())
     deliverable = phase.deliverable
     blocks.append(
@@ -108,13 +115,7 @@ def weekly_prompt(
     if tip and background:
         label = safe_text(BACKGROUNDS.get(background, background), 80)
         blocks.append(section(f":bulb: *Tip for your background ({label}):* {safe_text(tip, 300)}"))
-    buttons = [button("Log an entry", ids.OPEN_JOURNAL)]
-    if not deliverable_done:
-        buttons.append(
-            button(
-                "Mark deliverable done", ids.MARK_DELIVERABLE_DONE, value=ref.value, style="primary"
-            )
-        )
+    buttons = deliverable_buttons(ref, phase, done=deliverable_done)
     buttons.append(button("Snooze to tomorrow", ids.SNOOZE_PROMPT, value=ref.value))
     blocks.append(actions(ids.PROMPT_ACTIONS, *buttons))
     blocks.append(context(":lock: Your journal and evidence are private to you."))
@@ -123,8 +124,74 @@ def weekly_prompt(
     return safe_text(fallback, FALLBACK_LIMIT), blocks
 
 
-def completion_message(program: Program) -> tuple[str, list[Block]]:
-    """What a participant past the program's last week gets: congratulations and what's next."""
+def deliverable_buttons(ref: PromptRef, phase: Phase, *, done: bool) -> list[Block]:
+    """The buttons a prompt and its nudge share: log what counts, and mark the deliverable
+    done while it isn't."""
+    buttons = log_buttons(phase)
+    if not done:
+        buttons.append(
+            button(
+                "Mark deliverable done", ids.MARK_DELIVERABLE_DONE, value=ref.value, style="primary"
+            )
+        )
+    return buttons
+
+
+def log_buttons(phase: Phase) -> list[Block]:
+    """One button per kind that counts toward the phase's deliverable ("Log a problem
+    statement"), each opening that kind's form; a plain journal button when none is named."""
+    kinds = phase.deliverable.evidence_kinds or ["decision"]
+    return [
+        button(f"Log {a_kind(kind)}", f"{ids.OPEN_KIND_FORM}:{kind}", value=kind)
+        for kind in kinds[:4]
+    ]
+
+
+def checklist_blocks(ref: PromptRef, phase: Phase, checked: frozenset[int]) -> list[Block]:
+    """The phase's activities, each a section with a "Done" checkbox beside it (Slack limits
+    an option's text to 75 characters, so the activity is the section's text). The box's
+    block id names the prompt and the activity (an unticked box's action carries no option
+    value, its block id it always has); ticked ones show ticked next time."""
+    blocks: list[Block] = [section("*Checklist for this phase*")]
+    for index, activity in enumerate(phase.activities):
+        box = option("Done", f"{ref.value}#{index}")
+        element: Block = {"type": "checkboxes", "action_id": ids.CHECKLIST_ITEM, "options": [box]}
+        if index in checked:
+            element["initial_options"] = [box]
+        blocks.append(
+            section(
+                safe_text(activity, 300),
+                block_id=f"{ids.CHECKLIST_BLOCK}{ref.value}#{index}",
+                accessory=element,
+            )
+        )
+    return blocks
+
+
+def parse_checklist_value(value: str) -> tuple[PromptRef, int] | None:
+    """(prompt, activity index) from a checklist box's `ref#index`, or None when it is not
+    ours."""
+    ref_part, _, index = value.partition("#")
+    ref = PromptRef.parse(ref_part)
+    if ref is None or not index.isdigit() or int(index) >= 50:
+        return None
+    return ref, int(index)
+
+
+@dataclass(frozen=True)
+class RunNumbers:
+    """A finished run in numbers, for the completion message (counts only)."""
+
+    by_kind: Mapping[str, int]
+    weeks_with_entries: int
+    deliverables_done: int
+
+
+def completion_message(
+    program: Program, numbers: RunNumbers | None = None
+) -> tuple[str, list[Block]]:
+    """What a participant past the program's last week gets: congratulations, the run in
+    numbers, their portfolio, a last skills rating and what comes next."""
     title = safe_text(program.title, 120)
     blocks: list[Block] = [
         header(f"You finished {title}"),
@@ -137,6 +204,29 @@ def completion_message(program: Program) -> tuple[str, list[Block]]:
             "keep logging when a product call crosses your desk."
         ),
     ]
+    if numbers is not None:
+        total = sum(numbers.by_kind.values())
+        logged = counts_line(numbers.by_kind)
+        lines = [
+            f"• {plural(total, 'entry', 'entries')}" + (f": {logged}" if logged else ""),
+            f"• Entries in {numbers.weeks_with_entries} of {program.weeks} weeks",
+            f"• {numbers.deliverables_done} of {plural(len(program.phases), 'deliverable')} "
+            "marked done",
+        ]
+        blocks.append(section("*Your run in numbers*\n" + "\n".join(lines)))
+        blocks.append(
+            section(
+                "Your portfolio gathers all of it, with what each piece still needs. And one "
+                "last skills rating shows how far you have come since week 1."
+            )
+        )
+        blocks.append(
+            actions(
+                ids.COMPLETION_ACTIONS,
+                button("Get my portfolio", ids.OPEN_PORTFOLIO, value="portfolio", style="primary"),
+                button("Rate my skills again", ids.OPEN_SKILLS),
+            )
+        )
     if program.horizon:
         blocks += _list_sections(
             "*What comes next*", [f"• {safe_text(line, 300)}" for line in program.horizon]

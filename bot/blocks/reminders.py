@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.blocks.common import Block, context, header, progress_bar, section
+from bot.blocks import ids
+from bot.blocks.common import Block, actions, context, header, progress_bar, section
+from bot.blocks.prompt import PromptRef, deliverable_buttons
 from bot.kinds import ENTRY_KINDS
 from bot.programs import Phase, Program
 from bot.services.digest import DigestData
@@ -17,7 +19,8 @@ def missed_note() -> Block:
 
 
 def nudge_message(program: Program, phase: Phase) -> tuple[str, list[Block]]:
-    """The mid-week nudge: this phase's deliverable is due this week and not marked done."""
+    """The mid-week nudge: this phase's deliverable is due this week and not marked done;
+    it carries the prompt's buttons (log what counts, mark done)."""
     deliverable = safe_text(phase.deliverable.title, 150)
     text = f"Reminder: {phase.deliverable.title} is due this week."
     blocks: list[Block] = [
@@ -28,6 +31,12 @@ def nudge_message(program: Program, phase: Phase) -> tuple[str, list[Block]]:
         section(
             "*Done when:*\n"
             + "\n".join(f"• {safe_text(d, 300)}" for d in phase.deliverable.done_when)
+        ),
+        actions(
+            ids.PROMPT_ACTIONS,
+            *deliverable_buttons(
+                PromptRef(program.id, phase.key, phase.weeks[-1]), phase, done=False
+            ),
         ),
         context(f"{safe_text(program.title, 150)} · one reminder per phase, no more."),
     ]

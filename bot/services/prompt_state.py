@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.blocks.common import Block
-from bot.blocks.prompt import completion_message, weekly_prompt
+from bot.blocks.prompt import RunNumbers, completion_message, weekly_prompt
 from bot.blocks.reminders import missed_note, nudge_message
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.scheduling.kinds import Message
 from bot.services import Services
-from storage import deliverables, entries, participants, workspaces
+from storage import checklists, deliverables, entries, participants, workspaces
 from storage.due_items import Claimed
 from storage.models import Participant, Workspace
 
@@ -29,6 +29,7 @@ class PromptState:
     background: str | None
     logged: dict[str, int]
     deliverable_done: bool
+    checked: frozenset[int] = frozenset()  # the phase's ticked checklist activities
 
 
 def prompt_state(
@@ -49,7 +50,15 @@ def prompt_state(
         phase = program.phase_for_week(week)
         logged: dict[str, int] = {}
         done = False
+        checked: frozenset[int] = frozenset()
         if phase is not None:
+            checked = checklists.ticked(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                program_id=program.id,
+                phase_key=phase.key,
+            )
             logged = entries.count_by_kind(
                 session, team_id=team_id, user_id=user_id, weeks=phase.weeks
             )
@@ -70,6 +79,7 @@ def prompt_state(
         background=participant.background or None,
         logged=logged,
         deliverable_done=done,
+        checked=checked,
     )
 
 
@@ -81,6 +91,7 @@ def render_state(state: PromptState) -> tuple[str, list[Block]]:
         background=state.background,
         logged=state.logged,
         deliverable_done=state.deliverable_done,
+        checked=state.checked,
     )
 
 
@@ -114,10 +125,12 @@ def render_prompts(
     services: Services, session: Session, items: list[Claimed], now: datetime
 ) -> dict[int, Message | None]:
     """The weekly prompts of a batch: what each person logged toward the phase, whether its
-    deliverable is done, and one rendering shared by everyone who would get the same one."""
+    deliverable is done, the boxes they ticked, and one rendering shared by everyone who
+    would get the same one."""
     people = _participants(session, items)
     done: set[tuple[str, str, str, str]] = set()
     counts: dict[tuple[str, str], dict[tuple[str, int], int]] = {}
+    ticks: dict[tuple[str, str, str, str], frozenset[int]] = {}
     for team_id in {i.team_id for i in items}:
         users = sorted(u for (t, u) in people if t == team_id)
         done.update(
@@ -128,6 +141,10 @@ def render_prompts(
             session, team_id=team_id, user_ids=users
         ).items():
             counts[(team_id, user)] = by_kind_week
+        for (user, program_id, phase_key), items_ticked in checklists.ticked_for(
+            session, team_id=team_id, user_ids=users
+        ).items():
+            ticks[(team_id, user, program_id, phase_key)] = items_ticked
     shared: dict[tuple[object, ...], tuple[str, list[Block]]] = {}
     out: dict[int, Message | None] = {}
     for item in items:
@@ -141,6 +158,7 @@ def render_prompts(
         logged = _summed(counts.get((item.team_id, item.user_id), {}), phase.weeks)
         is_done = (item.team_id, item.user_id, program.id, phase.key) in done
         missed = bool(item.payload.get("missed_previous"))
+        checked = ticks.get((item.team_id, item.user_id, program.id, phase.key), frozenset())
         key = (
             program.id,
             week,
@@ -148,6 +166,7 @@ def render_prompts(
             tuple(sorted(logged.items())),
             is_done,
             missed,
+            tuple(sorted(checked)),
         )
         if key not in shared:
             text, blocks = weekly_prompt(
@@ -156,6 +175,7 @@ def render_prompts(
                 background=participant.background,
                 logged=logged,
                 deliverable_done=is_done,
+                checked=checked,
             )
             if missed:
                 blocks = [blocks[0], missed_note(), *blocks[1:]]
@@ -203,13 +223,39 @@ def render_nudges(
 def render_completions(
     services: Services, session: Session, items: list[Claimed], now: datetime
 ) -> dict[int, Message | None]:
-    """The one message after a program's last week."""
+    """The one message after a program's last week, with the run in numbers (read for the
+    whole batch at once: entries by kind and week, deliverables done)."""
     people = _participants(session, items)
+    numbers: dict[tuple[str, str], RunNumbers] = {}
+    for team_id in {i.team_id for i in items}:
+        users = sorted(u for (t, u) in people if t == team_id)
+        counts = entries.counts_by_kind_and_week(session, team_id=team_id, user_ids=users)
+        done_count: dict[str, int] = {}
+        for user, program_id, _phase in deliverables.done_keys(
+            session, team_id=team_id, user_ids=users
+        ):
+            if program_id == people[(team_id, user)].program_id:
+                done_count[user] = done_count.get(user, 0) + 1
+        for user in users:
+            by_kind_week = counts.get(user, {})
+            by_kind: dict[str, int] = {}
+            for (kind, _week), n in by_kind_week.items():
+                by_kind[kind] = by_kind.get(kind, 0) + n
+            numbers[(team_id, user)] = RunNumbers(
+                by_kind=by_kind,
+                weeks_with_entries=len({week for (_kind, week) in by_kind_week if week >= 1}),
+                deliverables_done=done_count.get(user, 0),
+            )
     out: dict[int, Message | None] = {}
     for item in items:
         participant = people.get((item.team_id, item.user_id))
         program = services.programs.get(participant.program_id) if participant else None
         out[item.id] = (
-            Message(item.user_id, *completion_message(program)) if program is not None else None
+            Message(
+                item.user_id,
+                *completion_message(program, numbers.get((item.team_id, item.user_id))),
+            )
+            if program is not None
+            else None
         )
     return out

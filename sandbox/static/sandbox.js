@@ -172,11 +172,37 @@
       b.className = "btn" + (element.style ? " " + element.style : "");
       b.dataset.actionId = element.action_id || "";
       b.innerHTML = emoji(esc(plainText(element.text)));
-      b.addEventListener("click", () => {
+      const send = () => {
         if (element.url) window.open(element.url, "_blank", "noopener");
         sendAction(ctx, block, element, { type: "button", value: element.value || "" });
-      });
+      };
+      // A button with a confirm object asks first, as Slack's dialog does.
+      b.addEventListener("click", () => (element.confirm ? askFirst(b, element.confirm, send) : send()));
       return b;
+    }
+    if (type === "checkboxes") {
+      // Interactive checkboxes (a section's accessory): each change sends every ticked option.
+      const box = document.createElement("div");
+      box.className = "checkboxes";
+      box.dataset.actionId = element.action_id || "";
+      const ticked = new Set((element.initial_options || []).map((o) => o.value));
+      const inputs = [];
+      optionsOf(element).forEach((opt) => {
+        const label = document.createElement("label");
+        const input = document.createElement("input");
+        input.type = "checkbox";
+        input.checked = ticked.has(opt.value);
+        inputs.push([input, opt]);
+        input.addEventListener("change", () =>
+          sendAction(ctx, block, element, {
+            type: "checkboxes",
+            selected_options: inputs.filter(([i]) => i.checked).map(([, o]) => o),
+          }));
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + plainText(opt.text)));
+        box.appendChild(label);
+      });
+      return box;
     }
     if (type === "static_select" || type === "overflow") {
       const s = document.createElement("select");
@@ -217,6 +243,28 @@
     span.className = "unsupported";
     span.textContent = "[" + type + "]";
     return span;
+  }
+
+  function askFirst(button, confirm, send) {
+    // Slack's confirmation dialog, inline: its title and text, then confirm or deny.
+    const dialog = document.createElement("div");
+    dialog.className = "confirm-dialog";
+    const title = document.createElement("strong");
+    title.textContent = plainText(confirm.title);
+    const text = document.createElement("p");
+    text.textContent = plainText(confirm.text);
+    const yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "btn " + (confirm.style === "danger" ? "danger" : "primary") + " confirm-yes";
+    yes.textContent = plainText(confirm.confirm) || "Yes";
+    const no = document.createElement("button");
+    no.type = "button";
+    no.className = "btn confirm-no";
+    no.textContent = plainText(confirm.deny) || "Cancel";
+    yes.addEventListener("click", () => { dialog.remove(); send(); });
+    no.addEventListener("click", () => dialog.remove());
+    dialog.append(title, text, yes, no);
+    button.insertAdjacentElement("afterend", dialog);
   }
 
   function optionsOf(element) {

@@ -8,7 +8,15 @@ import pytest
 
 from bot.blocks import ids
 from bot.blocks.common import slack_date
-from bot.blocks.prompt import PromptRef, completion_message, preview, snoozed, weekly_prompt
+from bot.blocks.prompt import (
+    PromptRef,
+    completion_message,
+    parse_checklist_value,
+    preview,
+    snoozed,
+    weekly_prompt,
+)
+from bot.blocks.reminders import nudge_message
 from bot.kinds import BACKGROUNDS, ENTRY_KINDS
 from bot.programs import Program
 from slack_emulator import message_problems
@@ -63,8 +71,16 @@ def test_every_week_background_and_state_renders_within_limits(programs, program
         assert f"Week {week} of {program.weeks}" in blocks[0]["text"]["text"]
         for activity in phase.activities:
             assert activity[:50] in body
-        assert ids.OPEN_JOURNAL in action_ids(blocks)
+        [log_row] = [b for b in blocks if b["type"] == "actions"]
+        offered = [
+            e["value"] for e in log_row["elements"] if ids.OPEN_KIND_FORM_ANY.match(e["action_id"])
+        ]
+        assert offered == phase.deliverable.evidence_kinds[:4]
         assert ids.SNOOZE_PROMPT in action_ids(blocks)
+        boxes = [b for b in blocks if b.get("accessory", {}).get("type") == "checkboxes"]
+        assert len(boxes) == len(phase.activities)
+        focus = phase.focus_of(week)
+        assert focus and focus[:50] in body
         assert (ids.MARK_DELIVERABLE_DONE in action_ids(blocks)) is not done
         if done:
             assert "Deliverable done" in body
@@ -155,7 +171,8 @@ def hostile_program() -> Program:
         "period": evil,
         "goal": line,
         "why": line,
-        "activities": [line] * 60,
+        "activities": [line] * 8,  # the most a phase may have: each is a block of its own
+        "focus": [line, line],
         "deliverable": {
             "title": (evil * 10)[:150],
             "description": (evil * 30)[:600],
@@ -226,3 +243,60 @@ def test_fallbacks_never_split_an_escape():
         assert len(fallback) <= 300
         for at in (i for i, char in enumerate(fallback) if char == "&"):
             assert fallback[at:].startswith(("&amp;", "&lt;", "&gt;")), fallback[at:]
+
+
+def test_each_week_of_a_phase_has_its_own_focus(programs):
+    """Week 2 of a two-week phase does not repeat week 1 word for word."""
+    for program in (programs[p] for p in PROGRAM_IDS):
+        for phase in program.phases:
+            if len(phase.weeks) < 2:
+                continue
+            first, second = (
+                rendered(weekly_prompt(program, w, background=None, logged={},
+                                       deliverable_done=False)[1])
+                for w in phase.weeks[:2]
+            )  # fmt: skip
+            assert first != second
+            assert phase.focus_of(phase.weeks[0]) != phase.focus_of(phase.weeks[1])
+
+
+def test_the_checklist_shows_ticked_boxes_ticked(programs):
+    program = programs["product-engineer"]
+    _, blocks = weekly_prompt(
+        program, 2, background=None, logged={}, deliverable_done=False, checked=frozenset({1})
+    )
+    boxes = [b for b in blocks if b.get("accessory", {}).get("type") == "checkboxes"]
+    assert [bool(b["accessory"].get("initial_options")) for b in boxes] == [
+        i == 1 for i in range(len(boxes))
+    ]
+    ref, index = parse_checklist_value(boxes[1]["block_id"].removeprefix(ids.CHECKLIST_BLOCK))
+    assert (ref, index) == (PromptRef("product-engineer", "observe", 2), 1)
+    for bad in (
+        "",
+        "product-engineer:observe:2",
+        "product-engineer:observe:2#x",
+        "a#1",
+        "a:b:1#99",
+    ):
+        assert parse_checklist_value(bad) is None
+
+
+def test_log_buttons_offer_what_counts_toward_the_deliverable(programs):
+    program = programs["product-engineer"]
+    _, blocks = weekly_prompt(program, 3, background=None, logged={}, deliverable_done=False)
+    labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert labels[:2] == ["Log a problem statement", "Log a customer insight"]
+
+
+def test_the_nudge_carries_the_prompts_buttons(programs):
+    program = programs["product-engineer"]
+    phase = program.phase_for_week(4)
+    text, blocks = nudge_message(program, phase)
+    assert message_problems(text, blocks) == []
+    [row] = [b for b in blocks if b["type"] == "actions"]
+    by_id = {e["action_id"]: e.get("value") for e in row["elements"]}
+    assert PromptRef.parse(by_id[ids.MARK_DELIVERABLE_DONE]) == PromptRef(
+        "product-engineer", "customer-contact", 4
+    )
+    kinds = [e["value"] for e in row["elements"] if ids.OPEN_KIND_FORM_ANY.match(e["action_id"])]
+    assert kinds == phase.deliverable.evidence_kinds
