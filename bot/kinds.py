@@ -44,6 +44,17 @@ def kind_count(kind: str, count: int) -> str:
     return plural(count, singular, many)
 
 
+def more_of(kind: str, count: int) -> str:
+    """ "1 more decision", "2 more resume bullets": what is still to be logged."""
+    singular, many = KIND_NOUNS.get(kind, (kind, f"{kind}s"))
+    return f"{count:,} more {singular if count == 1 else many}"
+
+
+def and_list(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def counts_line(counts: Mapping[str, int]) -> str:
     """ "3 decisions, 1 customer insight": counts of entries by kind, in the product's order."""
     return ", ".join(kind_count(k, counts[k]) for k in ENTRY_KINDS if counts.get(k))

@@ -20,14 +20,17 @@ def mark_done(
     phase_key: str,
     evidence: str,
     now: datetime,
+    missing: dict[str, int] | None = None,
 ) -> tuple[DeliverableDone, bool]:
-    """Record a deliverable as done; marking it again updates the evidence (created=False)."""
+    """Record a deliverable as done; marking it again updates the evidence (created=False).
+    `missing`: what its definition still asked for when it was marked anyway."""
     existing = get_done(
         session, team_id=team_id, user_id=user_id, program_id=program_id, phase_key=phase_key
     )
     if existing is not None:
         existing.evidence = evidence
         existing.done_at = now
+        existing.missing = missing
         session.add(existing)
         return existing, False
     row = DeliverableDone(
@@ -37,6 +40,7 @@ def mark_done(
         phase_key=phase_key,
         evidence=evidence,
         done_at=now,
+        missing=missing,
     )
     # A double submit may race us: the first one stands.
     return insert_once(

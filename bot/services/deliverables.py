@@ -7,9 +7,10 @@ from typing import Literal
 
 from sqlmodel import Session
 
+from bot.kinds import and_list, more_of
 from bot.programs import Phase, Program
 from bot.services import Services
-from storage import deliverables, participants
+from storage import deliverables, entries, participants
 from storage.models import DeliverableDone
 
 EVIDENCE_LIMIT = 3000
@@ -21,6 +22,23 @@ class DeliverableError(ValueError):
     """The deliverable cannot be marked done; the message is for the user."""
 
 
+class NotMetYet(DeliverableError):
+    """The definition of done asks for entries not logged yet; marking anyway is allowed
+    when the member says so."""
+
+    def __init__(self, missing: dict[str, int]) -> None:
+        self.missing = missing
+        super().__init__(
+            f"Still missing: {missing_line(missing)}. Log them first, or tick "
+            '"Mark it done anyway".'
+        )
+
+
+def missing_line(missing: dict[str, int]) -> str:
+    """'1 more decision and 2 more resume bullets'."""
+    return and_list([more_of(kind, n) for kind, n in missing.items()])
+
+
 @dataclass(frozen=True)
 class DeliverableTarget:
     """The deliverable a participant is about to mark done, and any earlier record of it."""
@@ -28,6 +46,13 @@ class DeliverableTarget:
     program: Program
     phase: Phase
     existing: DeliverableDone | None
+    logged: dict[str, int]  # entries by kind during the phase's weeks
+
+    @property
+    def missing(self) -> dict[str, int]:
+        """What the definition still asks for: kind -> how many more (in its order)."""
+        needs = self.phase.deliverable.needs
+        return {k: n - self.logged.get(k, 0) for k, n in needs.items() if self.logged.get(k, 0) < n}
 
 
 @dataclass(frozen=True)
@@ -63,8 +88,11 @@ def mark_deliverable_done(
     program_id: str,
     phase_key: str,
     evidence: str,
+    anyway: bool = False,
 ) -> MarkOutcome:
-    """Store the deliverable as done; marking it again replaces the evidence."""
+    """Store the deliverable as done; marking it again replaces the evidence. While its
+    definition is not met, NotMetYet says what is missing, unless the member marks it done
+    `anyway` (what was missing is then recorded with it)."""
     evidence = evidence.strip()
     if not evidence:
         raise DeliverableError("Add a link or a short description of what you made.")
@@ -83,6 +111,9 @@ def mark_deliverable_done(
         if target.existing is not None and target.existing.evidence == evidence:
             # A double submit of the same form: nothing new to store.
             return MarkOutcome(target.program, target.phase, target.existing, "unchanged")
+        missing = target.missing
+        if missing and not anyway:
+            raise NotMetYet(missing)
         record, created = deliverables.mark_done(
             session,
             team_id=team_id,
@@ -91,6 +122,7 @@ def mark_deliverable_done(
             phase_key=phase_key,
             evidence=evidence,
             now=now,
+            missing=missing or None,
         )
     return MarkOutcome(target.program, target.phase, record, "created" if created else "updated")
 
@@ -123,4 +155,5 @@ def _target(
     existing = deliverables.get_done(
         session, team_id=team_id, user_id=user_id, program_id=program_id, phase_key=phase_key
     )
-    return DeliverableTarget(program=program, phase=phase, existing=existing)
+    logged = entries.count_by_kind(session, team_id=team_id, user_id=user_id, weeks=phase.weeks)
+    return DeliverableTarget(program=program, phase=phase, existing=existing, logged=logged)

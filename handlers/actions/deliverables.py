@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 def open_mark_done(req: Incoming) -> Answer:
-    """Check the button is the clicker's own, then open the modal (trigger lives 3 s)."""
+    """Check the button is the clicker's own, then open the modal (trigger lives 3 s) with
+    the definition of done against what they logged."""
     ref = PromptRef.parse(action_value(req.body))
     channel_id, message_ts = source_message(req.body)
     if ref is None:
@@ -40,5 +41,7 @@ def open_mark_done(req: Incoming) -> Answer:
         target.phase,
         existing_evidence=target.existing.evidence if target.existing else None,
         metadata={"ref": ref.value, "channel": channel_id, "ts": message_ts},
+        logged=target.logged,
+        missing=target.missing,
     )
     return Answer.later(lambda slack: slack.open_view(req.trigger_id, view))

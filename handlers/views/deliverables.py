@@ -6,7 +6,12 @@ from bot.blocks import ids
 from bot.blocks.deliverables import marked_done_message
 from bot.blocks.prompt import PromptRef
 from bot.outbound import Outbound
-from bot.services.deliverables import DeliverableError, mark_deliverable_done
+from bot.services.deliverables import (
+    DeliverableError,
+    NotMetYet,
+    mark_deliverable_done,
+    missing_line,
+)
 from bot.services.prompt_state import prompt_state
 from handlers.listener import Answer, Incoming
 from handlers.prompt_messages import redraw_prompt
@@ -21,6 +26,8 @@ def handle_submission(req: Incoming) -> Answer:
     field = ids.DELIVERABLE_EVIDENCE[0]
     if ref is None:
         return Answer.errors({field: "This form is out of date: reopen it."})
+    anyway_block, anyway_action = ids.DELIVERABLE_ANYWAY
+    anyway = view.get("state", {}).get("values", {}).get(anyway_block, {}).get(anyway_action)
     try:
         outcome = mark_deliverable_done(
             services,
@@ -29,6 +36,19 @@ def handle_submission(req: Incoming) -> Answer:
             program_id=ref.program_id,
             phase_key=ref.phase_key,
             evidence=state_value(view, ids.DELIVERABLE_EVIDENCE) or "",
+            anyway=isinstance(anyway, dict) and bool(anyway.get("selected_options")),
+        )
+    except NotMetYet as error:
+        # Shown beside the "anyway" box when the form has one (it was opened while the
+        # definition was not met); else beside the evidence, as something to reopen for.
+        has_box = any(b.get("block_id") == anyway_block for b in view.get("blocks") or [])
+        if has_box:
+            return Answer.errors({anyway_block: str(error)})
+        return Answer.errors(
+            {
+                field: f"Still missing: {missing_line(error.missing)}. Log them first, or "
+                "reopen this form to mark it done anyway."
+            }
         )
     except DeliverableError as error:
         return Answer.errors({field: str(error)})
@@ -38,6 +58,7 @@ def handle_submission(req: Incoming) -> Answer:
         title=outcome.phase.deliverable.title,
         evidence=outcome.record.evidence,
         change=outcome.change,
+        missing=outcome.record.missing,
     )
 
     def confirm(slack: Outbound) -> None:

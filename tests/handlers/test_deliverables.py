@@ -7,15 +7,34 @@ from sqlmodel import select
 from bot.blocks import ids
 from slack_emulator import message_problems, view_problems
 from slack_emulator.slack_requests import text_value
-from storage.models import DeliverableDone
+from storage.models import DeliverableDone, Entry
+from tests.handlers import prompts_helpers
 from tests.handlers.prompts_helpers import (
     HOSTILE,
     assert_no_markup,
     button_value,
     deliver_prompt,
-    enroll,
     message,
 )
+
+
+def enroll(slack, user_id: str = "U1") -> None:
+    """Enrolled in week 3 (customer contact), with the problem statement its definition of
+    done asks for already logged."""
+    prompts_helpers.enroll(slack, user_id)
+    log_problem(slack, user_id)
+
+
+def log_problem(slack, user_id: str = "U1") -> None:
+    response = slack.command(
+        "log problem: Admins lose a day a month to CSV exports", user_id=user_id
+    )
+    assert "Saved as a problem statement" in str(response.json())
+
+
+def evidence_block(view):
+    [block] = [b for b in view["blocks"] if b.get("block_id") == ids.DELIVERABLE_EVIDENCE[0]]
+    return block
 
 
 def rows(slack) -> list[DeliverableDone]:
@@ -126,7 +145,7 @@ def test_marking_again_updates_the_evidence_and_says_so(slack):
         message_ts=ts,
     )
     view = slack.emulator.wait_for("views.open", count=2)[1].response["view"]
-    field = view["blocks"][1]["element"]
+    field = evidence_block(view)["element"]
     assert field["initial_value"] == "First draft"
     assert "replaces the evidence" in str(view["blocks"])
     slack.sender.view_submission(view, evidence_values("Final version, reviewed"), user_id="U1")
@@ -183,8 +202,8 @@ def test_hostile_evidence_is_stored_raw_and_escaped_in_every_reply(slack):
     )
     assert click_mark_done_again.status == 200
     view = slack.emulator.wait_for("views.open", count=2)[1].response["view"]
-    assert view["blocks"][1]["element"]["initial_value"] == HOSTILE
-    assert_no_markup(str([b for i, b in enumerate(view["blocks"]) if i != 1]))
+    assert evidence_block(view)["element"]["initial_value"] == HOSTILE
+    assert_no_markup(str([b for b in view["blocks"] if b is not evidence_block(view)]))
     slack.sender.view_submission(view, evidence_values(HOSTILE + " v2"), user_id="U1")
     second = slack.emulator.wait_for("chat.postEphemeral", count=2)[1]
     assert_no_markup(str(second.params["blocks"]) + second.params["text"])
@@ -215,3 +234,61 @@ def test_participant_past_the_last_week_gets_the_completion_message(slack):
     assert program.horizon[0][:40] in str(status["blocks"])
     assert "1 of 6 deliverables done" in str(status["blocks"])
     assert message_problems(status["text"], status["blocks"]) == []
+
+
+def test_mark_done_shows_what_is_missing_and_takes_it_only_when_told(slack_transport):
+    slack = slack_transport
+    prompts_helpers.enroll(slack)  # week 3: the phase asks for one problem statement
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    view = slack.opened_view()
+    assert view_problems(view) == []
+    shown = str(view["blocks"])
+    assert ":hourglass_flowing_sand: 0 of 1 problem statement" in shown
+    assert "Not met yet: 1 more problem statement to log" in shown
+
+    # Submitted as it is: refused, with what is missing beside the "anyway" box.
+    body = submit_evidence(slack, "My notes", fresh=False).json()
+    block, _ = ids.DELIVERABLE_ANYWAY
+    assert body["response_action"] == "errors"
+    assert body["errors"][block].startswith("Still missing: 1 more problem statement.")
+    assert rows(slack) == []
+
+    # Ticked "anyway": stored, with what was missing, and said so.
+    values = evidence_values("My notes")
+    values[block] = {ids.DELIVERABLE_ANYWAY[1]: {"type": "checkboxes", "selected_options": [
+        {"text": {"type": "plain_text", "text": "x"}, "value": "yes"}]}}  # fmt: skip
+    response = slack.sender.view_submission(view, values, user_id="U1")
+    assert response.status == 200 and response.body == ""
+    [row] = rows(slack)
+    assert row.missing == {"problem_statement": 1}
+    confirmation = slack.emulator.wait_for("chat.postEphemeral")[0].params
+    assert "with 1 more problem statement still to log" in confirmation["text"]
+    assert message_problems(confirmation["text"], confirmation["blocks"]) == []
+
+
+def test_mark_done_with_the_definition_met_asks_nothing_more(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    view = slack.opened_view()
+    shown = str(view["blocks"])
+    assert ":white_check_mark: 1 of 1 problem statement" in shown
+    assert "Not met yet" not in shown
+    assert ids.DELIVERABLE_ANYWAY[0] not in shown
+    submit_evidence(slack, "The doc", fresh=False)
+    [row] = rows(slack)
+    assert row.missing is None
+
+
+def test_an_entry_deleted_after_the_form_opened_is_still_counted_honestly(slack):
+    enroll(slack)
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    slack.opened_view()
+    with slack.services.db.session() as session:
+        for entry in session.exec(select(Entry)).all():
+            session.delete(entry)
+    body = submit_evidence(slack, "The doc", fresh=False).json()
+    assert "Still missing: 1 more problem statement" in body["errors"][ids.DELIVERABLE_EVIDENCE[0]]
+    assert rows(slack) == []
