@@ -52,13 +52,27 @@ def program_week(start_date: date, today: date) -> int:
     return (today - start_date).days // 7 + 1
 
 
-def journal_streak(days: Iterable[date], today: date) -> int:
-    """Consecutive days with an entry, ending today (or yesterday, so a streak survives the
-    morning before today's entry)."""
+def is_workday(day: date) -> bool:
+    """Monday to Friday."""
+    return day.weekday() < 5
+
+
+def previous_workday(day: date) -> date:
+    """The last workday before `day`."""
+    day -= timedelta(days=1)
+    while not is_workday(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def workday_streak(days: Iterable[date], today: date) -> int:
+    """Consecutive workdays with an entry, ending today, or the last workday before it (so a
+    streak survives the morning before today's entry). Weekends neither count nor break it:
+    Tuesday to Friday is a streak of 4 on the Monday after."""
     logged = set(days)
-    cursor = today if today in logged else today - timedelta(days=1)
+    cursor = today if is_workday(today) and today in logged else previous_workday(today)
     streak = 0
     while cursor in logged:
         streak += 1
-        cursor -= timedelta(days=1)
+        cursor = previous_workday(cursor)
     return streak

@@ -130,15 +130,16 @@ def count_by_kind(
 
 
 def entry_times(
-    session: Session, *, team_id: str, user_id: str, kind: str, since: datetime
+    session: Session, *, team_id: str, user_id: str, since: datetime, kind: str | None = None
 ) -> list[datetime]:
-    """When a participant logged entries of `kind` since `since` (for streaks)."""
+    """When a participant logged entries (of `kind`, or any) since `since` (for streaks)."""
     query = select(Entry.created_at).where(
         Entry.team_id == team_id,
         Entry.user_id == user_id,
-        Entry.kind == kind,
         Entry.created_at >= since,
     )
+    if kind is not None:
+        query = query.where(Entry.kind == kind)
     return list(session.exec(query).all())
 
 

@@ -36,6 +36,9 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
             f"`{progress_bar(week_done, program.weeks)}`  {week_done}/{program.weeks} weeks done"
         ),
     ]
+    paused = paused_line(report)
+    if paused:
+        blocks.append(section(paused))
     phase = report.phase
     if phase is not None and not report.finished:
         blocks.append(section(f"*{safe_text(phase.title, 150)}*\n{safe_text(phase.goal, 600)}"))
@@ -60,10 +63,23 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
     return text, blocks
 
 
+def paused_line(report: StatusReport) -> str | None:
+    """The pause or time away, said plainly, when there is one."""
+    participant = report.participant
+    if participant.status != "paused":
+        return None
+    if participant.away_until is not None:
+        return (
+            f":palm_tree: *Away until {participant.away_until:%A %-d %B}.* Nothing is sent "
+            "until then; your program resumes by itself that morning."
+        )
+    return ":double_vertical_bar: *Paused.* Nothing is sent until you `/transition resume`."
+
+
 def _tally(report: StatusReport) -> str:
     """Streak, entries and deliverables done, on one line."""
     streak = report.streak_days
-    streak_text = f":fire: {streak}-day journal streak" if streak else "No journal streak yet"
+    streak_text = f":fire: {streak:,}-workday journal streak" if streak else "No journal streak yet"
     phases = len(report.program.phases)
     return (
         f"{streak_text}  ·  {plural(report.total_entries, 'entry', 'entries')} in all  ·  "

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.programs import Phase, Program
-from bot.progress import journal_streak, local_date, program_week
+from bot.progress import local_date, program_week, workday_streak
 from bot.services import Services
 from storage import deliverables, entries, participants
 from storage.models import Participant
@@ -25,7 +25,7 @@ class StatusReport:
     week_in_phase: int
     evidence_counts: dict[str, int] = field(default_factory=dict)
     total_entries: int = 0
-    streak_days: int = 0
+    streak_days: int = 0  # consecutive workdays with an entry, in the member's zone
     # Whether the current phase's deliverable is marked done, and how many of the program's
     # deliverables are.
     deliverable_done: bool = False
@@ -67,13 +67,13 @@ def status(
             session,
             team_id=team_id,
             user_id=user_id,
-            kind="decision",
             since=now - timedelta(days=_STREAK_WINDOW_DAYS),
         )
         done_keys = deliverables.done_phase_keys(
             session, team_id=team_id, user_id=user_id, program_id=program.id
         )
-    streak = journal_streak((local_date(t, participant.timezone) for t in times), today)
+    # Every kind counts: a day spent on a customer insight is a day of journaling too.
+    streak = workday_streak((local_date(t, participant.timezone) for t in times), today)
     return StatusReport(
         participant=participant,
         program=program,

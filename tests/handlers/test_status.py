@@ -27,12 +27,45 @@ def test_status_before_joining_offers_to_join(slack):
     assert "open_join" in str(body["blocks"])
 
 
+def log_days_ago(slack, *days_ago: int, kind: str = "decision") -> None:
+    for n in days_ago:
+        slack.clock.set(slack.clock.now() - timedelta(days=n))
+        log_entry(slack.services, team_id="T1", user_id="U1", kind=kind, text="x")
+        slack.clock.set(slack.clock.now() + timedelta(days=n))
+
+
+def test_a_tuesday_to_friday_streak_still_stands_on_monday_morning(slack):
+    """Weekends neither count nor break a streak, and every kind of entry counts."""
+    enroll(slack, date(2026, 11, 9))
+    # Monday 23 November 09:30 UTC; Tuesday to Friday of last week are 6 to 3 days ago.
+    log_days_ago(slack, 6, 5, 3)
+    log_days_ago(slack, 4, kind="customer_insight")
+    body = slack.command("status").json()
+    assert "4-workday journal streak" in body["text"]
+    log_days_ago(slack, 0)  # and today's entry makes it five
+    assert "5-workday journal streak" in slack.command("status").json()["text"]
+
+
+def test_weekend_entries_alone_make_no_streak_and_a_missed_workday_breaks_it(slack):
+    enroll(slack, date(2026, 11, 9))
+    log_days_ago(slack, 2, 1)  # Saturday and Sunday
+    assert "No journal streak yet" in slack.command("status").json()["text"]
+    log_days_ago(slack, 6, 5, 3)  # Tuesday, Wednesday and Friday: Thursday is missing
+    assert "1-workday journal streak" in slack.command("status").json()["text"]
+
+
+def test_the_streak_counts_days_in_the_members_zone(slack):
+    # 23:30 UTC on Friday 20 November is already Saturday in Berlin: not a workday there.
+    enroll(slack, date(2026, 11, 9))
+    slack.clock.set(slack.clock.now() - timedelta(days=2, hours=10))
+    log_entry(slack.services, team_id="T1", user_id="U1", kind="decision", text="x")
+    slack.clock.set(slack.clock.now() + timedelta(days=2, hours=10))
+    assert "No journal streak yet" in slack.command("status").json()["text"]
+
+
 def test_status_shows_week_phase_deliverable_and_streak(slack):
     enroll(slack, date(2026, 11, 9))
-    for days_ago in (2, 1, 0):
-        slack.clock.set(slack.clock.now() - timedelta(days=days_ago))
-        log_entry(slack.services, team_id="T1", user_id="U1", kind="decision", text="x")
-        slack.clock.set(slack.clock.now() + timedelta(days=days_ago))
+    log_days_ago(slack, 2, 1, 0)
     body = slack.command("status").json()
     program = slack.services.programs["product-engineer"]
     phase = program.phase_for_week(3)
@@ -40,9 +73,9 @@ def test_status_shows_week_phase_deliverable_and_streak(slack):
     assert body["text"].startswith(f"{program.title}: week 3 of 12")
     # What notifications and screen readers read: the whole status, not its first line.
     assert phase.deliverable.title[:40] in body["text"]
-    assert "3-day journal streak" in body["text"]
+    assert "1-workday journal streak" in body["text"]  # Saturday and Sunday don't count
     assert phase.deliverable.title[:40] in rendered
-    assert "3-day journal streak" in rendered
+    assert "1-workday journal streak" in rendered
     assert message_problems(body["text"], body["blocks"]) == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.blocks import ids
 from slack_emulator import message_problems
 from storage import entries
 from tests.scheduling.conftest import header_text
@@ -18,6 +19,45 @@ def reply(slack, text: str, user_id: str = "U1") -> dict:
     assert body.get("response_type", "ephemeral") == "ephemeral"
     assert message_problems(body.get("text"), body.get("blocks")) == []
     return body
+
+
+def click(slack, message: dict, action_id: str) -> None:
+    [row] = [b for b in message["blocks"] if b["type"] == "actions"]
+    [element] = [e for e in row["elements"] if e["action_id"] == action_id]
+    response = slack.sender.block_action(
+        action_id,
+        user_id="U1",
+        value=element["value"],
+        block_id=row["block_id"],
+        channel_id="D0DM",
+        ephemeral=True,
+    )
+    assert response.status == 200
+
+
+def test_pause_before_the_start_says_so_and_moves_only_the_weeks_it_covers(slack, sched):
+    sched.enroll("U1", start=date(2026, 12, 7))
+    slack.clock.set(WEEK1 + timedelta(days=2))  # Wednesday 25 November, before the start
+    body = reply(slack, "pause")
+    assert body["text"].startswith("Paused before your start (week 1 starts Monday 7 December)")
+    assert "week 0" not in str(body)
+    slack.clock.set(WEEK1 + timedelta(days=7))  # resumed before the start: nothing moves
+    assert reply(slack, "resume")["text"] == "Welcome back: week 1 starts Monday 7 December."
+    assert sched.participant("U1").start_date == date(2026, 12, 7)
+    assert reply(slack, "resume")["text"] == "You're not paused: week 1 starts Monday 7 December."
+    reply(slack, "pause")
+    slack.clock.set(datetime(2026, 12, 15, 10, tzinfo=UTC))  # into week 2: one week moves
+    body = reply(slack, "resume")
+    assert "moved 1 week later" in str(body["blocks"])
+    assert sched.participant("U1").start_date == date(2026, 12, 14)
+
+
+def test_pause_after_the_end_says_the_program_is_over(slack, sched):
+    sched.enroll("U1", start=date(2026, 8, 3))  # 12 weeks: over by 23 November
+    slack.clock.set(WEEK1)
+    assert "program is over" in reply(slack, "pause")["text"]
+    assert sched.participant("U1").status == "active"
+    assert reply(slack, "resume")["text"] == "You're not paused: your program is over."
 
 
 def test_pause_stops_prompts_and_resume_continues_in_the_same_week(slack, sched):
@@ -55,8 +95,17 @@ def test_leave_ends_the_prompts_and_keeps_the_data(slack, sched):
             program_week=1, client_key=None, now=WEEK1,
         )  # fmt: skip
     slack.clock.set(WEEK1 + timedelta(days=1))
-    assert "left the program" in reply(slack, "leave")["text"]
+    question = reply(slack, "leave")
+    assert question["text"].startswith("Leave Software engineer to product engineer?")
+    assert "Your 1 entry, deliverables and skills ratings are kept" in str(question["blocks"])
+    assert sched.participant("U1").status == "active"  # nothing changes before the answer
+    click(slack, question, ids.LEAVE_CANCEL)
+    assert "still in" in slack.emulator.wait_for("response_url")[-1].params["text"]
+    assert sched.participant("U1").status == "active"
+    click(slack, reply(slack, "leave"), ids.LEAVE_CONFIRM)
     assert sched.participant("U1").status == "left"
+    answer = slack.emulator.wait_for("response_url", count=2)[-1].params
+    assert "left the program" in answer["text"] and answer["replace_original"] is True
     assert sched.tick(WEEK1 + timedelta(weeks=1)).outcomes == []
     assert len(sched.prompts("U1")) == 1
     with sched.services.db.session() as session:
