@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Table, and_, bindparam, func, update
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from storage import workspaces
 from storage.insert_once import insert_once
-from storage.models import PLAN_NOW, Participant, Workspace
+from storage.models import NOT_DUE, PLAN_NOW, Participant, Workspace
 
 P = Participant.__table__  # type: ignore[attr-defined]
 
@@ -54,7 +54,7 @@ _WORKSPACE: Table = Workspace.__table__  # type: ignore[attr-defined]  # set on 
 # workspace has none yet; a row of NULLs after team_id, that the member has not joined.
 _ENROLMENT_IN_WORKSPACE = (
     core_select(
-        _WORKSPACE.c.prompt_hour,
+        func.coalesce(_PARTICIPANT.c.prompt_hour, _WORKSPACE.c.prompt_hour),
         _WORKSPACE.c.revisit_days,
         _PARTICIPANT.c.start_date,
         _PARTICIPANT.c.timezone,
@@ -74,8 +74,8 @@ _ENROLMENT_IN_WORKSPACE = (
 
 
 class EnrolmentInWorkspace(NamedTuple):
-    """A member's enrolment (None when they have not joined) and the workspace settings an
-    entry's check-ins are timed by."""
+    """A member's enrolment (None when they have not joined) and the settings an entry's
+    check-ins are timed by: their own prompt hour (else the workspace's), the revisit delay."""
 
     enrolment: Enrolment | None
     prompt_hour: int
@@ -118,22 +118,30 @@ def enroll(
     start_date: date,
     timezone: str,
     now: datetime,
+    switch: bool = False,
 ) -> tuple[Participant, bool]:
     """Create the enrollment, or restart a left one; returns (participant, created).
 
     An active or paused enrollment is returned untouched (created=False): joining twice
-    must not reset anyone's progress.
+    must not reset anyone's progress. With `switch`, it starts the new run instead.
     """
     existing = get_participant(session, team_id=team_id, user_id=user_id)
-    if existing is not None and existing.status in ("active", "paused"):
+    if existing is not None and existing.status in ("active", "paused") and not switch:
         return existing, False
-    if existing is not None:  # left or inactive: a fresh start keeps the old entries
+    if existing is not None:
+        # Left or inactive, or switching program: a fresh run that keeps the old entries.
+        # A new joined_at gives the new run's messages their own periods, so none of them
+        # is mistaken for one the old run already sent.
         existing.program_id = program_id
         existing.background = background
         existing.start_date = start_date
         existing.timezone = timezone
         existing.status = "active"
-        existing.joined_at = now
+        existing.paused_at = None
+        existing.away_until = None
+        # Periods are tagged by the second of joined_at: a run restarted within the same
+        # second still gets a tag of its own.
+        existing.joined_at = max(now, existing.joined_at + timedelta(seconds=1))
         existing.updated_at = now
         existing.next_due_at = PLAN_NOW
         session.add(existing)
@@ -199,10 +207,50 @@ def set_status(
         return None
     participant.status = status
     participant.paused_at = now if status == "paused" else None
+    participant.away_until = None
     participant.updated_at = now
-    participant.next_due_at = PLAN_NOW
+    # A paused enrollment waits for `resume`: out of the planner's way until then.
+    participant.next_due_at = NOT_DUE if status == "paused" else PLAN_NOW
     session.add(participant)
     return participant
+
+
+def set_away(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    until: date,
+    back_at: datetime,
+    now: datetime,
+) -> Participant | None:
+    """Pause until a date: the planner wakes the enrollment at `back_at` (the start of
+    `until` in the member's zone) and resumes it. A pause already running keeps its start,
+    so the program shifts by the whole time away."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is None:
+        return None
+    if participant.status != "paused" or participant.paused_at is None:
+        participant.paused_at = now
+    participant.status = "paused"
+    participant.away_until = until
+    participant.updated_at = now
+    participant.next_due_at = back_at
+    session.add(participant)
+    return participant
+
+
+def returning(session: Session, *, now: datetime, limit: int) -> list[Participant]:
+    """Enrollments away until a date that has come (paused ones without a date are never
+    due, so the range scan reads only these); locked SKIP LOCKED on PostgreSQL."""
+    query = (
+        select(Participant)
+        .where(Participant.status == "paused", col(Participant.next_due_at) <= now)
+        .order_by(col(Participant.next_due_at), col(Participant.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(query).all())
 
 
 def shift_start(
@@ -272,3 +320,25 @@ def in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Part
         )
         found.extend(session.exec(query).all())
     return found
+
+
+def set_rhythm(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    weekday: int | None,
+    hour: int | None,
+    now: datetime,
+) -> Participant | None:
+    """The member's own prompt day and hour (None: the workspace's); planned afresh."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is None:
+        return None
+    participant.prompt_weekday = weekday
+    participant.prompt_hour = hour
+    participant.updated_at = now
+    if participant.status == "active":
+        participant.next_due_at = PLAN_NOW
+    session.add(participant)
+    return participant

@@ -16,8 +16,9 @@ from bot.progress import (
     week_start,
     zone,
 )
+from bot.scheduling.due import COMPLETION, NUDGE, PROMPT, RECAP, SNOOZE
 from bot.services import Services
-from storage import participants, workspaces
+from storage import due_items, entries, participants, workspaces
 from storage.models import Participant
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,35 @@ class JoinOutcome:
     program: Program
     created: bool
     week: int
+    switched_from: Program | None = None  # the program left for this one
+
+
+# What a run of a program sends on its own schedule; dropped when the member switches.
+RUN_KINDS = (PROMPT, NUDGE, RECAP, COMPLETION, SNOOZE)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """Where a member stands in the program they are in."""
+
+    participant: Participant
+    program: Program
+    week: int
+    entry_count: int
+
+
+def current_enrolment(services: Services, *, team_id: str, user_id: str) -> Enrolment | None:
+    """The member's active or paused enrollment, or None."""
+    with services.db.session() as session:
+        found = participants.get_participant(session, team_id=team_id, user_id=user_id)
+        if found is None or found.status not in ("active", "paused"):
+            return None
+        count = sum(entries.count_by_kind(session, team_id=team_id, user_id=user_id).values())
+    program = services.programs.get(found.program_id)
+    if program is None:
+        return None
+    week = program_week(found.start_date, local_date(services.clock.now(), found.timezone))
+    return Enrolment(found, program, week, count)
 
 
 def join(
@@ -50,8 +80,11 @@ def join(
     background: str,
     start_date: date,
     timezone: str,
+    switch: bool = False,
 ) -> JoinOutcome:
-    """Enroll `user_id`; joining again while enrolled changes nothing and says so."""
+    """Enroll `user_id`; joining again while enrolled changes nothing and says so, unless
+    the member asked to `switch`: then the new run starts, their entries stay, and what the
+    old run had scheduled is dropped."""
     program = services.programs.get(program_id)
     if program is None:
         raise EnrollmentError("program", f"There is no program called {program_id!r}.")
@@ -77,6 +110,13 @@ def join(
         raise EnrollmentError("start", f"That start date is over {program.weeks} weeks ago.")
     with services.db.session() as session:
         workspaces.note_workspace(session.connection(), team_id=team_id, now=now)
+        before = participants.get_participant(session, team_id=team_id, user_id=user_id)
+        switching = switch and before is not None and before.status in ("active", "paused")
+        left_program = services.programs.get(before.program_id) if before and switching else None
+        if switching:
+            due_items.drop_open_for_person(
+                session, team_id=team_id, user_id=user_id, kinds=RUN_KINDS
+            )
         participant, created = participants.enroll(
             session,
             team_id=team_id,
@@ -86,10 +126,11 @@ def join(
             start_date=start,
             timezone=zone(timezone).key,
             now=now,
+            switch=switching,
         )
     enrolled_program = services.programs.get(participant.program_id, program)
     week = program_week(participant.start_date, local_date(now, participant.timezone))
-    return JoinOutcome(participant, enrolled_program, created, week)
+    return JoinOutcome(participant, enrolled_program, created, week, left_program)
 
 
 def update_timezone(services: Services, *, team_id: str, user_id: str, timezone: str) -> bool:

@@ -49,6 +49,7 @@ def handle_submission(req: Incoming) -> Answer:
             background=background,
             start_date=start,
             timezone=timezone or "UTC",
+            switch=meta.get("switch") is True,
         )
     except EnrollmentError as error:
         return Answer.errors({_FIELD_BLOCKS[error.field]: str(error)})
@@ -57,6 +58,7 @@ def handle_submission(req: Incoming) -> Answer:
         start=outcome.participant.start_date,
         week=outcome.week,
         created=outcome.created,
+        switched_from=outcome.switched_from,
     )
     channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
 

@@ -88,8 +88,7 @@ def test_joining_twice_is_friendly_and_changes_nothing(slack):
     slack.emulator.wait_for("chat.postMessage")
     slack.emulator.reset_calls()
 
-    slack.command("join")
-    view = current_view(slack)
+    # The same form submitted again (a double click, a second tab): nothing changes.
     slack.sender.view_submission(
         view, join_values(program="engineer-to-pm", background="frontend"), user_id="U1"
     )
@@ -98,6 +97,86 @@ def test_joining_twice_is_friendly_and_changes_nothing(slack):
     assert participant.background == "backend"
     dm = slack.emulator.wait_for("chat.postMessage")[0]
     assert "already in" in dm.params["text"]
+
+
+def test_join_while_enrolled_shows_where_you_are_and_offers_to_switch(slack):
+    slack.command("join")
+    slack.sender.view_submission(current_view(slack), join_values(), user_id="U1")
+    slack.emulator.wait_for("chat.postMessage")
+    opened = len(slack.emulator.calls_to("views.open"))
+
+    body = slack.command("join").json()
+    assert body["text"].startswith("You're in Software engineer to product engineer;")
+    assert "week 1 hasn't started yet" in body["text"]
+    assert "keeps your 0 entries" in str(body["blocks"])
+    assert ids.SWITCH_PROGRAM in str(body["blocks"])
+    assert len(slack.emulator.calls_to("views.open")) == opened  # no form this time
+
+
+def test_switch_program_keeps_entries_and_drops_the_old_runs_messages(slack_transport):
+    from bot.services.journal import log_entry
+    from storage.models import DueItem
+
+    slack = slack_transport
+    slack.command("join")
+    slack.opened_view()
+    slack.sender.view_submission(current_view(slack), join_values(start="2026-11-23"),
+                                 user_id="U1")  # fmt: skip
+    slack.emulator.wait_for("chat.postMessage")
+    log_entry(slack.services, team_id="T1", user_id="U1", kind="decision", text="kept")
+    with slack.services.db.session() as session:  # week 1's prompt, planned and not sent yet
+        session.add(DueItem(team_id="T1", user_id="U1", kind="prompt", period="old-w1",
+                            due_at=slack.clock.now(), ready_at=slack.clock.now(),
+                            status="pending", payload={"week": 1},
+                            created_at=slack.clock.now()))  # fmt: skip
+    before = participants(slack)[0].joined_at
+
+    body = slack.command("join").json()
+    [row] = [b for b in body["blocks"] if b["type"] == "actions"]
+    [switch] = row["elements"]
+    response = slack.sender.block_action(
+        ids.SWITCH_PROGRAM, user_id="U1", value=switch["value"], block_id=row["block_id"],
+        channel_id="D0DM", ephemeral=True,
+    )  # fmt: skip
+    assert response.status == 200
+    view = slack.opened_view()
+    assert view["title"]["text"] == "Switch program" and view["submit"]["text"] == "Switch"
+    assert "You're leaving *Software engineer to product engineer*" in str(view["blocks"])
+    program = next(b for b in view["blocks"] if b.get("block_id") == ids.JOIN_PROGRAM[0])
+    assert program["element"]["initial_option"]["value"] == "engineer-to-pm"
+
+    response = slack.sender.view_submission(
+        view, join_values(program="engineer-to-pm", background="frontend", start="2026-11-30"),
+        user_id="U1",
+    )  # fmt: skip
+    assert response.status == 200
+    [participant] = participants(slack)
+    assert (participant.program_id, participant.background, participant.status) == (
+        "engineer-to-pm", "frontend", "active")  # fmt: skip
+    assert participant.start_date == date(2026, 11, 30) and participant.joined_at != before
+    with slack.services.db.session() as session:
+        [old] = session.exec(select(DueItem).where(DueItem.period == "old-w1")).all()
+        assert old.status == "dropped"
+        from storage import entries
+
+        assert entries.count_by_kind(session, team_id="T1", user_id="U1") == {"decision": 1}
+    dm = slack.emulator.wait_for("chat.postMessage", count=2)[-1]
+    assert dm.params["text"].startswith("You switched from Software engineer to product engineer")
+
+
+def test_the_background_hint_promises_tips_only_where_there_are_some(slack):
+    slack.command("join product-engineer")
+    view = slack.opened_view()
+    background = next(b for b in view["blocks"] if b.get("block_id") == ids.JOIN_BACKGROUND[0])
+    assert background["hint"]["text"] == "This program's prompts are the same for every background."
+    slack.command("join engineer-to-pm")
+    view = slack.opened_view()
+    background = next(b for b in view["blocks"] if b.get("block_id") == ids.JOIN_BACKGROUND[0])
+    assert background["hint"]["text"] == "Its weekly tips are tailored to your background."
+    slack.command("join")
+    view = slack.opened_view()
+    background = next(b for b in view["blocks"] if b.get("block_id") == ids.JOIN_BACKGROUND[0])
+    assert "tailors its weekly tips to it" in background["hint"]["text"]
 
 
 def test_unknown_program_in_command_lists_the_programs(slack):
