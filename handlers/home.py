@@ -7,11 +7,11 @@ import contextlib
 from bot.blocks.home import home_view
 from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
-from bot.services.summary import personal_recap
+from bot.services.home import home_data
 
 
 def publish_home(slack: Outbound, services: Services, *, team_id: str, user_id: str) -> None:
     """Render and publish `user_id`'s Home tab; a failure is logged (by Outbound), not raised."""
-    recap = personal_recap(services, team_id=team_id, user_id=user_id)
+    data = home_data(services, team_id=team_id, user_id=user_id)
     with contextlib.suppress(SlackFailure):
-        slack.publish_home(user_id, home_view(recap))
+        slack.publish_home(user_id, home_view(data))

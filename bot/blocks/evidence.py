@@ -277,6 +277,16 @@ def outcome_blocks(
     )
 
 
+def entry_line(entry: Entry) -> str:
+    """An entry in a list: kind, week, date (in the reader's zone) and the start of it."""
+    label = ENTRY_KINDS.get(entry.kind, entry.kind)
+    week = f", week {entry.program_week}" if entry.program_week else ""
+    stamp = int(entry.created_at.timestamp())
+    when = f"<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>"
+    preview = safe_text(" ".join(entry.text.split()), LIST_PREVIEW_CHARS)
+    return f"*{label}*{week} · {when}\n{preview}"
+
+
 def entries_blocks(entries: Sequence[Entry]) -> tuple[str, list[Block]]:
     """Your last entries, each with Edit and Delete (only you see this)."""
     if not entries:
@@ -284,12 +294,7 @@ def entries_blocks(entries: Sequence[Entry]) -> tuple[str, list[Block]]:
         return text, [section(text)]
     blocks: list[Block] = [header("Your latest entries"), context(":lock: Only you can see this.")]
     for entry in entries:
-        label = ENTRY_KINDS.get(entry.kind, entry.kind)
-        week = f", week {entry.program_week}" if entry.program_week else ""
-        stamp = int(entry.created_at.timestamp())
-        when = f"<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>"
-        preview = safe_text(" ".join(entry.text.split()), LIST_PREVIEW_CHARS)
-        blocks.append(section(f"*{label}*{week} · {when}\n{preview}"))
+        blocks.append(section(entry_line(entry)))
         value = str(entry.id)
         blocks.append(
             actions(

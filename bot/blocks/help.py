@@ -14,6 +14,8 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("status", "Your week, this phase's deliverable, your streak."),
             ("summary", "What you logged and what comes next."),
             ("pause · resume", "Stop the prompts for a while; the program waits for you."),
+            ("away <date>", "Away until a date (YYYY-MM-DD): paused, and back by itself then."),
+            ("prompts <day> <hour>", "Your own prompt day and hour (`default`: the team's)."),
             ("leave", "End your enrollment (asks first; your entries are kept)."),
         ],
     ),

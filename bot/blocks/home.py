@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from bot.blocks import ids
-from bot.blocks.common import Block, actions, button, context, divider, section
-from bot.blocks.help import help_blocks
+from bot.blocks.common import Block, actions, button, context, divider, header, section
+from bot.blocks.evidence import entry_line
+from bot.blocks.help import DM_TIP
+from bot.blocks.rhythm import rhythm_blocks
 from bot.blocks.skills import skills_comparison
 from bot.blocks.status import not_joined_blocks, status_blocks
 from bot.kinds import counts_line
-from bot.services.summary import Recap
+from bot.services.home import HomeData
+
+COMPACT_HELP = (
+    "`/transition help` lists every command. The ones you'll use most: `/transition log "
+    "&lt;text&gt;`, `/transition ship`, `/transition status`, `/transition portfolio`."
+)
 
 
-def home_view(recap: Recap | None) -> Block:
-    """Progress, deliverable, what was logged and the skills on top; the commands below."""
+def home_view(data: HomeData) -> Block:
+    """Progress, deliverable and skills on top; the latest entries with Edit; the member's
+    rhythm; a short pointer to help (the full list is one command away)."""
     blocks: list[Block] = []
+    recap = data.recap
     if recap is None:
         _, blocks = not_joined_blocks()
     else:
@@ -36,5 +45,18 @@ def home_view(recap: Recap | None) -> Block:
                 button("Rate my skills", ids.OPEN_SKILLS),
             )
         )
-    _, help_part = help_blocks()
-    return {"type": "home", "blocks": [*blocks, divider(), *help_part][:100]}
+    if data.recent:
+        blocks += [divider(), header("Your latest entries")]
+        for entry in data.recent:
+            blocks.append(
+                section(
+                    entry_line(entry),
+                    block_id=f"home_entry_{entry.id}",
+                    accessory=button("Edit", ids.ENTRY_EDIT, value=str(entry.id)),
+                )
+            )
+        blocks.append(context("`/transition entries` shows the last ten, to edit or delete."))
+    if data.rhythm is not None:
+        blocks += [divider(), *rhythm_blocks(data.rhythm, today=data.today)]
+    blocks += [divider(), context(COMPACT_HELP), context(DM_TIP)]
+    return {"type": "home", "blocks": blocks[:100]}

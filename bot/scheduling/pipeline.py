@@ -34,7 +34,7 @@ from typing import Any
 from bot.outbound import NotInstalledError, Outbound, SlackFailure
 from bot.scheduling.due import CHECKINS, Policy
 from bot.scheduling.kinds import Message, renderers
-from bot.scheduling.plan import PLAN_BATCH, plan_digests, plan_enrollments
+from bot.scheduling.plan import PLAN_BATCH, plan_digests, plan_enrollments, plan_returns
 from bot.services import Services
 from storage import due_items, participants, workspaces
 from storage.due_items import DROPPED, FAILED, PENDING, UNCERTAIN, Claimed
@@ -252,7 +252,7 @@ def run_due_work(
     with services.db.session() as session:
         for key in due_items.skip_expired(session, teams=None, now=now):
             report.outcomes.append(Outcome(key[2], key[0], key[1], key[3], "skipped"))
-    for plan in (plan_enrollments, plan_digests):
+    for plan in (plan_returns, plan_enrollments, plan_digests):
         for _ in range(MAX_PLAN_ROUNDS):
             planned = plan(services, now, limit=config.batch)
             report.outcomes.extend(

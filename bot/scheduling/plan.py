@@ -9,7 +9,7 @@ settings) sets that time to PLAN_NOW, so the next pass plans it afresh.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -26,6 +26,7 @@ from bot.scheduling.due import (
     next_attention,
 )
 from bot.services import Services
+from bot.services.participation import return_from_away
 from storage import due_items, participants, workspaces
 from storage.due_items import PENDING, SKIPPED, Planned
 from storage.models import Participant, Workspace
@@ -106,12 +107,29 @@ def plan_enrollments(services: Services, now: datetime, *, limit: int = PLAN_BAT
             if program is None:  # its program file was removed: nothing to send any more
                 next_times.append((p.id, NEVER))
                 continue
-            found = due_for(now, c, times[p.team_id], program, planned)
-            due.extend(found)
-            next_times.append((p.id, next_attention(now, c, times[p.team_id], program)))
+            theirs = own_times(times[p.team_id], p)
+            due.extend(due_for(now, c, theirs, program, planned))
+            next_times.append((p.id, next_attention(now, c, theirs, program)))
         due_items.plan(session, [as_planned(d) for d in due], now=now)
         participants.set_next_due(session, next_times)
     return PlanReport(due, len(batch))
+
+
+def plan_returns(services: Services, now: datetime, *, limit: int = PLAN_BATCH) -> PlanReport:
+    """Members back from away today: resumed (and so planned right after, like any
+    enrollment whose schedule changed)."""
+    return PlanReport([], return_from_away(services, now, limit=limit))
+
+
+def own_times(times: WorkspaceTimes, p: Participant) -> WorkspaceTimes:
+    """The workspace's schedule with the member's own prompt day and hour, where set."""
+    if p.prompt_weekday is None and p.prompt_hour is None:
+        return times
+    return replace(
+        times,
+        prompt_weekday=times.prompt_weekday if p.prompt_weekday is None else p.prompt_weekday,
+        prompt_hour=times.prompt_hour if p.prompt_hour is None else p.prompt_hour,
+    )
 
 
 def plan_digests(services: Services, now: datetime, *, limit: int = PLAN_BATCH) -> PlanReport:

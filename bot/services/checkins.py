@@ -31,11 +31,13 @@ PER_MESSAGE = 12
 
 
 def at_prompt_hour(session: Session, *, team_id: str, user_id: str, at: datetime) -> datetime:
-    """The first moment from `at` on that is the workspace's prompt hour in the person's own
-    zone (UTC for someone not enrolled): check-ins never arrive at night."""
+    """The first moment from `at` on that is the person's prompt hour (their own, else the
+    workspace's) in their zone (UTC for someone not enrolled): never at night."""
     workspace = workspaces.get_workspace(session, team_id=team_id)
     hour = workspace.prompt_hour if workspace is not None else 9
     person = participants.get_participant(session, team_id=team_id, user_id=user_id)
+    if person is not None and person.prompt_hour is not None:  # their own rhythm first
+        hour = person.prompt_hour
     return next_hour(at, timezone=person.timezone if person is not None else "UTC", hour=hour)
 
 

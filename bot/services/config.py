@@ -10,6 +10,21 @@ from storage import participants, workspaces
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def parse_weekday(word: str) -> int | None:
+    """0 for "mon", "Monday"…; None for anything shorter than three letters or unknown."""
+    word = word.lower()
+    matches = [i for i, name in enumerate(WEEKDAYS) if name.startswith(word[:3])]
+    return (
+        matches[0] if len(word) >= 3 and matches and WEEKDAYS[matches[0]].startswith(word) else None
+    )
+
+
+def parse_hour(word: str) -> int | None:
+    """An hour of the day from "9", "09" or "09:00"; None otherwise."""
+    word = word.removesuffix(":00")
+    return int(word) if word.isdigit() and 0 <= int(word) <= 23 else None
+
+
 @dataclass(frozen=True)
 class WorkspaceSettings:
     """What `/transition config` shows."""

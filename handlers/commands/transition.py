@@ -13,6 +13,7 @@ from bot.outbound import Outbound
 from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from handlers.authz import is_admin
 from handlers.commands import (
+    away,
     config,
     entries,
     export,
@@ -23,6 +24,7 @@ from handlers.commands import (
     pause,
     portfolio,
     preview,
+    prompts,
     resume,
     ship,
     skills,
@@ -49,6 +51,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "pause": pause.run,
     "resume": resume.run,
     "leave": leave.run,
+    "away": away.run,
+    "prompts": prompts.run,
 }
 
 # config reads the channel and user ids inside Slack's markup; everyone else gets the words

@@ -142,3 +142,40 @@ def test_a_recap_missed_over_the_weekend_is_not_sent_late(sched):
     report = sched.tick(WEEK1 + timedelta(weeks=1))
     assert report.of("sent", "recap") == []
     assert [o.kind for o in report.of("sent")] == ["prompt"]
+
+
+def test_the_completion_message_shows_the_run_and_offers_portfolio_and_skills(slack, sched):
+    from bot.blocks import ids
+
+    sched.enroll("U1", start=date(2026, 11, 23) - timedelta(weeks=12))
+    with sched.services.db.session() as session:
+        for kind, week in [("decision", 1), ("decision", 3), ("customer_insight", 3)]:
+            entries.add_entry(
+                session.connection(),
+                team_id="T1", user_id="U1", kind=kind, text=SECRET, fields={},
+                program_week=week, client_key=None, now=WEEK1 - timedelta(weeks=10),
+            )  # fmt: skip
+        deliverables.mark_done(
+            session, team_id="T1", user_id="U1", program_id="product-engineer",
+            phase_key="observe", evidence=SECRET, now=WEEK1 - timedelta(weeks=10),
+        )  # fmt: skip
+    assert len(sched.tick(WEEK1).of("sent", "completion")) == 1
+    [message] = [c for c in sched.prompts("U1") if "You finished" in c.params["text"]]
+    body = all_text(message)
+    assert "*Your run in numbers*" in body
+    assert "• 3 entries: 2 decisions, 1 customer insight" in body
+    assert "• Entries in 2 of 12 weeks" in body
+    assert "• 1 of 6 deliverables marked done" in body
+    assert SECRET not in body
+    [row] = [b for b in message.params["blocks"] if b.get("block_id") == ids.COMPLETION_ACTIONS]
+    assert [e["action_id"] for e in row["elements"]] == [ids.OPEN_PORTFOLIO, ids.OPEN_SKILLS]
+
+    response = slack.sender.block_action(
+        ids.OPEN_PORTFOLIO, user_id="U1", value="portfolio", block_id=ids.COMPLETION_ACTIONS,
+        channel_id=message.response["channel"], message_ts=message.response["ts"],
+    )  # fmt: skip
+    assert response.status == 200
+    summary = slack.emulator.wait_for("response_url")[0].params
+    assert "artifacts strong" in summary["text"]
+    complete = slack.emulator.wait_for("files.completeUploadExternal")[0]
+    assert complete.params["channel_id"] == slack.emulator.dm_channel("T1", "U1")

@@ -1,0 +1,86 @@
+"""The Home tab's rhythm controls: prompt day, prompt hour, away until, back now."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.blocks.common import section
+from bot.blocks.participation import resume_reply
+from bot.blocks.rhythm import DEFAULT
+from bot.outbound import Outbound
+from bot.services.participation import AwayError, away, resume
+from bot.services.rhythm import set_rhythm
+from handlers.home import publish_home
+from handlers.listener import Answer, Incoming
+
+
+def _action(req: Incoming) -> dict[str, Any]:
+    actions = req.body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return first if isinstance(first, dict) else {}
+
+
+def _selected(req: Incoming, limit: int) -> int | str | None:
+    """The chosen number (0..limit-1), None for "the workspace's", "bad" for anything else."""
+    option = _action(req).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    if value == DEFAULT:
+        return None
+    if isinstance(value, str) and value.isdigit() and int(value) < limit:
+        return int(value)
+    return "bad"
+
+
+def _refresh(req: Incoming, message: str | None = None) -> Answer:
+    """Republish the Home tab (and say `message` by DM when there is something to say)."""
+
+    def then(slack: Outbound) -> None:
+        if message:
+            slack.reply_privately(
+                user_id=req.user_id, channel_id=None, text=message, blocks=[section(message)]
+            )
+        publish_home(slack, req.services, team_id=req.team_id, user_id=req.user_id)
+
+    return Answer.later(then)
+
+
+def choose_day(req: Incoming) -> Answer:
+    """Store the member's own prompt day (before the ack), then redraw Home."""
+    chosen = _selected(req, 7)
+    if isinstance(chosen, str):
+        return Answer.later()
+    set_rhythm(req.services, team_id=req.team_id, user_id=req.user_id, weekday=chosen)
+    return _refresh(req)
+
+
+def choose_hour(req: Incoming) -> Answer:
+    """Store the member's own prompt hour (before the ack), then redraw Home."""
+    chosen = _selected(req, 24)
+    if isinstance(chosen, str):
+        return Answer.later()
+    set_rhythm(req.services, team_id=req.team_id, user_id=req.user_id, hour=chosen)
+    return _refresh(req)
+
+
+def choose_away(req: Incoming) -> Answer:
+    """Away until the picked date; a date that can't be used is explained by DM."""
+    picked = _action(req).get("selected_date")
+    try:
+        until = date.fromisoformat(picked) if isinstance(picked, str) else None
+    except ValueError:
+        until = None
+    if until is None:
+        return Answer.later()
+    try:
+        away(req.services, team_id=req.team_id, user_id=req.user_id, until=until)
+    except AwayError as error:
+        return _refresh(req, str(error))
+    return _refresh(req)
+
+
+def back_now(req: Incoming) -> Answer:
+    """Resume before the away date (or after a pause)."""
+    change = resume(req.services, team_id=req.team_id, user_id=req.user_id)
+    text, _ = resume_reply(change)
+    return _refresh(req, text if change.changed else None)
