@@ -106,7 +106,8 @@ def test_app_home_publishes_the_dashboard(slack):
 
 
 def test_home_is_refreshed_after_a_new_entry(slack):
-    """The Home tab's "Log a decision" button opens the modal; saving it refreshes Home."""
+    """The Home tab's "Log a decision" button opens the modal; saving it refreshes Home,
+    with the new entry among the latest."""
     from bot.blocks import ids
     from slack_emulator.slack_requests import text_value
 
@@ -123,5 +124,7 @@ def test_home_is_refreshed_after_a_new_entry(slack):
     assert publish.params["user_id"] == "U1"
     home = str(publish.params["view"])
     assert "*Logged so far:* 1 decision" in home
-    assert "Picked the cheaper vendor" not in home  # the dashboard counts, it doesn't quote
+    # The Home tab is seen by its owner only: it lists their latest entries, to edit.
+    assert "Your latest entries" in home and "Picked the cheaper vendor" in home
+    assert "entry_edit" in home
     assert view_problems(publish.params["view"]) == []

@@ -19,7 +19,8 @@ def reply(slack, text: str, user_id: str = "U1") -> dict:
     return body
 
 
-def test_own_prompt_day_and_hour_move_the_prompt(slack, sched):
+def test_own_prompt_day_and_hour_move_the_prompt(slack_transport, sched):
+    slack = slack_transport
     sched.enroll("U1")
     sched.enroll("U2")
     slack.clock.set(MONDAY - timedelta(days=3))
@@ -61,7 +62,8 @@ def test_a_revisit_comes_at_the_members_own_hour(slack, sched):
     assert revisit.due_at == datetime(2026, 12, 21, 13, tzinfo=UTC)
 
 
-def test_away_pauses_until_the_date_and_resumes_by_itself(slack, sched):
+def test_away_pauses_until_the_date_and_resumes_by_itself(slack_transport, sched):
+    slack = slack_transport
     sched.enroll("U1")
     sched.tick(MONDAY)  # week 1's prompt
     slack.clock.set(MONDAY + timedelta(days=2))  # Wednesday of week 1
@@ -117,7 +119,8 @@ def home_action(slack, action_id: str, element: dict) -> None:
     assert response.status == 200
 
 
-def test_the_home_tab_sets_day_hour_away_and_back(slack, sched):
+def test_the_home_tab_sets_day_hour_away_and_back(slack_transport, sched):
+    slack = slack_transport
     sched.enroll("U1")
     slack.clock.set(MONDAY)
     slack.sender.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
