@@ -242,27 +242,8 @@ def set_away(
 
 def returning(session: Session, *, now: datetime, limit: int) -> list[Participant]:
     """Enrollments away until a date that has come (paused ones without a date are never
-    due, so the range scan reads only these); locked SKIP LOCKED on PostgreSQL."""
-    query = (
-        select(Participant)
-        .where(Participant.status == "paused", col(Participant.next_due_at) <= now)
-        .order_by(col(Participant.next_due_at), col(Participant.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list(session.exec(query).all())
-
-
-def shift_start(
-    session: Session, *, team_id: str, user_id: str, start_date: date, now: datetime
-) -> None:
-    """Move program week 1 (resume after a pause keeps the participant on the same week)."""
-    participant = get_participant(session, team_id=team_id, user_id=user_id)
-    if participant is not None:
-        participant.start_date = start_date
-        participant.updated_at = now
-        participant.next_due_at = PLAN_NOW
-        session.add(participant)
+    due, so the range scan reads only these)."""
+    return _due(session, status="paused", now=now, limit=limit)
 
 
 def add_many(session: Session, rows: list[Participant]) -> None:
@@ -271,12 +252,17 @@ def add_many(session: Session, rows: list[Participant]) -> None:
 
 
 def to_plan(session: Session, *, now: datetime, limit: int) -> list[Participant]:
-    """Active enrollments whose next item is due to be planned, soonest first (indexed by
-    status and next_due_at; on PostgreSQL the rows are locked, SKIP LOCKED, so instances
-    plan disjoint batches)."""
+    """Active enrollments whose next item is due to be planned, soonest first."""
+    return _due(session, status="active", now=now, limit=limit)
+
+
+def _due(session: Session, *, status: str, now: datetime, limit: int) -> list[Participant]:
+    """Enrollments of `status` whose next_due_at has come, soonest first: a range of the
+    (status, next_due_at) index. On PostgreSQL the rows are locked, SKIP LOCKED, so
+    instances take disjoint batches."""
     query = (
         select(Participant)
-        .where(Participant.status == "active", col(Participant.next_due_at) <= now)
+        .where(Participant.status == status, col(Participant.next_due_at) <= now)
         .order_by(col(Participant.next_due_at), col(Participant.id))
         .limit(limit)
         .with_for_update(skip_locked=True)

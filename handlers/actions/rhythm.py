@@ -47,19 +47,20 @@ def _refresh(req: Incoming, message: str | None = None) -> Answer:
 
 def choose_day(req: Incoming) -> Answer:
     """Store the member's own prompt day (before the ack), then redraw Home."""
-    chosen = _selected(req, 7)
-    if isinstance(chosen, str):
-        return Answer.later()
-    set_rhythm(req.services, team_id=req.team_id, user_id=req.user_id, weekday=chosen)
-    return _refresh(req)
+    return _choose(req, "weekday", 7)
 
 
 def choose_hour(req: Incoming) -> Answer:
     """Store the member's own prompt hour (before the ack), then redraw Home."""
-    chosen = _selected(req, 24)
-    if isinstance(chosen, str):
+    return _choose(req, "hour", 24)
+
+
+def _choose(req: Incoming, setting: str, limit: int) -> Answer:
+    chosen = _selected(req, limit)
+    if isinstance(chosen, str):  # not one of the options we offered
         return Answer.later()
-    set_rhythm(req.services, team_id=req.team_id, user_id=req.user_id, hour=chosen)
+    change: dict[str, Any] = {setting: chosen}
+    set_rhythm(req.services, team_id=req.team_id, user_id=req.user_id, **change)
     return _refresh(req)
 
 

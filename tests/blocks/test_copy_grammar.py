@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
 
@@ -15,6 +14,7 @@ from bot.blocks.prompt import RunNumbers, completion_message, weekly_prompt
 from bot.kinds import ENTRY_KINDS, KIND_NOUNS, a_kind, counts_line, kind_count, more_of
 from bot.services.deliverables import missing_line
 from bot.services.participation import LeaveQuestion
+from tests.blocks.test_prompt import rendered
 
 SINGULARS = {s for s, _ in KIND_NOUNS.values()} | {"entry", "week", "day", "deliverable"}
 PLURALS = {p for _, p in KIND_NOUNS.values()} | {"entries", "weeks", "days", "deliverables"}
@@ -41,24 +41,6 @@ def grammar_problems(text: str) -> list[str]:
     ]
     problems += [f"an {m.group(1)}" for m in CONSONANT_AN.finditer(text)]
     return problems
-
-
-def every_text(blocks: Any) -> str:
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "text" and isinstance(value, str):
-                    out.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks)
-    return "\n".join(out)
 
 
 def test_the_checker_catches_what_it_should():
@@ -89,18 +71,18 @@ def test_messages_with_counts_agree_in_number(programs, count):
     texts: list[str] = []
     logged = dict.fromkeys(ENTRY_KINDS, count)
     for week in range(1, program.weeks + 2):
-        texts.append(every_text(weekly_prompt(program, week, background=None, logged=logged,
+        texts.append(rendered(weekly_prompt(program, week, background=None, logged=logged,
                                               deliverable_done=False)))  # fmt: skip
     numbers = RunNumbers(by_kind=logged, weeks_with_entries=count, deliverables_done=count)
-    texts.append(every_text(completion_message(program, numbers)))
-    texts.append(every_text(leave_question_blocks(LeaveQuestion(program.title, count))))
-    texts.append(every_text(already_enrolled_message(program, week=3, paused=False,
+    texts.append(rendered(completion_message(program, numbers)))
+    texts.append(rendered(leave_question_blocks(LeaveQuestion(program.title, count))))
+    texts.append(rendered(already_enrolled_message(program, week=3, paused=False,
                                                      entry_count=count)))  # fmt: skip
     for phase in program.phases:
         missing = {k: max(count, 1) for k in phase.deliverable.needs}
-        texts.append(every_text(deliverable_modal(phase, existing_evidence=None, metadata={},
+        texts.append(rendered(deliverable_modal(phase, existing_evidence=None, metadata={},
                                                   logged=logged, missing=missing)))  # fmt: skip
-        texts.append(every_text(marked_done_message(title=phase.deliverable.title,
+        texts.append(rendered(marked_done_message(title=phase.deliverable.title,
                                                     evidence="x", change="created",
                                                     missing=missing)))  # fmt: skip
     for text in texts:
