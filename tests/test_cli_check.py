@@ -17,12 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def broken_dir(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of product-engineer under a new id with week 3 claimed twice."""
+    """A copy of product-engineer under a new id whose third phase starts a week early, on
+    a week the second phase has (its two focus lines still fit its two weeks)."""
     directory = tmp_path / "programs"
     directory.mkdir()
     text = (BUILTIN_DIR / "product-engineer.toml").read_text(encoding="utf-8")
     text = text.replace('id = "product-engineer"', 'id = "our-program"', 1)
-    text = text.replace("first_week = 5", "first_week = 4", 1)
+    text = text.replace("first_week = 5\nlast_week = 6", "first_week = 4\nlast_week = 5", 1)
     path = directory / "our-program.toml"
     path.write_text(text, encoding="utf-8")
     return directory, path
