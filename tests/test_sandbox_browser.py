@@ -44,6 +44,9 @@ if (CHROMIUM is None or sync_playwright is None) and not os.environ.get("REQUIRE
     )
 
 TIMEOUT_MS = 10_000
+# Playing a simulated week is 168 scheduler passes: on a loaded 2-core machine that can
+# take longer than a click's wait.
+WEEK_MS = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +129,7 @@ def test_a_newcomer_joins_logs_lets_a_week_pass_and_clicks_a_button(page, offlin
     # Time passes on the simulated clock only.
     page.click("#next-week")
     expect(page.locator("#next-week")).to_be_disabled()  # while the week plays out
-    expect(page.locator("#next-week")).to_be_enabled()
+    expect(page.locator("#next-week")).to_be_enabled(timeout=WEEK_MS)
     expect(page.locator("#clock")).not_to_have_text(clock_before)
     assert offline.clock.offset - simulated_before == timedelta(days=7)
 
@@ -290,7 +293,7 @@ def test_the_checklist_ticks_and_leave_asks_first_in_the_page(page, offline):
     move_to(offline, 0, 5)  # Monday early: the week played next brings Sam's prompt
     page.select_option("#member", "U0SAM")
     page.click("#next-week")
-    expect(page.locator("#next-week")).to_be_enabled()
+    expect(page.locator("#next-week")).to_be_enabled(timeout=WEEK_MS)
     page.click('.conv[data-conv="dm"]')
     prompt = page.locator("#messages .message", has_text="Checklist for this phase").last
     expect(prompt).to_be_visible()
