@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.blocks.errors import command_failed_message
 from bot.services import Services
@@ -43,20 +44,33 @@ def describe(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return kind, team, user
 
 
-def register(app: App, services: Services, after_ack: AfterAck) -> None:
-    """Install the middleware and the global error handler."""
+class InjectAndTime(Middleware):
+    """Puts the services, the after-ack pool, the receipt time and the request's log
+    description in the context. A Middleware subclass, not a decorated function: Bolt then
+    calls `process` directly instead of building every injectable argument for it on each
+    request (a twentieth of a /transition log's CPU)."""
 
-    @app.middleware
-    def inject_and_time(
-        body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]
+    def __init__(self, services: Services, after_ack: AfterAck) -> None:
+        self.services = services
+        self.after_ack = after_ack
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         # Bolt runs its listener after the whole middleware chain, not inside next(): the
         # listener wrapper (handlers/listener.py) logs the request line once it has acked.
+        context = req.context
         context["received_at"] = time.perf_counter()
-        context["services"] = services
-        context["after_ack"] = after_ack
-        context["describe"] = describe(body)
+        context["services"] = self.services
+        context["after_ack"] = self.after_ack
+        context["describe"] = describe(req.body)
         return next()
+
+
+def register(app: App, services: Services, after_ack: AfterAck) -> None:
+    """Install the middleware and the global error handler."""
+
+    app.use(InjectAndTime(services, after_ack))
 
     @app.error
     def log_error(
