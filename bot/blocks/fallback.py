@@ -31,11 +31,16 @@ def readable(mrkdwn: str) -> str:
     Escaped user text (&lt; &gt; &amp;) stays escaped, and mentions (<@U…>) stay as they
     are: `text` is read by Slack as mrkdwn too, so nothing here may make new markup.
     """
-    text = _LABELLED.sub(r"\1", mrkdwn)
-    text = _BARE_LINK.sub(r"\1", text)
-    text = _EMOJI.sub("", text)
-    for _ in range(2):  # nested *_emphasis_*
-        text = _EMPHASIS.sub(r"\2", text)
+    # Each pattern only where its marker is: every confirmation is read this way, on the
+    # request path.
+    text = mrkdwn
+    if "<" in text:
+        text = _BARE_LINK.sub(r"\1", _LABELLED.sub(r"\1", text))
+    if ":" in text:
+        text = _EMOJI.sub("", text)
+    if "*" in text or "_" in text or "~" in text:
+        for _ in range(2):  # nested *_emphasis_*
+            text = _EMPHASIS.sub(r"\2", text)
     text = text.replace("`", "")
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
