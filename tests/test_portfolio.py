@@ -127,11 +127,12 @@ def test_markdown_is_narrative_one_item_per_line_local_dates_and_inert_user_text
 
 
 def portfolio(slack) -> tuple[dict[str, Any], str]:
+    """Run /transition portfolio; the summary and the member's canvas as Slack holds it."""
     body = slack.command("portfolio").json()
     assert message_problems(body["text"], body["blocks"]) == []
-    slack.emulator.wait_for("files.completeUploadExternal")
-    [file] = [f for f in slack.emulator.files.values() if f.get("completed")]
-    return body, file["content"].decode()
+    slack.emulator.wait_for("canvases.access.set", predicate=lambda c: c.ok)
+    [canvas] = slack.emulator.canvases.values()
+    return body, canvas["markdown"]
 
 
 def summary_line(body: dict[str, Any], title: str) -> str:

@@ -51,9 +51,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "leave": leave.run,
 }
 
-# config reads the channel and user ids inside Slack's markup; everyone else gets the words
-# the user typed.
-RAW_ARGS = {"config"}
+# config and `portfolio share @name` read the channel and user ids inside Slack's markup;
+# everyone else gets the words the user typed.
+RAW_ARGS = {"config", "portfolio"}
 
 
 def handle_transition(req: Incoming) -> Answer:
