@@ -18,6 +18,7 @@ from bot.scoring import _fmt
 
 if TYPE_CHECKING:
     from bot.portfolio import Artifact, EntryLike
+    from bot.positioning import Brief, Story
 
 # Markdown that user text must not be able to start: headings, emphasis, links, code, quotes,
 # list markers, tables and HTML.
@@ -216,8 +217,11 @@ def render_portfolio(
     artifacts: Sequence[Artifact],
     generated: datetime,
     timezone: str | None = None,
+    stories: Sequence[Story] = (),
+    brief: Brief | None = None,
 ) -> str:
-    """The whole portfolio as Markdown: a title, then each artifact's story and its gaps."""
+    """The whole portfolio as Markdown: a title, each artifact's story and its gaps, then the
+    interview stories and the career-conversation brief when given."""
     local = generated.astimezone(zone(timezone))
     done = sum(a.complete for a in artifacts)
     title = f"{md(program_title)}, compiled" if program_title else "Compiled"
@@ -235,4 +239,46 @@ def render_portfolio(
         if artifact.gaps:
             # Gaps are our own words (no user text), in Markdown already.
             out += ["**Still missing:**", *(f"- {gap}" for gap in artifact.gaps), ""]
+    out += _stories_section(stories) + _brief_section(brief)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _stories_section(stories: Sequence[Story]) -> list[str]:
+    from bot.positioning import sentence
+
+    if not stories:
+        return []
+    out = [
+        "## Interview stories",
+        "",
+        "_Each bet as interviewers listen for it: what you noticed, what you decided and why, "
+        "the result._",
+        "",
+    ]
+    for story in stories:
+        out.append(f"- {md(sentence(story))}")
+        for finding in story.findings:
+            if not finding.met:
+                out.append(f"  - To add: {finding.missing}")
+    return [*out, ""]
+
+
+def _brief_section(brief: Brief | None) -> list[str]:
+    if brief is None:
+        return []
+    out = ["## Career conversation brief", ""]
+    out += (
+        _items("What I did", brief.did)
+        if brief.did
+        else ["**What I did:** nothing logged yet.", ""]
+    )
+    out += (
+        _items("The proof", brief.proof)
+        if brief.proof
+        else [
+            "**The proof:** no artifact is strong yet; the gaps above say what would change that.",
+            "",
+        ]
+    )
+    out += [f"**The ask.** {brief.ask}", ""]
+    return out

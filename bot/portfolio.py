@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from bot import rules
 from bot.narrative import render_portfolio
+from bot.positioning import Brief, Story
 
 INSIGHTS_FOR_SYNTHESIS = 10  # a synthesis needs ten or more customer interactions
 PM_PROGRAM = "engineer-to-pm"  # its guide asks for one decision-heavy case
@@ -220,6 +221,8 @@ def render_markdown(
     artifacts: Sequence[Artifact],
     generated: datetime,
     timezone: str | None = None,
+    stories: Sequence[Story] = (),
+    brief: Brief | None = None,
 ) -> str:
     """The portfolio as a Markdown document a person would read (see `bot.narrative`)."""
     return render_portfolio(
@@ -228,4 +231,6 @@ def render_markdown(
         artifacts=artifacts,
         generated=generated,
         timezone=timezone,
+        stories=stories,
+        brief=brief,
     )

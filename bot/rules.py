@@ -157,6 +157,16 @@ def _substantive(text: str, *, min_words: int = 2) -> bool:
     )
 
 
+def has_substance(text: str, min_words: int = 2) -> bool:
+    """True for real content (not "tbd", "n/a" or a lone word)."""
+    return _substantive(text, min_words=min_words)
+
+
+def has_number(text: str) -> bool:
+    """True when `text` holds a digit."""
+    return bool(_NUMBER.search(text))
+
+
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     """The member's words, collapsed onto one line and cut at a word boundary."""
     flat = " ".join(text.split())

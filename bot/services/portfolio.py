@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.portfolio import Artifact, build_artifacts, render_markdown
+from bot.positioning import manager_brief, story_bank
 from bot.progress import local_date
 from bot.services import Services
 from storage import entries, participants
@@ -38,6 +39,12 @@ def compile_portfolio(services: Services, *, team_id: str, user_id: str, name: s
         artifacts=artifacts,
         generated=now,
         timezone=participant.timezone if participant else None,
+        stories=story_bank(rows),
+        brief=manager_brief(
+            rows,
+            [a.title for a in artifacts if a.complete],
+            weeks=program.weeks if program else None,
+        ),
     )
     today = local_date(now, participant.timezone if participant else None)
     return Portfolio(artifacts, f"transition-portfolio-{today:%Y-%m-%d}.md", markdown)
