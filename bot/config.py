@@ -22,6 +22,7 @@ BOT_SCOPES = (
     "channels:history",
     "files:write",
     "users:read",
+    "canvases:write",
 )
 
 

@@ -276,6 +276,25 @@ class Outbound:
             ),
         )
 
+    # -- canvases ------------------------------------------------------------------------------
+
+    def create_canvas(self, *, title: str, markdown: str) -> str:
+        """canvases.create a standalone canvas (owned by the app); returns its id."""
+        content = {"type": "markdown", "markdown": markdown}
+        return str(self.call("canvases.create", title=title, document_content=content)["canvas_id"])
+
+    def replace_canvas(self, canvas_id: str, markdown: str) -> None:
+        """canvases.edit: replace the whole document, so the canvas keeps its id and link."""
+        change = {
+            "operation": "replace",
+            "document_content": {"type": "markdown", "markdown": markdown},
+        }
+        self.call("canvases.edit", canvas_id=canvas_id, changes=[change])
+
+    def share_canvas(self, canvas_id: str, *, users: list[str], level: str) -> None:
+        """canvases.access.set for users ("read", "write" or "owner")."""
+        self.call("canvases.access.set", canvas_id=canvas_id, access_level=level, user_ids=users)
+
     # -- people and views ---------------------------------------------------------------------
 
     def user_info(self, user: str) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """The transition portfolio: entries compiled into the artifacts a hiring manager asks for.
 
 Pure functions of the entries (no Slack, no database), so the compilation and its gap list
-are easy to test. Field names come from the log modals; unknown fields are shown too, so
-nothing a participant wrote is left out.
+are easy to test. Each artifact is graded by the rules of `bot.rules`, the same rules the
+feedback after logging and the deliverable check use; `bot.narrative` writes it out.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot import rules
+from bot.narrative import render_portfolio
+from bot.positioning import Brief, Story
+
 INSIGHTS_FOR_SYNTHESIS = 10  # a synthesis needs ten or more customer interactions
+PM_PROGRAM = "engineer-to-pm"  # its guide asks for one decision-heavy case
 
 
 class EntryLike(Protocol):
@@ -46,19 +51,66 @@ def _is_failed_experiment(entry: EntryLike) -> bool:
     return entry.kind == "experiment" and outcome in {"failed", "didn't work", "did not work", "no"}
 
 
-def _has_numbers(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
+def _gaps_of(entry: EntryLike | None, *, missing: str) -> list[str]:
+    """What the rules say is missing from the best entry, or `missing` when there is none."""
+    if entry is None:
+        return [missing]
+    return [f.missing for f in rules.check(entry.kind, entry.fields) if not f.met]
 
 
-def _has_metric_change(entry: EntryLike) -> bool:
-    values = " ".join(
-        str(v) for k, v in entry.fields.items() if "before" in k or "after" in k or "metric" in k
+def _bullet_gaps(bullets: Sequence[EntryLike]) -> list[str]:
+    # Our words only: the weak bullets themselves are listed, with what each lacks, in the body.
+    strong = [b for b in bullets if rules.is_strong(b.kind, b.fields)]
+    need = rules.MIN_STRONG_BULLETS
+    if not bullets:
+        return ["Rewrite three resume bullets as problem → decision → result."]
+    if len(strong) >= need:
+        return []
+    return [
+        f"{len(strong)} of {need} resume bullets {'is' if len(strong) == 1 else 'are'} strong: "
+        f"rework the ones marked below or add {need - len(strong)} more."
+    ]
+
+
+def _decision_case(proposals: Sequence[EntryLike], decisions: Sequence[EntryLike]) -> Artifact:
+    """The PM guide's one strong case: a proposal with its metric, and the options weighed."""
+    core = {"proposal.problem", "proposal.solution", "proposal.metric"}
+    best = rules.best_entry(proposals)
+    weighed = [
+        d
+        for d in decisions
+        if any(f.rule == "decision.alternative" and f.met for f in rules.check(d.kind, d.fields))
+    ]
+    gaps = (
+        [
+            "Log the proposal at the heart of your case: the problem, the option you chose "
+            "and the metric."
+        ]
+        if best is None
+        else [
+            f.missing for f in rules.check(best.kind, best.fields) if f.rule in core and not f.met
+        ]
     )
-    return _has_numbers(values)
+    if not weighed:
+        gaps.append(
+            "Log the decisions behind it with the alternative each one beat: the case is the "
+            "trade-offs, not the build."
+        )
+    return Artifact(
+        "decision_case",
+        "Decision case",
+        "One decision-heavy case: why this problem, the options and trade-offs, how success "
+        "is measured.",
+        [*([best] if best else []), *weighed],
+        gaps,
+    )
 
 
-def build_artifacts(entries: Iterable[EntryLike]) -> list[Artifact]:
-    """The five artifacts plus resume bullets, each with the gaps that keep it from strong."""
+def build_artifacts(
+    entries: Iterable[EntryLike], *, program_id: str | None = None
+) -> list[Artifact]:
+    """The five artifacts plus resume bullets (and, in the PM program, the decision case),
+    each graded by the rules in `bot.rules`, with the gaps that keep it from strong."""
     by_kind: dict[str, list[EntryLike]] = {}
     for entry in sorted(entries, key=lambda e: e.created_at):
         by_kind.setdefault(entry.kind, []).append(entry)
@@ -70,28 +122,41 @@ def build_artifacts(entries: Iterable[EntryLike]) -> list[Artifact]:
     teardowns = by_kind.get("teardown", [])
     bullets = by_kind.get("resume_bullet", [])
 
-    discovery_gaps = []
-    if not problems:
-        discovery_gaps.append("Log a problem statement: a user pain nobody asked you to solve.")
-    if problems and not proposals:
-        discovery_gaps.append("Add the proposal that followed, even if it was turned down.")
-    ship_gaps = []
-    if not ships:
-        ship_gaps.append("Ship something end to end and post it with `/transition ship`.")
-    elif not any(_has_metric_change(e) for e in ships):
-        ship_gaps.append("Add before and after numbers to a ship post (the follow-up asks).")
-    failed_gaps = (
-        [] if failed else ["Log an experiment that did not work, with what you learned from it."]
+    best_problem = rules.best_entry(problems)
+    best_proposal = rules.best_entry(proposals)
+    discovery_gaps = _gaps_of(
+        best_problem, missing="Log a problem statement: a user pain nobody asked you to solve."
     )
+    if best_problem is not None:
+        discovery_gaps += [
+            g
+            for g in _gaps_of(
+                best_proposal,
+                missing="Add the proposal that followed, even if it was turned down.",
+            )
+            if best_proposal is None or g in _proposal_core_gaps(best_proposal)
+        ]
+    ship_gaps = _gaps_of(
+        rules.best_entry(ships),
+        missing="Ship something end to end and post it with `/transition ship`.",
+    )
+    failed_gaps = _gaps_of(
+        rules.best_entry(failed),
+        missing="Log an experiment that did not work, with what you learned from it.",
+    )
+    good_insights = [e for e in insights if rules.is_strong(e.kind, e.fields)]
     synthesis_gaps = []
-    if len(insights) < INSIGHTS_FOR_SYNTHESIS:
+    if len(good_insights) < INSIGHTS_FOR_SYNTHESIS:
         synthesis_gaps.append(
-            f"{len(insights)} of {INSIGHTS_FOR_SYNTHESIS} customer insights logged: a synthesis "
-            "needs ten or more conversations, tickets or calls to find themes in."
+            f"{len(good_insights)} of {INSIGHTS_FOR_SYNTHESIS} customer insights name the "
+            "problem behind what was asked: a synthesis needs ten or more conversations, "
+            "tickets or calls to find themes in."
         )
-    teardown_gaps = [] if teardowns else ["Tear down one competitor's recent product decision."]
-    bullet_gaps = [] if bullets else ["Rewrite one resume bullet as problem → decision → result."]
-    return [
+    teardown_gaps = _gaps_of(
+        rules.best_entry(teardowns),
+        missing="Tear down one competitor's recent product decision.",
+    )
+    artifacts = [
         Artifact(
             "problem_discovery",
             "Problem discovery",
@@ -132,54 +197,40 @@ def build_artifacts(entries: Iterable[EntryLike]) -> list[Artifact]:
             "Resume bullets",
             "Outcomes, not activities: the problem, who it hurt, what you decided, what moved.",
             bullets,
-            bullet_gaps,
+            _bullet_gaps(bullets),
         ),
     ]
+    if program_id == PM_PROGRAM:
+        artifacts.append(_decision_case(proposals, by_kind.get("decision", [])))
+    return artifacts
 
 
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
-
-def _md_escape(text: str) -> str:
-    # Keep the user's words but stop them from becoming headings or breaking list items.
-    return " ".join(str(text).split()).replace("#", "\\#")
-
-
-def _entry_markdown(entry: EntryLike) -> list[str]:
-    week = f", week {entry.program_week}" if entry.program_week else ""
-    lines = [f"- **{_md_escape(entry.text)}** ({entry.created_at:%d %b %Y}{week})"]
-    for key, value in entry.fields.items():
-        if value in (None, "", [], {}) or str(value) == entry.text:
-            continue
-        if isinstance(value, list):
-            value = "; ".join(str(v) for v in value)
-        lines.append(f"  - {_label(key)}: {_md_escape(value)}")
-    return lines
+def _proposal_core_gaps(entry: EntryLike) -> list[str]:
+    # Discovery needs what was proposed; a rejected proposal still counts, so its answer and
+    # timeline are the proposal's own business, not the discovery's.
+    core = {"proposal.problem", "proposal.solution"}
+    return [
+        f.missing for f in rules.check(entry.kind, entry.fields) if f.rule in core and not f.met
+    ]
 
 
 def render_markdown(
-    *, name: str, program_title: str | None, artifacts: Sequence[Artifact], generated: datetime
+    *,
+    name: str,
+    program_title: str | None,
+    artifacts: Sequence[Artifact],
+    generated: datetime,
+    timezone: str | None = None,
+    stories: Sequence[Story] = (),
+    brief: Brief | None = None,
 ) -> str:
-    """The portfolio as a Markdown document."""
-    done = sum(a.complete for a in artifacts)
-    out = [
-        f"# Transition portfolio: {_md_escape(name)}",
-        "",
-        f"{program_title + ' · ' if program_title else ''}compiled {generated:%d %B %Y}. "
-        f"{done} of {len(artifacts)} artifacts are strong; the gaps below say what would "
-        "finish the others.",
-        "",
-    ]
-    for artifact in artifacts:
-        status = "strong" if artifact.complete else "in progress" if artifact.entries else "missing"
-        out += [f"## {artifact.title} ({status})", "", f"_{artifact.why}_", ""]
-        for entry in artifact.entries:
-            out += _entry_markdown(entry)
-        if artifact.entries:
-            out.append("")
-        for gap in artifact.gaps:
-            out.append(f"> To do: {gap}")
-        if artifact.gaps:
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    """The portfolio as a Markdown document a person would read (see `bot.narrative`)."""
+    return render_portfolio(
+        name=name,
+        program_title=program_title,
+        artifacts=artifacts,
+        generated=generated,
+        timezone=timezone,
+        stories=stories,
+        brief=brief,
+    )

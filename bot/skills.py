@@ -24,3 +24,16 @@ SCALE: Final[dict[int, str]] = {
 }
 
 MOMENTS: Final = ("start", "end")
+
+# What an engineer already brings (product-engineer guide, "skills that transfer directly"),
+# shown beside the ratings; the rated SKILLS above are the ones to develop on purpose.
+TRANSFERS: Final[tuple[tuple[str, str], ...]] = (
+    ("System thinking", "model how users behave the way you model interacting components"),
+    ("Debugging", "root causes in user problems take the same hypotheses and evidence"),
+    ("Estimation and scoping", "keep cutting work into shippable pieces, starting from the user"),
+    (
+        "Written communication",
+        "a product proposal has a design doc's shape: context, problem, solution, trade-offs",
+    ),
+    ("Data analysis", "if you read flame graphs and query plans, analytics dashboards are easier"),
+)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.blocks.evidence import feedback_blocks
 from bot.blocks.ship import fallback_note, ship_confirmation, ship_post
+from bot.coaching import feedback
 from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
 from bot.services.ship import record_post, team_channel
@@ -82,6 +84,8 @@ def confirm_to_author(
         fallback=published.fallback,
         edited=edited,
     )
+    # The same rules as every other confirmation, the deliverable check and the portfolio.
+    blocks[1:1] = feedback_blocks(feedback("ship", entry.fields), [])
     slack.reply_privately(user_id=entry.user_id, channel_id=reply_channel, text=text, blocks=blocks)
 
 

@@ -138,6 +138,12 @@ class Sandbox:
             },
             "dm": {"id": dm, "name": BOT_NAME, "messages": self.timeline(dm, user)},
             "home": emulator.home_view(self.team, user),
+            # Canvases this member may open (their portfolio, or one shared with them).
+            "canvases": [
+                {"id": c["id"], "title": c["title"], "markdown": c["markdown"]}
+                for c in emulator.canvases.values()
+                if c["team_id"] == self.team and user in c["access"]
+            ],
             "modal": self.modal_for(user),
         }
 

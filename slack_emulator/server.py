@@ -154,6 +154,17 @@ class SlackEmulator:
                 team_id, name or team_id, domain or team_id.lower(), token, granted
             )
 
+    def set_plan(self, team_id: str, plan: str) -> None:
+        """Put a team on a plan: "free" teams cannot create standalone canvases."""
+        with self._state.lock:
+            self._state.workspace(team_id).plan = plan
+
+    @property
+    def canvases(self) -> dict[str, dict[str, Any]]:
+        """Canvases by id: team_id, title, markdown, access (user or channel -> level), edits."""
+        with self._state.lock:
+            return copy.deepcopy(self._state.canvases)
+
     def scopes(self, team_id: str) -> frozenset[str]:
         """The scopes the team's bot token holds."""
         with self._state.lock:

@@ -91,6 +91,7 @@ class Workspace:
     bot_id: str
     scopes: frozenset[str] = frozenset()
     revoked: bool = False
+    plan: str = "pro"  # "free" workspaces cannot create standalone canvases
 
 
 @dataclass
@@ -187,6 +188,7 @@ class State:
         self.view_stacks: list[list[str]] = []  # modal stacks, most recent last
         self.home_views: dict[tuple[str, str], str] = {}  # (team, user) -> view_id
         self.files: dict[str, dict[str, Any]] = {}
+        self.canvases: dict[str, dict[str, Any]] = {}  # canvas id -> title, markdown, access
         self.oauth_codes: dict[str, OAuthCode] = {}
         # The app's credentials (for oauth.v2.access) and who consents on the authorize page.
         self.app_credentials: dict[str, str] = {}  # client_id -> client_secret

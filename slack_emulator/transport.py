@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# Importing methods_views registers the views.* and files.* handlers.
-from slack_emulator import methods_views  # noqa: F401
+# Importing these registers the views.*, files.* and canvases.* handlers.
+from slack_emulator import methods_canvases, methods_views  # noqa: F401
 from slack_emulator.methods import METHODS, NO_AUTH, ApiError, Request, deliver_scheduled
 from slack_emulator.oauth import authorize_page
 from slack_emulator.response_urls import answer_response_url
@@ -29,7 +29,17 @@ from slack_emulator.state import RecordedCall, State, Workspace
 logger = logging.getLogger(__name__)
 
 # Parameters Slack accepts as JSON-encoded strings in form bodies; decoded for handlers and tests.
-JSON_PARAMS = ("blocks", "view", "attachments", "files", "metadata")
+JSON_PARAMS = (
+    "blocks",
+    "view",
+    "attachments",
+    "files",
+    "metadata",
+    "document_content",
+    "changes",
+    "user_ids",
+    "channel_ids",
+)
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
 # The status of an answer never sent: the connection is closed instead.

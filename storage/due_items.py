@@ -82,9 +82,7 @@ class Claimed:
 def _plan_statement(dialect: str) -> Any:
     """The queue's INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect
     (a new statement per call costs building and hashing it: a fifth of a logged decision)."""
-    return insert_or_skip(dialect, T, on=("team_id", "user_id", "kind", "period")).returning(
-        T.c.id
-    )
+    return insert_or_skip(dialect, T, on=("team_id", "user_id", "kind", "period")).returning(T.c.id)
 
 
 def plan(session: Session | Connection, items: Sequence[Planned], *, now: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 from datetime import datetime
@@ -112,6 +113,22 @@ def list_entries(
     )
     if limit is not None:
         query = query.limit(limit)
+    return list(session.exec(query).all())
+
+
+def of_kinds_in_weeks(
+    session: Session, *, team_id: str, user_id: str, kinds: Sequence[str], weeks: range
+) -> list[Entry]:
+    """A participant's entries of these kinds logged in these program weeks (one phase's
+    evidence, for its deliverable check)."""
+    if not kinds:
+        return []
+    query = select(Entry).where(
+        Entry.team_id == team_id,
+        Entry.user_id == user_id,
+        col(Entry.kind).in_(list(kinds)),
+        col(Entry.program_week).between(weeks.start, weeks.stop - 1),
+    )
     return list(session.exec(query).all())
 
 

@@ -165,6 +165,18 @@ class SkillRating(SQLModel, table=True):
     rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class PortfolioCanvas(SQLModel, table=True):
+    """The Slack canvas a member's portfolio lives in, so regenerating edits it in place."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_portfolio_canvas"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    canvas_id: str = Field(max_length=32)
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class WorkspaceAdmin(SQLModel, table=True):
     """Someone an admin named as a bot admin, on top of Slack's workspace admins and owners."""
 

@@ -123,10 +123,14 @@ def test_an_oauth_install_uses_every_feature_without_a_missing_scope(distributed
     send.command("summary team", user_id=ADMIN, channel_id=CHANNEL).shown()
     send.event({"type": "app_home_opened", "user": USER, "tab": "home", "channel": dm})
 
-    # Files in the DM (conversations.open, the external upload): portfolio and export.
+    # The portfolio canvas (canvases.create, canvases.access.set, then canvases.edit when
+    # compiled again) and files in the DM (conversations.open, the external upload): export.
     send.command("portfolio", user_id=USER, channel_id=CHANNEL)
+    emu.wait_for("canvases.access.set", predicate=lambda c: c.ok)
+    send.command("portfolio", user_id=USER, channel_id=CHANNEL)
+    emu.wait_for("canvases.edit", predicate=lambda c: c.ok)
     send.command("export", user_id=USER, channel_id=CHANNEL)
-    emu.wait_for("files.completeUploadExternal", count=2)
+    emu.wait_for("files.completeUploadExternal")
 
     # What crash recovery reads: the member's DM and the team channel's history.
     slack = slack_for("T1")

@@ -322,3 +322,12 @@ def test_the_shortcut_needs_a_message_that_is_there(offline):
     assert call(offline, "/api/shortcut", body).status_code == 400
     body = {"user": "U0SAM", "channel": "C0ELSEWHERE", "ts": "1.000001"}
     assert call(offline, "/api/shortcut", body).status_code == 400
+
+
+def test_the_portfolio_canvas_shows_for_its_owner_only(offline):
+    call(offline, "/api/command", {"user": "U0SAM", "text": "/transition portfolio"})
+    offline.emulator.wait_for("canvases.access.set", predicate=lambda c: c.ok)
+    [canvas] = state(offline, "U0SAM")["canvases"]
+    assert canvas["title"] == "Transition portfolio"
+    assert canvas["markdown"].startswith("# Transition portfolio")
+    assert state(offline, "U0ALEX")["canvases"] == []

@@ -211,6 +211,16 @@ def test_the_home_tab_is_the_published_view(page, offline):
     assert page.locator("#home .header").count() >= 1
 
 
+def test_the_portfolio_canvas_opens_in_the_sandbox(page, offline):
+    page.select_option("#member", "U0SAM")
+    page.fill("#composer-input", "/transition portfolio")
+    page.press("#composer-input", "Enter")
+    offline.emulator.wait_for("canvases.access.set", predicate=lambda c: c.ok)
+    page.click('.conv[data-conv="canvases"]')
+    expect(page.locator("#canvases h2")).to_have_text("Transition portfolio")
+    expect(page.locator("#canvases .canvas-doc")).to_contain_text("## Problem discovery")
+
+
 MRKDWN_CASES = [
     ("*bold* and _italic_ and ~gone~", "<b>bold</b> and <i>italic</i> and <s>gone</s>"),
     ("use `code *here*`", "use <code>code *here*</code>"),

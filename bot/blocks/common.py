@@ -9,6 +9,9 @@ from bot.text import escape_mrkdwn
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
+# A long list (a phase's criteria, a horizon) is cut at this, with a count of the rest.
+_MAX_SECTIONS_PER_LIST = 4
+_MAX_LIST_ITEMS = 40
 PLAIN_LIMIT = 150
 
 
@@ -189,3 +192,25 @@ def confirm_dialog(title: str, text: str, *, confirm: str, deny: str = "Keep it"
         "deny": plain(deny[:30]),
         "style": "danger",
     }
+
+
+def list_sections(title: str, lines: list[str]) -> list[Block]:
+    """`title` then the lines, packed into as few sections as Slack's text limit allows."""
+    shown = lines[:_MAX_LIST_ITEMS]
+    sections: list[str] = []
+    current = title
+    for line in shown:
+        if len(current) + 1 + len(line) > SECTION_TEXT_LIMIT:
+            sections.append(current)
+            current = line
+        else:
+            current += "\n" + line
+    sections.append(current)
+    hidden = len(lines) - len(shown)
+    if len(sections) > _MAX_SECTIONS_PER_LIST:
+        hidden += sum(s.count("\n") + 1 for s in sections[_MAX_SECTIONS_PER_LIST:])
+        sections = sections[:_MAX_SECTIONS_PER_LIST]
+    blocks = [section(text) for text in sections]
+    if hidden > 0:
+        blocks.append(context(f"…and {hidden} more."))
+    return blocks

@@ -35,10 +35,12 @@ def deliverable_modal(
     metadata: dict[str, Any],
     logged: dict[str, int] | None = None,
     missing: dict[str, int] | None = None,
+    gaps: tuple[str, ...] = (),
 ) -> Block:
     """Ask for the evidence: a link or a short description (prefilled when marking again).
-    The definition of done is shown against what was logged in the phase; while something
-    is missing the form says what, and offers to mark it done anyway."""
+    The definition of done is shown against what was logged in the phase, with what the
+    rules find missing in those entries (`gaps`); while something is missing the form says
+    what, and offers to mark it done anyway."""
     deliverable = phase.deliverable
     criteria = "\n".join(f"• {safe_text(c, 300)}" for c in deliverable.done_when[:10])
     blocks: list[Block] = [
@@ -47,11 +49,18 @@ def deliverable_modal(
     counted = logged_lines(phase, logged or {})
     if counted:
         blocks.append(section("*Logged during this phase:*\n" + "\n".join(counted)))
+    if gaps:
+        blocks.append(
+            section(
+                "*What the entries don't show yet:*\n"
+                + "\n".join(f"• {safe_text(g, 300)}" for g in gaps[:8])
+            )
+        )
     if missing:
         blocks.append(
             section(
-                f":warning: Not met yet: {missing_line(missing)} to log. You can log them "
-                "first (this form keeps nothing until you submit), or mark it done anyway."
+                f":warning: Not met yet: {missing_line(missing)}. You can finish it first "
+                "(this form keeps nothing until you submit), or mark it done anyway."
             )
         )
     blocks += [

@@ -182,14 +182,27 @@ def typed_too_long(length: int, limit: int) -> tuple[str, list[Block]]:
 
 
 def feedback_blocks(suggestions: Sequence[Suggestion], scores: Sequence[Score]) -> list[Block]:
-    """Scores and coaching shown under a confirmation (our own text, no user input)."""
+    """Scores and coaching shown under a confirmation (user words only in escaped quotes)."""
     blocks: list[Block] = []
     if scores:
         blocks.append(section("*Score:* " + "  ·  ".join(format_score(s) for s in scores)))
-    if suggestions:
-        lines = "\n".join(f"• {s.message}" for s in suggestions)
+    advice = [s for s in suggestions if not s.praise]
+    if advice:
+        lines = "\n".join(f"• {s.message}" for s in advice)
         blocks.append(section(f":bulb: *To make it stronger* (it's saved either way):\n{lines}"))
+    for s in suggestions:
+        if s.praise:
+            blocks.append(section(praise_text(s)))
     return blocks
+
+
+def praise_text(suggestion: Suggestion) -> str:
+    """The praise for an entry that meets every rule, quoting (escaped) what each rule found."""
+    lines = [f":star: *{suggestion.message}*"]
+    for label, words in suggestion.quoted:
+        if words:
+            lines.append(f"• {label.capitalize()}: _{safe_text(words, 200)}_")
+    return "\n".join(lines)
 
 
 def logged_blocks(

@@ -42,6 +42,10 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("skills", "Rate yourself on seven product skills."),
             ("portfolio", "Your evidence as a portfolio, with what's missing."),
             ("export · forget", "All your data as a file; or delete all of it (asks first)."),
+            (
+                "help resist · help interview",
+                "If your company resists the move; how to tell your stories in interviews.",
+            ),
         ],
     ),
 ]

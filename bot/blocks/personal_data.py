@@ -84,6 +84,10 @@ def portfolio_summary(
         lines.append(f"{marks[state]} *{title}*{gap}")
     text = (
         f"Your portfolio: {strong} of {len(artifacts)} artifacts strong. "
-        "The file is on its way to your DM."
+        "It's on its way: your private canvas, or a file in our DM."
     )
-    return text, [section(text), section("\n".join(lines)), context(":lock: Only you receive it.")]
+    return text, [
+        section(text),
+        section("\n".join(lines)),
+        context(":lock: Only you can see it until you share it."),
+    ]

@@ -8,26 +8,25 @@ from dataclasses import dataclass
 
 from bot.blocks import ids
 from bot.blocks.common import (
-    SECTION_TEXT_LIMIT,
     Block,
     actions,
     button,
     context,
     divider,
     header,
+    list_sections,
     option,
     progress_bar,
     section,
     slack_date,
 )
+from bot.blocks.horizon import timeline_blocks
 from bot.kinds import BACKGROUNDS, ENTRY_KINDS, a_kind, counts_line, plural
 from bot.programs import Phase, Program
 from bot.text import safe_text
 
 FALLBACK_LIMIT = 300
 # Slack allows 50 blocks; a prompt stays well under so a note (snoozed, preview) always fits.
-_MAX_SECTIONS_PER_LIST = 4
-_MAX_LIST_ITEMS = 40
 SNOOZE_FORMAT = "{date_long_pretty} at {time}"
 
 _REF = re.compile(r"^([a-z0-9]+(?:[-_][a-z0-9]+)*):([a-z0-9]+(?:[-_][a-z0-9]+)*):(\d{1,3})$")
@@ -107,7 +106,7 @@ def weekly_prompt(
             f"{safe_text(deliverable.description, 1000)}"
         )
     )
-    blocks += _list_sections(
+    blocks += list_sections(
         "*Done when:*", [f"• {safe_text(c, 300)}" for c in deliverable.done_when]
     )
     blocks += _due_blocks(phase, week, logged=logged, done=deliverable_done)
@@ -227,10 +226,7 @@ def completion_message(
                 button("Rate my skills again", ids.OPEN_SKILLS),
             )
         )
-    if program.horizon:
-        blocks += _list_sections(
-            "*What comes next*", [f"• {safe_text(line, 300)}" for line in program.horizon]
-        )
+    blocks += timeline_blocks(program)
     blocks.append(context("`/transition status` shows what you did along the way."))
     text = safe_text(f"You finished {program.title}. Here is what comes next.", FALLBACK_LIMIT)
     return text, blocks
@@ -266,28 +262,6 @@ def _due_blocks(phase: Phase, week: int, *, logged: Mapping[str, int], done: boo
         ]
         lines.append("Logged toward it this phase: " + "  ·  ".join(counts))
     return [section("\n".join(lines))]
-
-
-def _list_sections(title: str, lines: list[str]) -> list[Block]:
-    """`title` then the lines, packed into as few sections as Slack's text limit allows."""
-    shown = lines[:_MAX_LIST_ITEMS]
-    sections: list[str] = []
-    current = title
-    for line in shown:
-        if len(current) + 1 + len(line) > SECTION_TEXT_LIMIT:
-            sections.append(current)
-            current = line
-        else:
-            current += "\n" + line
-    sections.append(current)
-    hidden = len(lines) - len(shown)
-    if len(sections) > _MAX_SECTIONS_PER_LIST:
-        hidden += sum(s.count("\n") + 1 for s in sections[_MAX_SECTIONS_PER_LIST:])
-        sections = sections[:_MAX_SECTIONS_PER_LIST]
-    blocks = [section(text) for text in sections]
-    if hidden > 0:
-        blocks.append(context(f"…and {hidden} more."))
-    return blocks
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

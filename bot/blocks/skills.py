@@ -6,7 +6,7 @@ import json
 
 from bot.blocks import ids
 from bot.blocks.common import Block, context, modal, option, plain, section
-from bot.skills import SCALE, SKILLS
+from bot.skills import SCALE, SKILLS, TRANSFERS
 
 _MOMENT_INTRO = {
     "start": "Where are you today? Be honest: this is your baseline, and only you see it.",
@@ -21,7 +21,7 @@ def skill_block_id(skill: str) -> str:
 
 def skills_modal(moment: str, current: dict[str, int]) -> Block:
     """Seven 1-5 ratings, prefilled with what was rated before for this moment."""
-    blocks: list[Block] = [context(_MOMENT_INTRO[moment])]
+    blocks: list[Block] = [context(_MOMENT_INTRO[moment]), context(transfers_line())]
     for skill, label in SKILLS.items():
         options = [option(text, str(score)) for score, text in SCALE.items()]
         element: Block = {
@@ -42,6 +42,21 @@ def skills_modal(moment: str, current: dict[str, int]) -> Block:
         )
     title = "Skills: baseline" if moment == "start" else "Skills: final week"
     return modal(ids.SKILLS_VIEW, title, blocks, private_metadata=json.dumps({"moment": moment}))
+
+
+def transfers_line() -> str:
+    """The skills an engineer already has, named beside the ones being rated."""
+    names = ", ".join(name.lower() for name, _ in TRANSFERS)
+    return (
+        f"*You already bring:* {names}. They carry over as they are. The ones below are "
+        "the skills to build on purpose."
+    )
+
+
+def transfers_section() -> Block:
+    """What carries over and how, one line per skill."""
+    lines = "\n".join(f"• *{name}:* {how}." for name, how in TRANSFERS)
+    return section("*What you already bring*\n" + lines)
 
 
 def _dots(score: int) -> str:
@@ -79,4 +94,8 @@ def skills_comparison(ratings: dict[str, dict[str, int]]) -> list[Block]:
 def skills_saved(moment: str, ratings: dict[str, dict[str, int]]) -> tuple[str, list[Block]]:
     """Confirmation after rating."""
     text = "Baseline saved." if moment == "start" else "Final ratings saved: here is how you moved."
-    return text, [section(f":bar_chart: {text}"), *skills_comparison(ratings)]
+    return text, [
+        section(f":bar_chart: {text}"),
+        *skills_comparison(ratings),
+        transfers_section(),
+    ]

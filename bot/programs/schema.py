@@ -132,6 +132,17 @@ class Phase(BaseModel):
         return range(self.first_week, self.last_week + 1)
 
 
+class CheckIn(BaseModel):
+    """A check-in on one day of the program: success criteria to hold yourself against."""
+
+    model_config = _CONFIG
+
+    day: int = Field(ge=1)
+    title: Title
+    criteria: Line
+    ask: Line
+
+
 class Program(BaseModel):
     """A whole coaching program: phases that cover weeks 1..weeks exactly once, in order."""
 
@@ -143,6 +154,7 @@ class Program(BaseModel):
     weeks: int = Field(ge=1, le=104)
     phases: list[Phase] = Field(min_length=1)
     horizon: list[Line] = []
+    checkins: list[CheckIn] = []
 
     @property
     def has_tips(self) -> bool:
@@ -188,6 +200,16 @@ class Program(BaseModel):
                 f"week {expected} is not covered by any phase",
                 f"phases[{len(self.phases) - 1}].last_week",
             )
+        days: set[int] = set()
+        for i, checkin in enumerate(self.checkins):
+            if checkin.day > self.weeks * 7:
+                raise _rule_error(
+                    f"day {checkin.day} is after the program's last day ({self.weeks * 7})",
+                    f"checkins[{i}].day",
+                )
+            if checkin.day in days:
+                raise _rule_error(f"duplicate check-in day {checkin.day}", f"checkins[{i}].day")
+            days.add(checkin.day)
         return self
 
     def phase_for_week(self, week: int) -> Phase | None:

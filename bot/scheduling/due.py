@@ -29,6 +29,7 @@ RECAP = "recap"
 FOLLOWUP = "followup"  # a ship post's one-week "what does the data say now?"
 REVISIT = "revisit"  # a decision's "how did it turn out?"
 SNOOZE = "snooze"  # a snoozed prompt, back the next morning
+MILESTONE = "milestone"  # a program's day-30/60/90 check-in on its success criteria
 # Check-ins due together for one person go out as one message.
 CHECKINS = (FOLLOWUP, REVISIT)
 # Never planned or sent again once it went out: nothing after it is ever due.
@@ -40,6 +41,10 @@ SKIP = "skip"
 # The weekly recap closes each program week: Friday afternoon, local time.
 RECAP_WEEKDAY = 4
 RECAP_HOUR = 16
+
+# A day-N check-in goes out at the prompt hour on that day of the program, and is still worth
+# sending for a week after (a bot down for longer skips it).
+MILESTONE_GRACE = timedelta(days=7)
 
 # The nudge goes out two days after the prompt (Wednesday for a Monday prompt), at the same
 # local hour, but never later than the week's Sunday.
@@ -120,6 +125,21 @@ def recap_period(joined_at: datetime, week: int) -> str:
 def completion_period(joined_at: datetime) -> str:
     """The delivery period of the completion message."""
     return f"{enrollment_tag(joined_at)}:completion"
+
+
+def milestone_period(joined_at: datetime, day: int) -> str:
+    """The delivery period of the check-in on program day `day`."""
+    return f"{enrollment_tag(joined_at)}:day-{day}"
+
+
+def milestone_day(period: str) -> int:
+    """The program day a check-in's period is for."""
+    return int(period.rsplit(":day-", 1)[1])
+
+
+def milestone_slot(timezone: str, start_date: date, hour: int, day: int) -> datetime:
+    """The UTC instant of the check-in on program day `day` (day 1 is the start Monday)."""
+    return local_instant(timezone, start_date + timedelta(days=day - 1), hour)
 
 
 def digest_period(now: datetime) -> str:
@@ -261,6 +281,24 @@ def due_for(
             )
         )
 
+    for checkin in program.checkins:
+        at = milestone_slot(c.timezone, c.start_date, times.prompt_hour, checkin.day)
+        mperiod = milestone_period(c.joined_at, checkin.day)
+        if at <= now < at + MILESTONE_GRACE and at >= c.joined_at and new(MILESTONE, mperiod):
+            found.append(
+                Due(
+                    MILESTONE,
+                    c.team_id,
+                    c.user_id,
+                    mperiod,
+                    SEND,
+                    week,
+                    c.program_id,
+                    at=at,
+                    expires=at + MILESTONE_GRACE,
+                )
+            )
+
     phase = program.phase_for_week(week)
     if phase is not None and phase.last_week == week:
         nudge_at = nudge_slot(
@@ -300,6 +338,7 @@ def keys_to_check(now: datetime, c: Candidate, program: Program) -> list[Key]:
     ]
     if week > 1:
         keys.append((team, user, PROMPT, prompt_period(joined, week - 1)))
+    keys += [(team, user, MILESTONE, milestone_period(joined, ci.day)) for ci in program.checkins]
     return keys
 
 
@@ -320,6 +359,7 @@ def next_attention(
             if phase is not None and phase.last_week == w:
                 moments.append(nudge_slot(c.timezone, c.start_date, weekday, hour, w))
     moments.append(week_slot(c.timezone, c.start_date, weekday, hour, program.weeks + 1))
+    moments += [milestone_slot(c.timezone, c.start_date, hour, ci.day) for ci in program.checkins]
     later = [m for m in moments if m > now]
     if later:
         return min(later)

@@ -19,6 +19,7 @@ from bot.scheduling.due import (
     COMPLETION,
     DIGEST,
     FOLLOWUP,
+    MILESTONE,
     NUDGE,
     PROMPT,
     RECAP,
@@ -45,7 +46,7 @@ Renderer = Callable[[Services, Session, list[Claimed], datetime], dict[int, Mess
 def renderers() -> dict[str, Renderer]:
     """kind -> the service function that renders it (imported here, not at module load, so
     the services can import the scheduling constants without a cycle)."""
-    from bot.services import checkins, digest, prompt_state, snooze, summary
+    from bot.services import checkins, digest, milestones, prompt_state, snooze, summary
 
     return {
         PROMPT: prompt_state.render_prompts,
@@ -56,4 +57,5 @@ def renderers() -> dict[str, Renderer]:
         SNOOZE: snooze.render_snoozes,
         FOLLOWUP: checkins.render_checkins,
         REVISIT: checkins.render_checkins,
+        MILESTONE: milestones.render_milestones,
     }

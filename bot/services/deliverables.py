@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot.kinds import and_list, more_of
 from bot.programs import Phase, Program
+from bot.rules import check_deliverable
 from bot.services import Services
 from storage import deliverables, entries, participants
 from storage.models import DeliverableDone
@@ -22,21 +23,30 @@ class DeliverableError(ValueError):
     """The deliverable cannot be marked done; the message is for the user."""
 
 
+# In a record of what was missing: how many of the rules' criteria were unmet (beside the
+# kinds' counts).
+CRITERIA = "criteria"
+
+
 class NotMetYet(DeliverableError):
-    """The definition of done asks for entries not logged yet; marking anyway is allowed
-    when the member says so."""
+    """The definition of done is not met yet (entries to log, criteria the entries don't
+    meet); marking anyway is allowed when the member says so."""
 
     def __init__(self, missing: dict[str, int]) -> None:
         self.missing = missing
         super().__init__(
-            f"Still missing: {missing_line(missing)}. Log them first, or tick "
+            f"Still missing: {missing_line(missing)}. Finish it first, or tick "
             '"Mark it done anyway".'
         )
 
 
 def missing_line(missing: dict[str, int]) -> str:
-    """'1 more decision and 2 more resume bullets'."""
-    return and_list([more_of(kind, n) for kind, n in missing.items()])
+    """'1 more decision and 2 criteria to meet'."""
+    parts = [more_of(kind, n) for kind, n in missing.items() if kind != CRITERIA]
+    unmet = missing.get(CRITERIA, 0)
+    if unmet:
+        parts.append(f"{unmet} {'criterion' if unmet == 1 else 'criteria'} to meet")
+    return and_list(parts)
 
 
 @dataclass(frozen=True)
@@ -47,12 +57,21 @@ class DeliverableTarget:
     phase: Phase
     existing: DeliverableDone | None
     logged: dict[str, int]  # entries by kind during the phase's weeks
+    # The rules (bot/rules.py, the same as the feedback's and the portfolio's) over the
+    # kinds the definition needs: what would finish each criterion not met yet.
+    gaps: tuple[str, ...] = ()
 
     @property
     def missing(self) -> dict[str, int]:
-        """What the definition still asks for: kind -> how many more (in its order)."""
+        """What the definition still asks for: kind -> how many more (in its order), and
+        CRITERIA -> how many criteria the logged entries don't meet yet."""
         needs = self.phase.deliverable.needs
-        return {k: n - self.logged.get(k, 0) for k, n in needs.items() if self.logged.get(k, 0) < n}
+        found = {
+            k: n - self.logged.get(k, 0) for k, n in needs.items() if self.logged.get(k, 0) < n
+        }
+        if self.gaps:
+            found[CRITERIA] = len(self.gaps)
+        return found
 
 
 @dataclass(frozen=True)
@@ -156,4 +175,23 @@ def _target(
         session, team_id=team_id, user_id=user_id, program_id=program_id, phase_key=phase_key
     )
     logged = entries.count_by_kind(session, team_id=team_id, user_id=user_id, weeks=phase.weeks)
-    return DeliverableTarget(program=program, phase=phase, existing=existing, logged=logged)
+    return DeliverableTarget(
+        program=program,
+        phase=phase,
+        existing=existing,
+        logged=logged,
+        gaps=_rule_gaps(session, team_id=team_id, user_id=user_id, phase=phase, logged=logged),
+    )
+
+
+def _rule_gaps(
+    session: Session, *, team_id: str, user_id: str, phase: Phase, logged: dict[str, int]
+) -> tuple[str, ...]:
+    """What the rules say is missing in the phase's entries of the kinds its definition
+    needs (kinds not logged at all are counted by `needs`, not repeated here)."""
+    kinds = [k for k in phase.deliverable.needs if logged.get(k, 0) > 0]
+    found = entries.of_kinds_in_weeks(
+        session, team_id=team_id, user_id=user_id, kinds=kinds, weeks=phase.weeks
+    )
+    check = check_deliverable(kinds, found)
+    return tuple(f.missing for f in check.missing if f.missing)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.portfolio import Artifact, build_artifacts, render_markdown
+from bot.positioning import manager_brief, story_bank
+from bot.progress import local_date
 from bot.services import Services
 from storage import entries, participants
 
@@ -30,11 +32,19 @@ def compile_portfolio(services: Services, *, team_id: str, user_id: str, name: s
         rows = entries.list_entries(session, team_id=team_id, user_id=user_id)
         participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
     program = services.programs.get(participant.program_id) if participant else None
-    artifacts = build_artifacts(rows)
+    artifacts = build_artifacts(rows, program_id=program.id if program else None)
     markdown = render_markdown(
         name=name,
         program_title=program.title if program else None,
         artifacts=artifacts,
         generated=now,
+        timezone=participant.timezone if participant else None,
+        stories=story_bank(rows),
+        brief=manager_brief(
+            rows,
+            [a.title for a in artifacts if a.complete],
+            weeks=program.weeks if program else None,
+        ),
     )
-    return Portfolio(artifacts, f"transition-portfolio-{now:%Y-%m-%d}.md", markdown)
+    today = local_date(now, participant.timezone if participant else None)
+    return Portfolio(artifacts, f"transition-portfolio-{today:%Y-%m-%d}.md", markdown)

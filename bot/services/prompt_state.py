@@ -108,6 +108,13 @@ def prompt_schedule(services: Services, *, team_id: str) -> tuple[int, int]:
 # -- the scheduled kinds this service renders: weekly prompt, nudge, completion --------------
 
 
+def active_participants(
+    session: Session, items: list[Claimed]
+) -> dict[tuple[str, str], Participant]:
+    """The active enrollments of the items' people, by (team, user)."""
+    return _participants(session, items)
+
+
 def _participants(session: Session, items: list[Claimed]) -> dict[tuple[str, str], Participant]:
     """The active enrollments of the items' people, by (team, user)."""
     found: dict[tuple[str, str], Participant] = {}

@@ -43,5 +43,6 @@ def open_mark_done(req: Incoming) -> Answer:
         metadata={"ref": ref.value, "channel": channel_id, "ts": message_ts},
         logged=target.logged,
         missing=target.missing,
+        gaps=target.gaps,
     )
     return Answer.later(lambda slack: slack.open_view(req.trigger_id, view))

@@ -9,6 +9,8 @@ from slack_bolt import App
 from bot.blocks import ids
 from bot.blocks.errors import text_too_long_message
 from bot.blocks.help import admin_help_blocks, help_blocks
+from bot.blocks.interview import interview_card
+from bot.blocks.resist import resist_card
 from bot.outbound import Outbound
 from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from handlers.authz import is_admin
@@ -55,9 +57,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "prompts": prompts.run,
 }
 
-# config reads the channel and user ids inside Slack's markup; everyone else gets the words
-# the user typed.
-RAW_ARGS = {"config"}
+# `/transition help <topic>`: guide sections that are read when they are needed.
+HELP_TOPICS = {"resist": resist_card, "interview": interview_card}
+
+# config and `portfolio share @name` read the channel and user ids inside Slack's markup;
+# everyone else gets the words the user typed.
+RAW_ARGS = {"config", "portfolio"}
 
 
 def handle_transition(req: Incoming) -> Answer:
@@ -68,6 +73,9 @@ def handle_transition(req: Incoming) -> Answer:
         return Answer(text_too_long_message(typed, COMMAND_TEXT_LIMIT))
     word, _, rest = text.strip().partition(" ")
     word = word.lower()
+    topic = HELP_TOPICS.get(rest.strip().lower()) if word == "help" else None
+    if topic is not None:
+        return Answer.reply(*topic())
     if word in ("", "help", "?"):
         return Answer.reply(*help_blocks(), then=admin_help_for(req))
     subcommand = SUBCOMMANDS.get(word)

@@ -23,7 +23,7 @@
     user: null,
     conv: "channel",
     last: null,
-    rendered: { channel: "", dm: "", home: "", modal: "" },
+    rendered: { channel: "", dm: "", home: "", modal: "", canvases: "" },
     seen: {},
     modalErrors: {},
     thread: null, // the DM message a reply goes under, when replying in a thread
@@ -691,6 +691,29 @@
     home.appendChild(renderBlocks(view.blocks, { surface: "home", view_id: view.id, names: state.last.names }));
   }
 
+  // Canvases are Markdown documents; shown as their text (never as HTML) in a reader pane.
+  function renderCanvases() {
+    const pane = el("canvases");
+    const canvases = state.last.canvases || [];
+    const key = JSON.stringify(canvases);
+    if (key === state.rendered.canvases) return;
+    state.rendered.canvases = key;
+    pane.textContent = "";
+    if (!canvases.length) {
+      pane.innerHTML = '<div class="empty">No canvases yet. Try <code>/transition portfolio</code>.</div>';
+      return;
+    }
+    canvases.forEach((c) => {
+      const title = document.createElement("h2");
+      title.textContent = c.title || "Untitled canvas";
+      const body = document.createElement("pre");
+      body.className = "canvas-doc";
+      body.textContent = c.markdown;
+      pane.appendChild(title);
+      pane.appendChild(body);
+    });
+  }
+
   function renderBadges() {
     ["channel", "dm"].forEach((conv) => {
       const count = state.last[conv].messages.length;
@@ -707,17 +730,20 @@
     if (!state.last) return;
     el("clock").textContent = state.last.now_label;
     document.querySelectorAll(".conv").forEach((b) => b.classList.toggle("active", b.dataset.conv === state.conv));
-    const home = state.conv === "home";
+    const canvases = state.conv === "canvases";
+    const home = state.conv === "home" || canvases;
     el("messages").hidden = home;
     el("composer").hidden = home;
     el("composer-input").placeholder = state.conv === "dm"
       ? "Message Transition Coach (saved to your journal), or /transition help"
       : "Message #transition, or type /transition help";
     renderThreadNote();
-    el("home").hidden = !home;
-    el("conv-title").textContent = home ? "Transition Coach · Home"
+    el("home").hidden = !home || canvases;
+    el("canvases").hidden = !canvases;
+    el("conv-title").textContent = canvases ? "Your canvases" : home ? "Transition Coach · Home"
       : state.conv === "dm" ? "Transition Coach · Messages" : "# transition";
-    if (home) renderHome();
+    if (canvases) renderCanvases();
+    else if (home) renderHome();
     else renderMessages(state.conv);
     renderBadges();
     renderModal(state.last.modal);
@@ -783,7 +809,7 @@
   }
 
   function resetRendered() {
-    state.rendered = { channel: "", dm: "", home: "", modal: "" };
+    state.rendered = { channel: "", dm: "", home: "", modal: "", canvases: "" };
   }
 
   async function start() {

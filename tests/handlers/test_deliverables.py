@@ -26,10 +26,18 @@ def enroll(slack, user_id: str = "U1") -> None:
 
 
 def log_problem(slack, user_id: str = "U1") -> None:
-    response = slack.command(
-        "log problem: Admins lose a day a month to CSV exports", user_id=user_id
-    )
-    assert "Saved as a problem statement" in str(response.json())
+    """A problem statement that meets the rules: the problem and three pieces of evidence."""
+    from bot.services.evidence import log_evidence
+
+    log_evidence(
+        slack.services, team_id="T1", user_id=user_id, kind="problem_statement",
+        fields={
+            "problem": "Admins lose a day a month to CSV exports that time out.",
+            "evidence": "14 tickets about export timeouts last quarter\n"
+            "3 admins on calls said they split exports by hand\n"
+            "p95 export time is 11 minutes for accounts over 50,000 rows",
+        },
+    )  # fmt: skip
 
 
 def evidence_block(view):
@@ -245,7 +253,7 @@ def test_mark_done_shows_what_is_missing_and_takes_it_only_when_told(slack_trans
     assert view_problems(view) == []
     shown = str(view["blocks"])
     assert ":hourglass_flowing_sand: 0 of 1 problem statement" in shown
-    assert "Not met yet: 1 more problem statement to log" in shown
+    assert "Not met yet: 1 more problem statement. You can finish it first" in shown
 
     # Submitted as it is: refused, with what is missing beside the "anyway" box.
     body = submit_evidence(slack, "My notes", fresh=False).json()
@@ -291,4 +299,22 @@ def test_an_entry_deleted_after_the_form_opened_is_still_counted_honestly(slack)
             session.delete(entry)
     body = submit_evidence(slack, "The doc", fresh=False).json()
     assert "Still missing: 1 more problem statement" in body["errors"][ids.DELIVERABLE_EVIDENCE[0]]
+    assert rows(slack) == []
+
+
+def test_mark_done_names_the_criteria_the_entries_dont_meet_yet(slack):
+    """The same rules as the feedback and the portfolio: a one-line problem statement is
+    logged, but without evidence the definition is not met, and the form says what's
+    missing in the rules' words."""
+    prompts_helpers.enroll(slack)
+    slack.command("log problem: Admins lose a day a month to CSV exports")
+    channel, ts = deliver_prompt(slack)
+    click_mark_done(slack, channel, ts)
+    view = slack.opened_view()
+    shown = str(view["blocks"])
+    assert ":white_check_mark: 1 of 1 problem statement" in shown
+    assert "What the entries don't show yet" in shown
+    assert "Not met yet: 1 criterion to meet" in shown
+    body = submit_evidence(slack, "My notes", fresh=False).json()
+    assert body["errors"][ids.DELIVERABLE_ANYWAY[0]].startswith("Still missing: 1 criterion")
     assert rows(slack) == []

@@ -36,7 +36,10 @@ QUICK = [
 ]
 
 FULL = {
-    "customer_insight": {"source": "ticket", "heard": "Exports vanish after download"},
+    "customer_insight": {
+        "source": "ticket",
+        "heard": "Exports vanish after download, so admins rebuild the report by hand",
+    },
     "problem_statement": {
         "problem": "Admins lose exported files",
         "evidence": "ticket 1\nticket 2\nquote from Dana",
@@ -156,14 +159,19 @@ def test_weak_resume_bullet_quick_log_is_coached(slack):
     body = slack.command("log bullet: Built responsive UI components for onboarding").json()
     shown = str(body["blocks"])
     assert "To make it stronger" in shown
-    assert "problem you found" in shown and "measurable result" in shown
+    assert "problem you found" in shown and "the metric that moved" in shown
+    assert ":star:" not in shown
     assert entries(slack)[0].kind == "resume_bullet"
 
 
 def test_strong_resume_bullet_is_not_coached(slack):
     text = FULL["resume_bullet"]["bullet"]
     body = slack.command(f"log bullet: {text}").json()
-    assert "To make it stronger" not in str(body["blocks"])
+    shown = str(body["blocks"])
+    assert "To make it stronger" not in shown
+    # Issue 16: a strong bullet is praised, quoting what each rule found in its words.
+    assert ":star: *Strong: it has the problem you found" in shown
+    assert "Identified a 34% drop-off affecting mobile users" in shown
 
 
 def test_feature_goal_and_metricless_proposal_are_coached(slack):

@@ -256,3 +256,22 @@ def test_only_the_author_can_delete_a_ship_post(slack):
     assert "gone" in click.shown()["text"]  # not yours: as good as gone, and not deleted
     assert slack.emulator.calls_to("chat.delete") == []
     assert len(posts(slack, "C1")) == 1
+
+
+def test_ship_confirmation_coaches_with_the_portfolio_rules(slack):
+    """Issue 16: the rules that grade the portfolio also coach the author of a ship post."""
+    ship(slack, after=None, measuring=True, feedback=None)
+    [confirmation] = [
+        c for c in slack.emulator.calls_to("chat.postEphemeral") if "ship post" in c.params["text"]
+    ]
+    shown = str(confirmation.params["blocks"])
+    assert "Add the number after the release when the follow-up asks in a week." in shown
+    assert "Ask one affected user" in shown
+
+
+def test_ship_confirmation_praises_a_complete_ship_post(slack):
+    ship(slack)
+    [strong] = [
+        c for c in slack.emulator.calls_to("chat.postEphemeral") if "ship post" in c.params["text"]
+    ]
+    assert ":star: *Strong" in str(strong.params["blocks"])

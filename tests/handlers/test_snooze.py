@@ -120,7 +120,9 @@ def test_marking_done_after_snoozing_keeps_the_snooze_note(slack):
     from slack_emulator.slack_requests import text_value
 
     enroll(slack)
-    slack.command("log problem: Admins lose a day a month to CSV exports")  # what it needs
+    from tests.handlers.test_deliverables import log_problem
+
+    log_problem(slack)  # what its definition of done needs
     channel, ts = deliver_prompt(slack)
     click_snooze(slack, channel, ts)
     slack.emulator.wait_for("chat.update")
