@@ -249,19 +249,26 @@ def run_due_work(
         limiter=limiter or RateLimiter(config.per_workspace_rate, config.burst),
     )
     report = TickReport(at=now)
-    with services.db.session() as session:
-        for key in due_items.skip_expired(session, teams=None, now=now):
-            report.outcomes.append(Outcome(key[2], key[0], key[1], key[3], "skipped"))
-    for plan in (plan_enrollments, plan_digests):
-        for _ in range(MAX_PLAN_ROUNDS):
+    # One statement says which steps have work; when nothing is due it is the whole pass.
+    with services.db.engine.connect() as connection:
+        waiting = due_items.waiting(connection, now=now)
+    if waiting.items:
+        with services.db.session() as session:
+            for key in due_items.skip_expired(session, teams=None, now=now):
+                report.outcomes.append(Outcome(key[2], key[0], key[1], key[3], "skipped"))
+    planned_any = False
+    for plan, wanted in ((plan_enrollments, waiting.enrollments), (plan_digests, waiting.digests)):
+        for _ in range(MAX_PLAN_ROUNDS if wanted else 0):
             planned = plan(services, now, limit=config.batch)
+            planned_any = planned_any or bool(planned.planned)
             report.outcomes.extend(
                 Outcome(d.kind, d.team_id, d.user_id, d.period, "skipped") for d in planned.skipped
             )
             if planned.seen < config.batch:
                 break
-    _probe_suspended(tick)
-    while not tick.out_of_time():
+    if waiting.probes:
+        _probe_suspended(tick)
+    while (waiting.items or planned_any) and not tick.out_of_time():
         outcomes = _send_round(tick)
         if outcomes is None:
             break

@@ -8,6 +8,8 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+
 from bot.config import Settings
 from bot.scheduling.due import Due
 from bot.scheduling.pipeline import RateLimiter, interleave_teams
@@ -88,3 +90,24 @@ def test_fan_out_alternates_workspaces():
         ("A", "2"),
         ("A", "3"),
     ]
+
+
+def test_a_pass_with_nothing_due_is_one_statement_and_the_next_due_one_still_sends(sched):
+    """Every minute, on every instance: nothing due must cost one indexed read, whatever
+    is enrolled or queued for later."""
+    sched.enroll("U1")
+    sched.tick(WEEK1)  # week 1's prompt goes out, the next time is stored
+    assert len(sched.prompts("U1")) == 1
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(sched.services.db.engine, "before_cursor_execute", note)
+    try:
+        assert sched.tick(WEEK1 + timedelta(hours=1)).outcomes == []
+    finally:
+        event.remove(sched.services.db.engine, "before_cursor_execute", note)
+    assert len(statements) == 1, statements
+    assert [o.result for o in sched.tick(WEEK1 + timedelta(days=7)).outcomes] == ["sent"]
+    assert len(sched.prompts("U1")) == 2
