@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -253,13 +254,25 @@ def replan_team(session: Session, *, team_id: str) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def remember_dm(session: Session, *, team_id: str, user_id: str, channel_id: str) -> None:
-    """Keep the D… id of the app's DM with a person (learned from a message sent there)."""
-    session.execute(
-        update(P)
-        .where(P.c.team_id == team_id, P.c.user_id == user_id, P.c.dm_channel_id.is_(None))
-        .values(dm_channel_id=channel_id)
+# Built once, run as one executemany per batch of sends: per message, building and running
+# a statement of its own cost more than the rest of recording the send.
+_REMEMBER_DM = (
+    update(P)
+    .where(
+        P.c.team_id == bindparam("team"),
+        P.c.user_id == bindparam("user"),
+        P.c.dm_channel_id.is_(None),
     )
+    .values(dm_channel_id=bindparam("channel"))
+)
+
+
+def remember_dms(session: Session, found: Sequence[tuple[str, str, str]]) -> None:
+    """Keep the D… id of the app's DM with each person, (team, user, channel), learned
+    from messages sent there; a person whose DM is known already is left as is."""
+    rows = [{"team": team, "user": user, "channel": channel} for team, user, channel in found]
+    if rows:
+        session.execute(_REMEMBER_DM, rows)
 
 
 def in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Participant]:
