@@ -260,15 +260,16 @@ def claim_ready(
     """
     if not teams:
         return []
-    # One statement: pick (FOR UPDATE SKIP LOCKED on PostgreSQL), then update only what is
-    # still ready: the update's own condition is the compare-and-set (another claim moves
-    # ready_at past `now`), so two writers never both win a row, and what each row was
-    # before (the pick's status) tells whether it needs recovering. (Picking and updating
-    # in two statements, with the ids sent back as 500 parameters, cost a fifth more.)
-    picked = _claim_pick(teams=teams, now=now, limit=limit).subquery("picked")
+    # Pick, then update only what is still ready: the update's own condition is the
+    # compare-and-set (another claim moves ready_at past `now`), so two writers never both
+    # win a row, and what each row was before tells whether it needs recovering.
+    picked = session.execute(_claim_pick(teams=teams, now=now, limit=limit)).all()
+    if not picked:
+        return []
+    was = {row[0]: row[1] for row in picked}
     result = session.execute(
         update(T)
-        .where(T.c.id == picked.c.id, IS_OPEN, T.c.ready_at <= now)
+        .where(T.c.id.in_(list(was)), IS_OPEN, T.c.ready_at <= now)
         .values(
             status=CLAIMED,
             claimed_by=instance,
@@ -285,7 +286,6 @@ def claim_ready(
             T.c.expires_at,
             T.c.attempts,
             T.c.payload,
-            picked.c.status,
         )
     )
     claimed = [
@@ -299,7 +299,7 @@ def claim_ready(
             expires_at=row[6],
             attempts=row[7],
             payload=dict(row[8] or {}),
-            recovered=row[9] in (SENDING, UNCERTAIN),
+            recovered=was[row[0]] in (SENDING, UNCERTAIN),
         )
         for row in result
     ]

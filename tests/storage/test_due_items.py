@@ -126,3 +126,28 @@ def test_the_pass_queries_read_the_open_items_indexes(database_url):
     ready = due_items._ready_teams_query(instance="i", now=NOW, limit=50)
     assert "ix_due_item_open_ready" in plan_of(db, ready)
     db.dispose()
+
+
+def test_a_claim_says_which_items_an_earlier_attempt_may_have_sent(database_url):
+    """Items a dead owner left `sending` (or uncertain) come back `recovered`, to be looked
+    for in Slack before a resend; the others are claimed fresh."""
+    db = Database(database_url)
+    at = NOW - timedelta(minutes=5)
+    with db.session() as session:
+        due_items.plan(
+            session, [Planned("T1", f"U{k}", "prompt", "week-1", at) for k in range(40)], now=at
+        )
+        session.execute(update(T).where(T.c.user_id.in_(["U3", "U20"])).values(status="sending"))
+        session.execute(update(T).where(T.c.user_id == "U7").values(status="uncertain"))
+    with db.session() as session:
+        claimed = due_items.claim_ready(
+            session,
+            teams=["T1"],
+            instance="i",
+            now=NOW,
+            lease_until=NOW + timedelta(minutes=5),
+            limit=500,
+        )
+    db.dispose()
+    assert len(claimed) == 40
+    assert sorted(c.user_id for c in claimed if c.recovered) == ["U20", "U3", "U7"]
