@@ -3,9 +3,11 @@
 `.venv/bin/python -m bench [--only latency,memory] [--no-readme]`
 
 Runs each benchmark in its own process (the digest one also on PostgreSQL through
-scripts/with-postgres when PostgreSQL is installed), prints their output, and replaces the part
-of README.md between the bench-output markers with it, so the figures there are always a real
-run's, with the date and machine.
+scripts/with-postgres when PostgreSQL is installed; ticks and fanout start a throwaway
+PostgreSQL of their own), prints their output, and replaces the part of README.md between
+the bench-output markers with it, so the figures there are always a real run's, with the
+date and machine. With --only, the other benchmarks' figures are kept from the README as
+they were, and the header says which ones this run measured.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -29,8 +32,20 @@ BENCHES: dict[str, tuple[str, list[str]]] = {
         "`/transition log` over HTTP at 1, 10 and 50 clients, load from another process",
         ["-m", "bench.latency"],
     ),
-    "memory": ("resident memory, idle and with 100,000 participants", ["-m", "bench.memory"]),
-    "fanout": ("scheduler fan-out and due-work query", ["-m", "bench.fanout"]),
+    "memory": (
+        "resident memory of the running bot, read from outside it, with 1,000,000 enrollments",
+        ["-m", "bench.memory"],
+    ),
+    "ticks": (
+        "a scheduler pass with nothing due, and a prompt-hour claim of 500, at 100,000 and "
+        "1,000,000 enrollments",
+        ["-m", "bench.ticks"],
+    ),
+    "fanout": (
+        "scheduler fan-out: 10,000 prompts over 100 workspaces at 150 ms Slack latency; two "
+        "instances",
+        ["-m", "bench.fanout"],
+    ),
     "digest": ("team digest over 1,000,000 entries", ["-m", "bench.digest"]),
 }
 
@@ -48,22 +63,32 @@ def run(name: str) -> str:
     return result.stdout.strip()
 
 
-def section(outputs: dict[str, str]) -> str:
-    """The README text between the markers."""
+def earlier_outputs(text: str) -> dict[str, str]:
+    """Each benchmark's output as the README shows it now (name -> output)."""
+    found = re.findall(r"\(`python -m bench\.(\w+)`\)\n\n```\n(.*?)\n```", text, re.DOTALL)
+    return dict(found)
+
+
+def section(outputs: dict[str, str], kept: dict[str, str]) -> str:
+    """The README text between the markers: this run's outputs, and `kept` ones (from an
+    earlier run) for the benchmarks not run this time."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cores = os.cpu_count()
+    kept = {name: out for name, out in kept.items() if name in BENCHES and name not in outputs}
+    which = f" ({', '.join(outputs)}; the others from an earlier run)" if kept else ""
     lines = [
         START,
-        f"Latest run: {when}, {platform.machine()}, {cores} cores, Python "
+        f"Latest run{which}: {when}, {platform.machine()}, {cores} cores, Python "
         f"{platform.python_version()} (`.venv/bin/python -m bench` rewrites this part).",
         "",
     ]
-    for name, output in outputs.items():
+    every = {**kept, **outputs}
+    for name in (n for n in BENCHES if n in every):
         lines += [
             f"**{BENCHES[name][0]}** (`python -m bench.{name}`)",
             "",
             "```",
-            output,
+            every[name],
             "```",
             "",
         ]
@@ -88,8 +113,8 @@ def main() -> None:
     if START not in text or END not in text:
         raise SystemExit(f"README.md has no {START} ... {END} markers")
     head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    README.write_text(head + section(outputs) + tail)
+    block, tail = rest.split(END, 1)
+    README.write_text(head + section(outputs, earlier_outputs(block)) + tail)
     print("README.md figures updated", flush=True)
 
 

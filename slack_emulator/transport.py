@@ -224,6 +224,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     """ThreadingHTTPServer carrying the emulator state; handler threads are daemons."""
 
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a client opening more connections at once
+    # (the scheduler's sending threads) would see some refused or reset, which Slack never
+    # does for a handful of connections.
+    request_queue_size = 1024
 
     def __init__(
         self, address: tuple[str, int], state: State, latency: Callable[[], float]

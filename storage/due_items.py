@@ -1,7 +1,9 @@
 """The queue of scheduled messages: plan, claim in batches, record, recover. One table.
 
-Every query here reads by (status, ready_at) or by the unique key, so its cost follows the
-work that is due, never the number of items ever sent. Claims are one UPDATE per batch:
+Every query here reads the open items through their partial indexes (by workspace and ready
+time, and by ready time alone), or rows by id or by key, so its cost follows the work that
+is due, never the number of items ever sent or planned for later; `waiting` tells a pass in
+one statement which of its steps have work at all. Claims are one UPDATE per batch:
 on PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED, so instances running the same
 pass take disjoint batches; SQLite serialises writers, which gives the same guarantee.
 """
@@ -14,13 +16,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
 
 from storage.insert_once import insert_or_skip
-from storage.models import DueItem, Workspace
+from storage.models import OPEN_STATUSES, DueItem, Participant, Workspace
 
 PENDING = "pending"
 CLAIMED = "claimed"  # an owner will send it; ready_at is the end of its lease
@@ -31,11 +33,60 @@ SKIPPED = "skipped"  # too late to matter
 FAILED = "failed"  # given up (the person cannot be reached, or Slack refused it)
 DROPPED = "dropped"  # nothing to say any more (the deliverable was done, the person left)
 OPEN = (PENDING, CLAIMED, SENDING, UNCERTAIN)
+assert OPEN == OPEN_STATUSES, "storage/models.py's index must list the same statuses"
 
 Key = tuple[str, str, str, str]  # (team, user, kind, period)
 
 T = DueItem.__table__  # type: ignore[attr-defined]
 W = Workspace.__table__  # type: ignore[attr-defined]
+P = Participant.__table__  # type: ignore[attr-defined]
+# "The item is open", with the statuses written into the SQL rather than bound: that is
+# what lets both planners match it against the partial index's condition.
+IS_OPEN = T.c.status.in_(bindparam("open", OPEN, expanding=True, literal_execute=True))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a pass would find to do at one moment, step by step."""
+
+    returns: bool  # a paused enrollment's away date has come: resume it
+    enrollments: bool  # an active enrollment's next item has come: plan it
+    digests: bool  # a workspace's digest is unplanned or due: plan it
+    probes: bool  # a suspended workspace is due for a probe
+    items: bool  # a queue item is ready: skip it if expired, else claim and send it
+
+
+_NOW: Any = bindparam("now")
+
+
+def _first(column: Any, *where: Any) -> Any:
+    """The smallest value of an indexed column among rows matching `where` (one index entry
+    read). Asked as ORDER BY ... LIMIT 1 rather than EXISTS (... <= now): PostgreSQL's
+    estimate for the latter assumes status and time are independent, which they are not
+    (most rows are sent, and long past), and it then chose to scan the table."""
+    return select(column).where(*where, column.is_not(None)).order_by(column).limit(1)
+
+
+# Built once, so each pass finds it compiled in SQLAlchemy's cache: a few index probes in
+# one statement, the whole of a pass when nothing is due.
+_WAITING = select(
+    _first(P.c.next_due_at, P.c.status == "paused", P.c.away_until.is_not(None)).scalar_subquery()
+    <= _NOW,
+    _first(P.c.next_due_at, P.c.status == "active").scalar_subquery() <= _NOW,
+    or_(
+        exists().where(W.c.next_digest_at.is_(None)),
+        _first(W.c.next_digest_at).scalar_subquery() <= _NOW,
+    ),
+    _first(W.c.probe_at, W.c.suspended.is_not(None)).scalar_subquery() <= _NOW,
+    _first(T.c.ready_at, IS_OPEN).scalar_subquery() <= _NOW,
+)
+
+
+def waiting(connection: Connection, *, now: datetime) -> Waiting:
+    """Which steps of a pass at `now` have anything to do. Each flag covers its step's own
+    query (those read a subset of what it reads), so a step whose flag is False is a no-op."""
+    row = connection.execute(_WAITING, {"now": now}).one()
+    return Waiting(*(bool(flag) for flag in row))  # NULL (no such row) is False
 
 
 @dataclass(frozen=True)
@@ -131,32 +182,47 @@ def statuses(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
 def ready_teams(session: Session, *, instance: str, now: datetime, limit: int) -> list[str]:
     """Workspaces with items ready now that this instance may send for: not paused by a
     429, not suspended, and whose lane is free, expired or already ours."""
+    query = _ready_teams_query(instance=instance, now=now, limit=limit)
+    return [row[0] for row in session.execute(query)]
+
+
+def _ready_teams_query(*, instance: str, now: datetime, limit: int) -> Any:
+    """The ready items are grouped first (the ready part of the open items' index by
+    ready time) and only then joined to their workspaces, so the cost follows the items
+    ready now, not the number of workspaces or of items planned for later."""
+    # Grouped by an expression, not the column: grouped by the column, both planners would
+    # rather read every open item in team order (the other index), sparing the grouping
+    # a sort, and that reads the check-ins planned for the weeks ahead as well.
+    team = (T.c.team_id + "").label("team_id")
+    ready = (
+        select(team, func.min(T.c.ready_at).label("first"))
+        .where(IS_OPEN, T.c.ready_at <= now)
+        .group_by(team)
+        .subquery("ready")
+    )
     lane_free = or_(W.c.lane_owner.is_(None), W.c.lane_owner == instance, W.c.lane_until <= now)
-    query = (
-        select(T.c.team_id)
-        .join(W, W.c.team_id == T.c.team_id)
+    return (
+        select(ready.c.team_id)
+        .join(W, W.c.team_id == ready.c.team_id)
         .where(
-            T.c.status.in_(OPEN),
-            T.c.ready_at <= now,
             W.c.suspended.is_(None),
             or_(W.c.paused_until.is_(None), W.c.paused_until <= now),
             lane_free,
         )
-        .group_by(T.c.team_id)
-        .order_by(func.min(T.c.ready_at))
+        .order_by(ready.c.first, ready.c.team_id)
         .limit(limit)
     )
-    return [row[0] for row in session.execute(query)]
 
 
 def skip_expired(session: Session, *, teams: Sequence[str] | None, now: datetime) -> list[Key]:
     """Ready items (of these workspaces, or all) that are too late to matter: recorded as
-    skipped. Reads the ready part of the (status, ready_at) index only."""
+    skipped. Reads the open items' index only."""
     conditions = [] if teams is None else [T.c.team_id.in_(teams)]
     result = session.execute(
         update(T)
         .where(
             *conditions,
+            IS_OPEN,
             T.c.status.in_((PENDING, UNCERTAIN)),
             T.c.ready_at <= now,
             T.c.expires_at.is_not(None),
@@ -166,6 +232,17 @@ def skip_expired(session: Session, *, teams: Sequence[str] | None, now: datetime
         .returning(T.c.team_id, T.c.user_id, T.c.kind, T.c.period)
     )
     return [(row[0], row[1], row[2], row[3]) for row in result]
+
+
+def _claim_pick(*, teams: Sequence[str], now: datetime, limit: int) -> Any:
+    """The ready items of these workspaces, oldest first (by the open items' index)."""
+    return (
+        select(T.c.id, T.c.status)
+        .where(T.c.team_id.in_(teams), IS_OPEN, T.c.ready_at <= now)
+        .order_by(T.c.ready_at, T.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
+    )
 
 
 def claim_ready(
@@ -188,19 +265,13 @@ def claim_ready(
     # Pick, then update only what is still ready: the update's own condition is the
     # compare-and-set (another claim moves ready_at past `now`), so two writers never both
     # win a row, and what each row was before tells whether it needs recovering.
-    picked = session.execute(
-        select(T.c.id, T.c.status)
-        .where(T.c.team_id.in_(teams), T.c.status.in_(OPEN), T.c.ready_at <= now)
-        .order_by(T.c.ready_at, T.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
-    ).all()
+    picked = session.execute(_claim_pick(teams=teams, now=now, limit=limit)).all()
     if not picked:
         return []
     was = {row[0]: row[1] for row in picked}
     result = session.execute(
         update(T)
-        .where(T.c.id.in_(list(was)), T.c.status.in_(OPEN), T.c.ready_at <= now)
+        .where(T.c.id.in_(list(was)), IS_OPEN, T.c.ready_at <= now)
         .values(
             status=CLAIMED,
             claimed_by=instance,

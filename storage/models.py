@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -15,6 +15,12 @@ PLAN_NOW = datetime(1970, 1, 1, tzinfo=UTC)
 # next_due_at of an enrollment nothing will wake (paused with no return date): never read
 # by the planner's range scan.
 NOT_DUE = datetime(9999, 1, 1, tzinfo=UTC)
+# The statuses of a queue item not yet done with (storage/due_items.py names each one).
+OPEN_STATUSES = ("pending", "claimed", "sending", "uncertain")
+# The same, as SQL with the values written out: a partial index is only used for a query
+# whose condition the planner can match against the index's own at planning time, which
+# bound parameters do not allow (SQLite, and PostgreSQL's generic plans).
+OPEN_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
 
 
 class Workspace(SQLModel, table=True):
@@ -40,7 +46,10 @@ class Workspace(SQLModel, table=True):
     # Set when Slack says the workspace's token is dead (uninstalled, revoked, missing a
     # scope): nothing is sent for it until a reinstall or a successful probe at probe_at.
     suspended: str | None = Field(default=None, max_length=64)
-    probe_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # (Indexed: a pass asks for the first probe due without reading every workspace.)
+    probe_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
+    )
 
 
 class Participant(SQLModel, table=True):
@@ -201,8 +210,25 @@ class DueItem(SQLModel, table=True):
     __tablename__ = "due_item"
     __table_args__ = (
         UniqueConstraint("team_id", "user_id", "kind", "period", name="uq_due_item_key"),
-        # A pass reads only what is open and ready: (status, ready_at) ranges, never the rest.
-        Index("ix_due_item_status_ready", "status", "ready_at"),
+        # A pass reads only open items, by workspace and ready time: the index holds only
+        # those, so its size follows the work in flight, never the history of sent items
+        # (and SQLite, which cannot know that few rows are open, has nothing else to scan).
+        Index(
+            "ix_due_item_open",
+            "team_id",
+            "ready_at",
+            sqlite_where=text(OPEN_SQL),
+            postgresql_where=text(OPEN_SQL),
+        ),
+        # ... and by ready time across workspaces: "which workspaces have work ready" reads
+        # the ready part only, not the open items planned for the coming weeks.
+        Index(
+            "ix_due_item_open_ready",
+            "ready_at",
+            "team_id",
+            sqlite_where=text(OPEN_SQL),
+            postgresql_where=text(OPEN_SQL),
+        ),
         Index("ix_due_item_team_user", "team_id", "user_id"),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -242,8 +243,9 @@ def set_away(
 
 def returning(session: Session, *, now: datetime, limit: int) -> list[Participant]:
     """Enrollments away until a date that has come (paused ones without a date are never
-    due, so the range scan reads only these)."""
-    return _due(session, status="paused", now=now, limit=limit)
+    due, so the range scan reads only these; the date is checked too, so a paused row
+    whose next_due_at was left behind is never resumed by itself)."""
+    return _due(session, status="paused", now=now, limit=limit, away=True)
 
 
 def add_many(session: Session, rows: list[Participant]) -> None:
@@ -256,7 +258,9 @@ def to_plan(session: Session, *, now: datetime, limit: int) -> list[Participant]
     return _due(session, status="active", now=now, limit=limit)
 
 
-def _due(session: Session, *, status: str, now: datetime, limit: int) -> list[Participant]:
+def _due(
+    session: Session, *, status: str, now: datetime, limit: int, away: bool = False
+) -> list[Participant]:
     """Enrollments of `status` whose next_due_at has come, soonest first: a range of the
     (status, next_due_at) index. On PostgreSQL the rows are locked, SKIP LOCKED, so
     instances take disjoint batches."""
@@ -267,6 +271,8 @@ def _due(session: Session, *, status: str, now: datetime, limit: int) -> list[Pa
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if away:
+        query = query.where(col(Participant.away_until).is_not(None))
     return list(session.exec(query).all())
 
 
@@ -287,13 +293,25 @@ def replan_team(session: Session, *, team_id: str) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def remember_dm(session: Session, *, team_id: str, user_id: str, channel_id: str) -> None:
-    """Keep the D… id of the app's DM with a person (learned from a message sent there)."""
-    session.execute(
-        update(P)
-        .where(P.c.team_id == team_id, P.c.user_id == user_id, P.c.dm_channel_id.is_(None))
-        .values(dm_channel_id=channel_id)
+# Built once, run as one executemany per batch of sends: per message, building and running
+# a statement of its own cost more than the rest of recording the send.
+_REMEMBER_DM = (
+    update(P)
+    .where(
+        P.c.team_id == bindparam("team"),
+        P.c.user_id == bindparam("user"),
+        P.c.dm_channel_id.is_(None),
     )
+    .values(dm_channel_id=bindparam("channel"))
+)
+
+
+def remember_dms(session: Session, found: Sequence[tuple[str, str, str]]) -> None:
+    """Keep the D… id of the app's DM with each person, (team, user, channel), learned
+    from messages sent there; a person whose DM is known already is left as is."""
+    rows = [{"team": team, "user": user, "channel": channel} for team, user, channel in found]
+    if rows:
+        session.execute(_REMEMBER_DM, rows)
 
 
 def in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Participant]:

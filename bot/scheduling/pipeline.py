@@ -209,6 +209,19 @@ class Tick:
     started: float = field(default_factory=time.monotonic)
     stopped: dict[str, str] = field(default_factory=dict)  # team -> why it is held this pass
     lock: threading.Lock = field(default_factory=threading.Lock)
+    clients: dict[str, Outbound] = field(default_factory=dict)  # team -> its way out, this pass
+
+    def slack(self, team_id: str) -> Outbound:
+        """The workspace's way out to Slack, looked up once per pass (in OAuth mode that is
+        a read of its installation and a new client: per message it cost more than the
+        message's own send). Raises NotInstalledError as slack_for_team does."""
+        with self.lock:
+            found = self.clients.get(team_id)
+        if found is None:
+            found = self.slack_for_team(team_id)
+            with self.lock:
+                found = self.clients.setdefault(team_id, found)
+        return found
 
     def stop_team(self, team_id: str, why: str) -> bool:
         """Hold a workspace for the rest of the pass; True the first time."""
@@ -249,19 +262,37 @@ def run_due_work(
         limiter=limiter or RateLimiter(config.per_workspace_rate, config.burst),
     )
     report = TickReport(at=now)
-    with services.db.session() as session:
-        for key in due_items.skip_expired(session, teams=None, now=now):
-            report.outcomes.append(Outcome(key[2], key[0], key[1], key[3], "skipped"))
-    for plan in (plan_returns, plan_enrollments, plan_digests):
-        for _ in range(MAX_PLAN_ROUNDS):
+    # One statement says which steps have work; when nothing is due it is the whole pass.
+    with services.db.engine.connect() as connection:
+        waiting = due_items.waiting(connection, now=now)
+    if waiting.items:
+        with services.db.session() as session:
+            for key in due_items.skip_expired(session, teams=None, now=now):
+                report.outcomes.append(Outcome(key[2], key[0], key[1], key[3], "skipped"))
+    returned = 0
+    for _ in range(MAX_PLAN_ROUNDS if waiting.returns else 0):
+        back = plan_returns(services, now, limit=config.batch)
+        returned += back.seen
+        if back.seen < config.batch:
+            break
+    planned_any = False
+    # Members back from away are active again and planned in the same pass.
+    steps = (
+        (plan_enrollments, waiting.enrollments or returned > 0),
+        (plan_digests, waiting.digests),
+    )
+    for plan, wanted in steps:
+        for _ in range(MAX_PLAN_ROUNDS if wanted else 0):
             planned = plan(services, now, limit=config.batch)
+            planned_any = planned_any or bool(planned.planned)
             report.outcomes.extend(
                 Outcome(d.kind, d.team_id, d.user_id, d.period, "skipped") for d in planned.skipped
             )
             if planned.seen < config.batch:
                 break
-    _probe_suspended(tick)
-    while not tick.out_of_time():
+    if waiting.probes:
+        _probe_suspended(tick)
+    while (waiting.items or planned_any) and not tick.out_of_time():
         outcomes = _send_round(tick)
         if outcomes is None:
             break
@@ -424,7 +455,7 @@ def _send(tick: Tick, unit: Unit) -> Result:
     if tick.held(team_id):
         return Result(unit, "held")
     try:
-        slack = tick.slack_for_team(team_id)
+        slack = tick.slack(team_id)
     except NotInstalledError:
         return _workspace_down(tick, unit, "not_installed")
     try:
@@ -526,6 +557,7 @@ def _record(tick: Tick, results: list[Result], dropped: list[Claimed]) -> list[O
     instance, now = tick.config.instance, tick.now
     outcomes: list[Outcome] = []
     sent: list[tuple[int, str, str]] = []
+    dms: list[tuple[str, str, str]] = []  # (team, user, DM channel) learned from the sends
 
     def outcome(item: Claimed, result: str, detail: str = "") -> None:
         outcomes.append(Outcome(item.kind, item.team_id, item.user_id, item.period, result, detail))
@@ -542,12 +574,7 @@ def _record(tick: Tick, results: list[Result], dropped: list[Claimed]) -> list[O
                 assert r.channel is not None and r.ts is not None
                 sent.extend((i.id, r.channel, r.ts) for i in items)
                 if r.channel.startswith("D") and items[0].user_id:
-                    participants.remember_dm(
-                        session,
-                        team_id=r.unit.team_id,
-                        user_id=items[0].user_id,
-                        channel_id=r.channel,
-                    )
+                    dms.append((r.unit.team_id, items[0].user_id, r.channel))
                 for i in items:
                     outcome(i, r.result, r.detail)
             elif r.result in ("held", "suspended", "paused"):
@@ -596,4 +623,5 @@ def _record(tick: Tick, results: list[Result], dropped: list[Claimed]) -> list[O
                 for i in items:
                     outcome(i, "failed", r.detail)
         due_items.mark_sent(session, sent, instance=instance, now=now)
+        participants.remember_dms(session, dms)
     return outcomes

@@ -177,5 +177,7 @@ def test_the_completion_message_shows_the_run_and_offers_portfolio_and_skills(sl
     assert response.status == 200
     summary = slack.emulator.wait_for("response_url")[0].params
     assert "artifacts strong" in summary["text"]
-    complete = slack.emulator.wait_for("files.completeUploadExternal")[0]
-    assert complete.params["channel_id"] == slack.emulator.dm_channel("T1", "U1")
+    # The portfolio itself: a private canvas the member owns (issue 16).
+    slack.emulator.wait_for("canvases.create")
+    [owner] = slack.emulator.wait_for("canvases.access.set")
+    assert (owner.params["access_level"], owner.params["user_ids"]) == ("owner", "U1")

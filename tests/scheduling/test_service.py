@@ -8,9 +8,11 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+
 from bot.config import Settings
 from bot.scheduling.due import Due
-from bot.scheduling.pipeline import RateLimiter, interleave_teams
+from bot.scheduling.pipeline import RateLimiter, interleave_teams, run_due_work
 from bot.scheduling.service import JOB_ID, SchedulerService
 from sandbox.offline import run_offline
 from tests.scheduling.conftest import config
@@ -88,3 +90,64 @@ def test_fan_out_alternates_workspaces():
         ("A", "2"),
         ("A", "3"),
     ]
+
+
+def test_a_pass_with_nothing_due_is_one_statement_and_the_next_due_one_still_sends(sched):
+    """Every minute, on every instance: nothing due must cost one indexed read, whatever
+    is enrolled or queued for later."""
+    sched.enroll("U1")
+    sched.tick(WEEK1)  # week 1's prompt goes out, the next time is stored
+    assert len(sched.prompts("U1")) == 1
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(sched.services.db.engine, "before_cursor_execute", note)
+    try:
+        assert sched.tick(WEEK1 + timedelta(hours=1)).outcomes == []
+    finally:
+        event.remove(sched.services.db.engine, "before_cursor_execute", note)
+    assert len(statements) == 1, statements
+    assert [o.result for o in sched.tick(WEEK1 + timedelta(days=7)).outcomes] == ["sent"]
+    assert len(sched.prompts("U1")) == 2
+
+
+def test_the_dm_channels_a_pass_sends_to_are_remembered_in_one_statement(sched):
+    """Recovery looks a message up in the person's DM: the pass keeps each D… id it learns,
+    for all its sends at once (and leaves one already known as it is)."""
+    sched.enroll("U1")
+    sched.enroll("U2")
+    updates: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if "dm_channel_id" in statement and statement.lstrip().upper().startswith("UPDATE"):
+            updates.append(statement)
+
+    event.listen(sched.services.db.engine, "before_cursor_execute", note)
+    try:
+        assert len(sched.tick(WEEK1).sent) == 2
+    finally:
+        event.remove(sched.services.db.engine, "before_cursor_execute", note)
+    assert len(updates) == 1
+    for user in ("U1", "U2"):
+        [post] = sched.prompts(user)
+        assert sched.participant(user).dm_channel_id == post.response["channel"]
+        assert post.response["channel"].startswith("D")
+
+
+def test_a_pass_looks_up_each_workspace_s_way_out_once(sched):
+    """In OAuth mode finding a workspace's client reads its installation: once per pass,
+    not once per message."""
+    for user in ("U1", "U2", "U3"):
+        sched.enroll(user)
+    looked_up: list[str] = []
+    client_for = sched.client_for_team()
+
+    def counting(team_id: str):
+        looked_up.append(team_id)
+        return client_for(team_id)
+
+    report = run_due_work(sched.services, counting, WEEK1, config=config())
+    assert len(report.sent) == 3
+    assert looked_up == ["T1"]

@@ -1,7 +1,7 @@
 """portfolio canvases
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 01:45:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

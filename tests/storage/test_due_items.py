@@ -1,0 +1,160 @@
+"""The queue's per-pass reads: what `waiting` answers, and that they use the open-items indexes.
+
+A pass runs every minute on every instance, so its queries must read the work that is due,
+never the history of sent items or the items planned for the weeks ahead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event, insert, text, update
+
+from storage import due_items, workspaces
+from storage.db import Database
+from storage.due_items import Planned, Waiting
+from storage.models import DueItem, Participant, Workspace
+
+NOW = datetime(2026, 11, 25, 10, 17, tzinfo=UTC)
+T = DueItem.__table__  # type: ignore[attr-defined]
+P = Participant.__table__  # type: ignore[attr-defined]
+W = Workspace.__table__  # type: ignore[attr-defined]
+
+
+def quiet(db: Database) -> None:
+    """A workspace with its digest planned, an enrollment planned for later, a sent prompt
+    and a check-in due next week: nothing is due at NOW."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            insert(W),
+            {"team_id": "T1", "created_at": NOW, "next_digest_at": NOW + timedelta(days=5)},
+        )
+        connection.execute(
+            insert(P),
+            {
+                "team_id": "T1", "user_id": "U1", "program_id": "product-engineer",
+                "background": "backend", "start_date": NOW.date(), "timezone": "UTC",
+                "status": "active", "joined_at": NOW, "updated_at": NOW,
+                "next_due_at": NOW + timedelta(hours=1),
+            },
+        )  # fmt: skip
+    with db.session() as session:
+        due_items.plan(
+            session,
+            [
+                Planned("T1", "U1", "prompt", "week-1", NOW - timedelta(days=2)),
+                Planned("T1", "U1", "revisit", "entry-1", NOW + timedelta(days=7)),
+            ],
+            now=NOW - timedelta(days=2),
+        )
+        session.execute(update(T).where(T.c.kind == "prompt").values(status="sent"))
+
+
+def flags(db: Database, at: datetime = NOW) -> Waiting:
+    with db.engine.connect() as connection:
+        return due_items.waiting(connection, now=at)
+
+
+def test_nothing_waiting_when_nothing_is_due(database_url):
+    db = Database(database_url)
+    quiet(db)
+    assert flags(db) == Waiting(
+        returns=False, enrollments=False, digests=False, probes=False, items=False
+    )
+    # A week later the check-in, the enrollment and the digest have all come.
+    assert flags(db, NOW + timedelta(days=8)) == Waiting(False, True, True, False, True)
+    db.dispose()
+
+
+def test_each_kind_of_work_is_seen(database_url):
+    db = Database(database_url)
+    quiet(db)
+    with db.engine.begin() as connection:
+        connection.execute(update(P).values(next_due_at=NOW))
+    assert flags(db) == Waiting(False, True, False, False, False)
+    with db.engine.begin() as connection:
+        connection.execute(update(P).values(status="paused"))  # paused: never planned
+        connection.execute(update(W).values(next_digest_at=None))  # a new workspace
+    assert flags(db) == Waiting(False, False, True, False, False)
+    with db.engine.begin() as connection:  # away until today: back, so resumed and planned
+        connection.execute(update(P).values(away_until=NOW.date()))
+    assert flags(db) == Waiting(True, False, True, False, False)
+    with db.engine.begin() as connection:
+        connection.execute(update(P).values(away_until=None))
+    with db.engine.begin() as connection:
+        connection.execute(update(W).values(next_digest_at=NOW + timedelta(days=5)))
+    with db.session() as session:
+        workspaces.suspend(session, team_id="T1", reason="token_revoked", probe_at=NOW)
+    assert flags(db) == Waiting(False, False, False, True, False)
+    with db.session() as session:
+        workspaces.resume(session, team_id="T1")
+        session.execute(update(T).where(T.c.kind == "revisit").values(ready_at=NOW))
+    assert flags(db) == Waiting(False, False, False, False, True)
+    db.dispose()
+
+
+def plan_of(db: Database, statement, **values) -> str:
+    """The query plan of `statement` run with these values, exactly as the database got it
+    (caught on its way out), as one string. On PostgreSQL table scans are discouraged, so
+    it uses an index whenever the statement lets it, whatever the table sizes."""
+    sent: list[tuple[str, object]] = []
+
+    def catch(_conn, _cursor, sql, parameters, *_args) -> None:
+        sent.append((sql, parameters))
+
+    with db.engine.connect() as connection:
+        event.listen(connection, "before_cursor_execute", catch)
+        connection.execute(statement, values)
+        event.remove(connection, "before_cursor_execute", catch)
+        [(sql, parameters)] = sent
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))
+            rows = connection.exec_driver_sql(f"EXPLAIN {sql}", parameters).all()
+        else:
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters).all()
+        connection.rollback()
+    return " | ".join(str(row[-1]) for row in rows)
+
+
+def test_the_pass_queries_read_the_open_items_indexes(database_url):
+    """The statuses are written into the SQL (not bound), so both planners can match the
+    partial indexes' condition; with bound values they fall back to scanning the table."""
+    db = Database(database_url)
+    quiet(db)
+    plan = plan_of(db, due_items._WAITING, now=NOW)
+    for index in (
+        "ix_due_item_open_ready",
+        "ix_participant_status_next_due",
+        "ix_workspace_probe_at",
+    ):
+        assert index in plan, plan
+    claim = due_items._claim_pick(teams=["T1"], now=NOW, limit=500)
+    assert "ix_due_item_open" in plan_of(db, claim)
+    ready = due_items._ready_teams_query(instance="i", now=NOW, limit=50)
+    assert "ix_due_item_open_ready" in plan_of(db, ready)
+    db.dispose()
+
+
+def test_a_claim_says_which_items_an_earlier_attempt_may_have_sent(database_url):
+    """Items a dead owner left `sending` (or uncertain) come back `recovered`, to be looked
+    for in Slack before a resend; the others are claimed fresh."""
+    db = Database(database_url)
+    at = NOW - timedelta(minutes=5)
+    with db.session() as session:
+        due_items.plan(
+            session, [Planned("T1", f"U{k}", "prompt", "week-1", at) for k in range(40)], now=at
+        )
+        session.execute(update(T).where(T.c.user_id.in_(["U3", "U20"])).values(status="sending"))
+        session.execute(update(T).where(T.c.user_id == "U7").values(status="uncertain"))
+    with db.session() as session:
+        claimed = due_items.claim_ready(
+            session,
+            teams=["T1"],
+            instance="i",
+            now=NOW,
+            lease_until=NOW + timedelta(minutes=5),
+            limit=500,
+        )
+    db.dispose()
+    assert len(claimed) == 40
+    assert sorted(c.user_id for c in claimed if c.recovered) == ["U20", "U3", "U7"]
