@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -69,6 +69,11 @@ class Participant(SQLModel, table=True):
     # The D… id of the app's DM with this person, once a message there told us: recovery
     # reads that conversation without asking Slack to open it.
     dm_channel_id: str | None = Field(default=None, max_length=32)
+    # The member chose to let the coach see their name in the digest's "needs attention"
+    # lists (off by default: counts only).
+    share_progress: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class Entry(SQLModel, table=True):
@@ -82,6 +87,12 @@ class Entry(SQLModel, table=True):
         # with kind in the index that is a range scan over one week, never touching the
         # rows (bench/digest.py: 20 ms -> about 1 ms at 1,000,000 entries).
         Index("ix_entry_team_created_kind", "team_id", "created_at", "kind"),
+        # The digest's per-member counts over a few weeks (who logged, under which week's
+        # prompt): covered by the index, so a window costs its entries, never their rows.
+        Index(
+            "ix_entry_team_created_user",
+            *("team_id", "created_at", "user_id", "program_week", "kind"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -272,3 +272,16 @@ def in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Part
         )
         found.extend(session.exec(query).all())
     return found
+
+
+def set_share_progress(
+    session: Session, *, team_id: str, user_id: str, share: bool, now: datetime
+) -> bool:
+    """Whether the coach may see this member's name in the digest; False if not enrolled."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is None:
+        return False
+    participant.share_progress = share
+    participant.updated_at = now
+    session.add(participant)
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.blocks import ids
 from bot.blocks.common import Block, actions, button, context, divider, section
 from bot.blocks.help import help_blocks
+from bot.blocks.sharing import sharing_blocks
 from bot.blocks.skills import skills_comparison
 from bot.blocks.status import not_joined_blocks, status_blocks
 from bot.kinds import counts_line
@@ -29,6 +30,7 @@ def home_view(recap: Recap | None) -> Block:
         )
         blocks.append(section(f"*Logged so far:* {logged or 'nothing yet'}"))
         blocks.extend(skills_comparison(recap.skills))
+        blocks.extend(sharing_blocks(recap.report.participant.share_progress))
         blocks.append(
             actions(
                 "home_actions",

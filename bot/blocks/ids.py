@@ -72,3 +72,7 @@ QUICK_ENTRY_BLOCK: Final = "quick_entry_"
 REVISIT_ANSWERS: Final = {a: f"revisit_{a}" for a in ("worked", "didnt", "too_early")}
 REVISIT_VIEW: Final = "revisit_submit"
 REVISIT_NOTE: Final = ("revisit_note", "note")
+
+# Sharing progress with the coach (off by default): Home's toggle, the join form's checkbox
+SHARE_PROGRESS_TOGGLE: Final = "share_progress_toggle"  # value: "on" | "off"
+JOIN_SHARE: Final = ("join_share", "share")

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.blocks import ids
 from bot.blocks.common import Block, actions, button, context, modal, option, plain, section
+from bot.blocks.sharing import join_share_input
 from bot.kinds import BACKGROUNDS
 from bot.programs import Program
 from bot.text import safe_text
@@ -77,6 +78,7 @@ def join_modal(
             },
         },
         {**context(tz_line), "block_id": ids.JOIN_TIMEZONE_NOTE},
+        join_share_input(),
     ]
     metadata = json.dumps({"tz": timezone, "channel": channel_id})
     return modal(ids.JOIN_VIEW, "Join a program", blocks, submit="Join", private_metadata=metadata)

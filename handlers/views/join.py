@@ -8,10 +8,11 @@ from bot.blocks import ids
 from bot.blocks.join import joined_message
 from bot.outbound import Outbound
 from bot.services.enrollment import EnrollmentError, join, update_timezone
+from bot.services.sharing import set_sharing
 from handlers.commands.join import read_timezone
 from handlers.home import publish_home
 from handlers.listener import Answer, Incoming
-from handlers.views.values import metadata, state_value
+from handlers.views.values import checked, metadata, state_value
 
 _FIELD_BLOCKS = {
     "program": ids.JOIN_PROGRAM[0],
@@ -52,6 +53,8 @@ def handle_submission(req: Incoming) -> Answer:
         )
     except EnrollmentError as error:
         return Answer.errors({_FIELD_BLOCKS[error.field]: str(error)})
+    if outcome.created and checked(view, ids.JOIN_SHARE):
+        set_sharing(services, team_id=req.team_id, user_id=req.user_id, share=True)
     text, blocks = joined_message(
         outcome.program,
         start=outcome.participant.start_date,
