@@ -74,6 +74,8 @@ class Participant(SQLModel, table=True):
     share_progress: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    # The cohort this enrollment belongs to (None: joined on their own).
+    cohort_id: int | None = Field(default=None, index=True)
 
 
 class Entry(SQLModel, table=True):
@@ -192,4 +194,18 @@ class DueItem(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=255)
     # What the kind needs to render it (an entry id, a snoozed message); never entry text.
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Cohort(SQLModel, table=True):
+    """A program an admin started for a group on one Monday, with its own channel (where its
+    intro and weekly digest are posted)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=80)
+    program_id: str = Field(max_length=64)
+    start_date: date  # the Monday of the cohort's week 1
+    channel_id: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -76,3 +76,8 @@ REVISIT_NOTE: Final = ("revisit_note", "note")
 # Sharing progress with the coach (off by default): Home's toggle, the join form's checkbox
 SHARE_PROGRESS_TOGGLE: Final = "share_progress_toggle"  # value: "on" | "off"
 JOIN_SHARE: Final = ("join_share", "share")
+
+# Cohorts: the intro post's Join button (value: the cohort id), the join form's catch-up choice
+COHORT_ACTIONS: Final = "cohort_actions"
+COHORT_JOIN: Final = "cohort_join"
+JOIN_CATCH_UP: Final = ("join_catch_up", "catch_up")

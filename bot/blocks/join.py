@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.blocks import ids
@@ -21,8 +21,12 @@ def join_modal(
     start_date: date,
     timezone: str | None,
     channel_id: str | None,
+    cohort_id: int | None = None,
+    extra_blocks: Sequence[Block] = (),
 ) -> Block:
-    """The join form. `timezone` is None until we have read the user's Slack profile."""
+    """The join form. `timezone` is None until we have read the user's Slack profile.
+    `cohort_id` (a cohort's Join button) travels in private_metadata; `extra_blocks` (its
+    catch-up choice) go above the start week."""
     program_options = [
         option(f"{p.title} ({p.weeks} weeks)", p.id) for p in list(programs.values())[:100]
     ]
@@ -66,6 +70,7 @@ def join_modal(
             "hint": plain("Tips are tailored to it."),
             "element": background_select,
         },
+        *extra_blocks,
         {
             "type": "input",
             "block_id": ids.JOIN_START[0],
@@ -80,7 +85,10 @@ def join_modal(
         {**context(tz_line), "block_id": ids.JOIN_TIMEZONE_NOTE},
         join_share_input(),
     ]
-    metadata = json.dumps({"tz": timezone, "channel": channel_id})
+    meta: dict[str, object] = {"tz": timezone, "channel": channel_id}
+    if cohort_id is not None:
+        meta["cohort"] = cohort_id
+    metadata = json.dumps(meta)
     return modal(ids.JOIN_VIEW, "Join a program", blocks, submit="Join", private_metadata=metadata)
 
 

@@ -105,14 +105,17 @@ def _program_blocks(p: ProgramDigest) -> list[Block]:
     ]
 
 
-def digest_message(*, period: str, data: DigestData) -> tuple[str, list[Block]]:
+def digest_message(
+    *, period: str, data: DigestData, title: str | None = None
+) -> tuple[str, list[Block]]:
     """The weekly team digest, per program: where members are, counts, the trend, who needs
     attention (named only if they chose to share) and the week's (public) ship posts; never
     what anyone wrote in private."""
     total = sum(p.members for p in data.programs)
     active = sum(p.active for p in data.programs)
+    name = f"{title} · " if title else ""
     text = (
-        f"Transition Coach weekly digest ({period}): {plural(total, 'member')}, "
+        f"Transition Coach weekly digest ({name}{period}): {plural(total, 'member')}, "
         f"{active} active in their program"
     )
     ships = "\n".join(
@@ -121,7 +124,7 @@ def digest_message(*, period: str, data: DigestData) -> tuple[str, list[Block]]:
         else f"• {safe_text(link.title, 120)}"
         for link in data.ship_posts[:20]
     )
-    blocks: list[Block] = [header(f"Weekly digest · {period}")]
+    blocks: list[Block] = [header(f"Weekly digest · {name}{period}")]
     for program in data.programs[:12]:  # 3 blocks each: well within a message's 50
         blocks.extend(_program_blocks(program))
     if not data.programs:

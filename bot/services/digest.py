@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from bot.programs import Program
 from bot.progress import local_date, program_week
+from bot.scheduling.due import cohort_of_period
 from bot.scheduling.kinds import Message
 from bot.services import Services
-from storage import coach_counts, entries
+from storage import coach_counts, cohorts, entries
 from storage.coach_counts import Member
 from storage.due_items import Claimed
 from storage.models import Entry, Workspace
@@ -130,9 +131,11 @@ def gather_digest(
     since: datetime,
     until: datetime,
     programs: Mapping[str, Program],
+    cohort_id: int | None = None,
 ) -> DigestData:
-    """The digest of `team_id` for [since, until), inside the caller's transaction."""
-    people = coach_counts.members(session, team_id=team_id)
+    """The digest of `team_id` (or of one of its cohorts) for [since, until), inside the
+    caller's transaction."""
+    people = coach_counts.members(session, team_id=team_id, cohort_id=cohort_id)
     # Far enough back for the silent rule and for the last two weeks' prompts (time zones
     # and late replies included).
     lookback = until - timedelta(days=7 * (UNANSWERED_WEEKS + 1) + 1)
@@ -183,8 +186,12 @@ def gather_digest(
         if user in program_of:  # not someone who left
             key = (program_of[user], i)
             participation[key] = participation.get(key, 0) + 1
-    logged = coach_counts.counts_by_program_kind(session, team_id=team_id, since=since, until=until)
-    delivered = coach_counts.done_by_program(session, team_id=team_id, since=since, until=until)
+    logged = coach_counts.counts_by_program_kind(
+        session, team_id=team_id, since=since, until=until, cohort_id=cohort_id
+    )
+    delivered = coach_counts.done_by_program(
+        session, team_id=team_id, since=since, until=until, cohort_id=cohort_id
+    )
     out: list[ProgramDigest] = []
     order = {program_id: i for i, program_id in enumerate(programs)}
     for program_id in sorted(tallies, key=lambda p: (order.get(p, len(order)), p)):
@@ -216,6 +223,7 @@ def gather_digest(
         ShipLink.of(e)
         for e in entries.team_ship_posts(session, team_id=team_id, since=since, until=until)
         if e.fields.get("posted_to") == "team"  # a post that fell back to a DM stays private
+        and (cohort_id is None or e.user_id in program_of)  # a cohort's: its members' posts
     ]
     return DigestData(programs=out, ship_posts=ships)
 
@@ -242,8 +250,9 @@ def render_digests(
 
     out: dict[int, Message | None] = {}
     for item in items:
-        workspace = session.get(Workspace, item.team_id)
-        if workspace is None or not workspace.team_channel_id:
+        cohort_id = cohort_of_period(item.period)
+        title, channel = _where(session, item.team_id, cohort_id)
+        if channel is None:
             out[item.id] = None
             continue
         until = item.due_at
@@ -253,7 +262,18 @@ def render_digests(
             since=until - timedelta(days=7),
             until=until,
             programs=services.programs,
+            cohort_id=cohort_id,
         )
-        text, blocks = digest_message(period=item.period, data=data)
-        out[item.id] = Message(workspace.team_channel_id, text, blocks)
+        period = item.period.partition(":")[0]
+        text, blocks = digest_message(period=period, data=data, title=title)
+        out[item.id] = Message(channel, text, blocks)
     return out
+
+
+def _where(session: Session, team_id: str, cohort_id: int | None) -> tuple[str | None, str | None]:
+    """(title, channel) of a digest: the workspace's team channel, or a cohort's own."""
+    if cohort_id is None:
+        workspace = session.get(Workspace, team_id)
+        return None, workspace.team_channel_id if workspace else None
+    cohort = cohorts.get(session, team_id=team_id, cohort_id=cohort_id)
+    return (cohort.name, cohort.channel_id) if cohort else (None, None)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from handlers.actions import deliverables, evidence, forget, open_modals, sharing, snooze
+from handlers.actions import (
+    cohort,
+    deliverables,
+    evidence,
+    forget,
+    open_modals,
+    sharing,
+    snooze,
+)
 from handlers.listener import wire
 
 
@@ -20,6 +28,7 @@ def register(app: App) -> None:
     app.action(ids.MARK_DELIVERABLE_DONE)(wire(deliverables.open_mark_done))
     app.action(ids.SNOOZE_PROMPT)(wire(snooze.snooze_prompt))
     app.action(ids.SHARE_PROGRESS_TOGGLE)(wire(sharing.toggle_sharing))
+    app.action(ids.COHORT_JOIN)(wire(cohort.join_cohort_button))
     app.action(ids.LOG_EVIDENCE_SELECT)(wire(evidence.log_evidence_select))
     app.action(ids.ENTRY_EDIT)(wire(evidence.edit_entry))
     app.action(ids.ENTRY_KIND)(wire(evidence.change_entry_kind))

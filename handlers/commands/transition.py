@@ -13,6 +13,7 @@ from bot.outbound import Outbound
 from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from handlers.authz import is_admin
 from handlers.commands import (
+    cohort,
     config,
     entries,
     export,
@@ -39,6 +40,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "ship": ship.run,
     "entries": entries.run,
     "config": config.run,
+    "cohort": cohort.run,
     "status": status.run,
     "summary": summary.run,
     "skills": skills.run,
@@ -53,7 +55,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 # config reads the channel and user ids inside Slack's markup; everyone else gets the words
 # the user typed.
-RAW_ARGS = {"config"}
+RAW_ARGS = {"config", "cohort"}
 
 
 def handle_transition(req: Incoming) -> Answer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from slack_emulator import message_problems
-from storage import deliverables, entries, participants
+from storage import cohorts, deliverables, entries, participants
 from tests.scheduling.conftest import all_text
 
 DIGEST_AT = datetime(2026, 11, 30, 9, tzinfo=UTC)  # Monday 09:00 UTC: the digest slot
@@ -141,3 +141,35 @@ def test_needs_attention_counts_everyone_and_names_only_who_shares(sched):
     assert SECRET not in body
     for user in ("S2", "S3", "S4"):
         assert user not in body
+
+
+def test_each_cohort_gets_its_own_digest_in_its_own_channel(sched):
+    sched.set_workspace(team_channel_id="C1")
+    sched.emulator.add_channel("T1", "C2", name="pe-spring")
+    with sched.services.db.session() as session:
+        spring = cohorts.create(
+            session, team_id="T1", name="Spring PE", program_id="product-engineer",
+            start_date=weeks_before(3), channel_id="C2", created_by="U9", now=DIGEST_AT,
+        )  # fmt: skip
+        spring_id = spring.id
+    for user in ("C1A", "C1B"):
+        sched.enroll(user, start=weeks_before(3))
+        with sched.services.db.session() as session:
+            cohorts.add_member(session, team_id="T1", user_id=user, cohort_id=spring_id)
+    sched.enroll("SOLO", start=weeks_before(5))  # joined on their own: not in the cohort's
+    log(sched, "C1A", DIGEST_AT - timedelta(days=1), week=3)
+    log(sched, "SOLO", DIGEST_AT - timedelta(days=1), kind="customer_insight", week=5)
+    sched.tick(DIGEST_AT + timedelta(minutes=1))
+    [cohort_digest] = sched.posts("C2")
+    [team_digest] = sched.posts("C1")
+    body = all_text(cohort_digest)
+    assert message_problems(cohort_digest.params["text"], cohort_digest.params["blocks"]) == []
+    assert "Weekly digest · Spring PE · 2026-W49" in body
+    assert "· 2 members" in body and "`▰▰▰▰▰▰▰▰▰▰` 2  week 3 of 12" in body
+    assert "*Logged in the last 7 days:* 1 decision\n" in body
+    assert "customer insight" not in body  # SOLO's entry is not the cohort's
+    assert "· 3 members" in all_text(team_digest)  # the workspace's digest counts everyone
+    assert SECRET not in body and SECRET not in all_text(team_digest)
+    # Once a week, like the workspace's.
+    sched.tick(DIGEST_AT + timedelta(hours=2))
+    assert len(sched.posts("C2")) == 1
