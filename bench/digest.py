@@ -2,9 +2,10 @@
 
 Loads N entries (default 1,000,000) spread over 20 workspaces x 500 participants and 26 weeks,
 plus two deliverables marked done per participant, then times one workspace's weekly digest:
-  - ours: the scheduler's own `render` of a digest delivery (participants by program week,
-    entries of the last 7 days by kind, deliverables done, ship posts, who kept the journal),
-    i.e. exactly what a tick runs;
+  - ours: the scheduler's own `render` of a digest delivery (per program: members not
+    started / by program week / paused / finished, entries of the last 7 days by kind,
+    deliverables done, who kept the journal, six weeks of participation, the "needs
+    attention" counts; the week's ship posts), i.e. exactly what a tick runs;
   - naive: every participant, entry and deliverable row of the workspace loaded as ORM
     objects and counted in Python.
 Both must produce the same message. Runs on SQLite (a temporary file) and, when
@@ -40,7 +41,18 @@ from bot.progress import local_date, program_week
 from bot.scheduling.due import DIGEST, digest_period, digest_slot
 from bot.scheduling.kinds import Message
 from bot.services import Services
-from bot.services.digest import STEADY_JOURNAL_DAYS, DigestData, ShipLink, render_digests
+from bot.services.digest import (
+    SILENT_DAYS,
+    STEADY_JOURNAL_DAYS,
+    TREND_WEEKS,
+    UNANSWERED_WEEKS,
+    Attention,
+    DigestData,
+    Flagged,
+    ProgramDigest,
+    ShipLink,
+    render_digests,
+)
 from storage import participants
 from storage.db import Database
 from storage.due_items import Claimed
@@ -81,18 +93,20 @@ def _rows(entries: int, seed: int = 7) -> Iterator[tuple[str, list[dict[str, Any
             for i in range(WORKSPACES)
         ],
     )
-    people: list[tuple[str, str, date]] = []
+    people: list[tuple[str, str, date, int]] = []
     batch: list[dict[str, Any]] = []
     for i in range(WORKSPACES):
         for n in range(PER_WORKSPACE):
             start = (first + timedelta(weeks=rng.randrange(WEEKS))).date()
             start -= timedelta(days=start.weekday())
-            people.append((team(i), f"UD{i:02d}{n:05d}", start))
+            people.append((team(i), f"UD{i:02d}{n:05d}", start, n))
             batch.append(
                 {
                     "team_id": team(i),
                     "user_id": f"UD{i:02d}{n:05d}",
-                    "program_id": "product-engineer",
+                    # A third in the 13-week PM program; one in seven shares with the coach.
+                    "program_id": "engineer-to-pm" if n % 3 == 0 else "product-engineer",
+                    "share_progress": n % 7 == 0,
                     "background": "backend",
                     "start_date": start,
                     "timezone": TIMEZONES[n % len(TIMEZONES)],
@@ -110,18 +124,18 @@ def _rows(entries: int, seed: int = 7) -> Iterator[tuple[str, list[dict[str, Any
             {
                 "team_id": t,
                 "user_id": u,
-                "program_id": "product-engineer",
+                "program_id": "engineer-to-pm" if n % 3 == 0 else "product-engineer",
                 "phase_key": phase,
                 "evidence": "bench evidence",
                 "done_at": first + timedelta(seconds=rng.randrange(span)),
             }
-            for t, u, _ in people
-            for phase in ("discover", "define")
+            for t, u, _, n in people
+            for phase in (("observe", "customer-contact") if n % 3 else ("pm-scope", "audit"))
         ],
     )
     batch = []
     for k in range(entries):
-        t, u, start = people[k % len(people)]
+        t, u, start, _ = people[k % len(people)]
         created = first + timedelta(seconds=rng.randrange(span))
         batch.append(
             {
@@ -186,45 +200,117 @@ def ours(services: Services) -> Message | None:
 def naive(services: Services) -> Message | None:
     """Load every row of the workspace as ORM objects and count in Python.
 
-    Deliberately not in storage/: this is the baseline the real query is measured against.
+    Deliberately not in storage/ and written apart from bot/services/digest.py: this is the
+    baseline (and the cross-check) the real queries are measured against.
     """
+    programs = services.programs
     with services.db.session() as session:
         workspace = session.get(Workspace, BENCH_TEAM)
         assert workspace is not None and workspace.team_channel_id
         until = digest_slot(NOW, workspace.prompt_weekday, workspace.prompt_hour)
         since = until - timedelta(days=7)
-        people = participants.list_in_team(session, team_id=BENCH_TEAM)
-        by_week = Counter(
-            max(0, program_week(p.start_date, local_date(until, p.timezone)))
-            for p in people
-            if p.status == "active"
-        )
-        rows = [
-            e
-            for e in session.exec(select(Entry).where(Entry.team_id == BENCH_TEAM)).all()
-            if since <= e.created_at < until
+        people = [
+            p
+            for p in participants.list_in_team(session, team_id=BENCH_TEAM)
+            if p.status in ("active", "paused")
         ]
-        days: dict[str, set[date]] = {}
+        program_of = {p.user_id: p.program_id for p in people}
+        rows = list(session.exec(select(Entry).where(Entry.team_id == BENCH_TEAM)).all())
+        by_user: dict[str, list[Entry]] = {}
         for e in rows:
-            if e.kind == "decision":
-                days.setdefault(e.user_id, set()).add(e.created_at.astimezone(UTC).date())
-        ships = [
-            ShipLink.of(e)
-            for e in sorted(rows, key=lambda e: e.created_at)
-            if e.kind == "ship" and e.post_ts and e.fields.get("posted_to") == "team"
-        ]
+            by_user.setdefault(e.user_id, []).append(e)
         done = session.exec(
             select(DeliverableDone).where(DeliverableDone.team_id == BENCH_TEAM)
         ).all()
-        data = DigestData(
-            by_week=dict(by_week),
-            logged=dict(Counter(e.kind for e in rows)),
-            deliverables_done=sum(1 for d in done if since <= d.done_at < until),
-            deliverables_total=len(done),
-            ship_posts=ships,
-            journaling=sum(1 for d in days.values() if len(d) >= STEADY_JOURNAL_DAYS),
+        done_keys = {(d.user_id, d.program_id, d.phase_key) for d in done}
+        out: list[ProgramDigest] = []
+        order = {program_id: i for i, program_id in enumerate(programs)}
+        for program_id in sorted({p.program_id for p in people}, key=lambda p: order.get(p, 99)):
+            program = programs[program_id]
+            mine = [p for p in people if p.program_id == program_id]
+            ours_rows = [e for e in rows if program_of.get(e.user_id) == program_id]
+            week_rows = [e for e in ours_rows if since <= e.created_at < until]
+            counts: Counter[str] = Counter()
+            by_week: Counter[int] = Counter()
+            silent, past_due, unanswered, journaling = [], [], [], 0
+            for p in mine:
+                today = local_date(until, p.timezone)
+                week = program_week(p.start_date, today)
+                if p.status == "paused":
+                    counts["paused"] += 1
+                elif week < 1:
+                    counts["not_started"] += 1
+                elif week > program.weeks:
+                    counts["finished"] += 1
+                else:
+                    by_week[week] += 1
+                    theirs = [e for e in by_user.get(p.user_id, []) if e.created_at < until]
+                    days = {
+                        e.created_at.astimezone(UTC).date()
+                        for e in theirs
+                        if e.kind == "decision" and e.created_at >= since
+                    }
+                    journaling += len(days) >= STEADY_JOURNAL_DAYS
+                    recent = [e for e in theirs if e.created_at >= until - timedelta(days=22)]
+                    if (today - p.start_date).days >= SILENT_DAYS and not any(
+                        e.created_at >= until - timedelta(days=SILENT_DAYS) for e in recent
+                    ):
+                        silent.append(p)
+                    if week > UNANSWERED_WEEKS and not any(
+                        e.program_week in range(week - UNANSWERED_WEEKS, week) for e in recent
+                    ):
+                        unanswered.append(p)
+                    if any(
+                        ph.last_week < week and (p.user_id, program_id, ph.key) not in done_keys
+                        for ph in program.phases
+                    ):
+                        past_due.append(p)
+            edges = [until - timedelta(weeks=TREND_WEEKS - i) for i in range(TREND_WEEKS + 1)]
+
+            def flag(found: list[Participant]) -> Flagged:
+                return Flagged(
+                    len(found), tuple(sorted(p.user_id for p in found if p.share_progress))
+                )
+
+            out.append(
+                ProgramDigest(
+                    program_id=program_id,
+                    title=program.title,
+                    weeks=program.weeks,
+                    not_started=counts["not_started"],
+                    by_week=dict(by_week),
+                    paused=counts["paused"],
+                    finished=counts["finished"],
+                    logged=dict(Counter(e.kind for e in week_rows)),
+                    deliverables_done=sum(
+                        1 for d in done if d.program_id == program_id and since <= d.done_at < until
+                    ),
+                    deliverables_total=sum(1 for d in done if d.program_id == program_id),
+                    journaling=journaling,
+                    participation=tuple(
+                        len(
+                            {
+                                e.user_id
+                                for e in ours_rows
+                                if edges[i] <= e.created_at < edges[i + 1]
+                            }
+                        )
+                        for i in range(TREND_WEEKS)
+                    ),
+                    attention=Attention(flag(silent), flag(past_due), flag(unanswered)),
+                )
+            )
+        ships = [
+            ShipLink.of(e)
+            for e in sorted(rows, key=lambda e: e.created_at)
+            if e.kind == "ship"
+            and e.post_ts
+            and e.fields.get("posted_to") == "team"
+            and since <= e.created_at < until
+        ]
+        text_, blocks = digest_message(
+            period=digest_period(NOW), data=DigestData(programs=out, ship_posts=ships)
         )
-        text_, blocks = digest_message(period=digest_period(NOW), data=data)
         return Message(workspace.team_channel_id, text_, blocks)
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
 from bot import outbound
@@ -19,6 +21,7 @@ from bot.config import BOT_SCOPES, Settings
 from bot.outbound import NotInstalledError, Outbound
 from bot.programs import load_programs
 from bot.services import Services
+from bot.services.welcome import greet_installer
 from handlers import register_handlers
 from handlers.listener import AfterAck
 from storage.db import Database
@@ -81,7 +84,32 @@ def oauth_settings(settings: Settings, services: Services) -> OAuthSettings:
         authorization_url=settings.authorize_url,
         installation_store=installation_store(services.db, client_id=settings.client_id),
         state_store=state_store(services.db),
+        callback_options=CallbackOptions(
+            success=_welcome_after_install(settings, services),
+            failure=lambda args: args.default.failure(args),  # Bolt's own page
+        ),
     )
+
+
+def _welcome_after_install(
+    settings: Settings, services: Services
+) -> Callable[[SuccessArgs], BoltResponse]:
+    """Bolt's install-success callback: the installer (named by the redirect) gets the set-up
+    checklist in a DM, then the usual success page."""
+
+    def success(args: SuccessArgs) -> BoltResponse:
+        installation = args.installation
+        if installation.team_id and installation.user_id and installation.bot_token:
+            client = scheduler_client(replace(settings, bot_token=installation.bot_token))
+            greet_installer(
+                Outbound(client, team_id=installation.team_id),
+                services,
+                team_id=installation.team_id,
+                user_id=installation.user_id,
+            )
+        return args.default.success(args)
+
+    return success
 
 
 def client_for_team(settings: Settings, services: Services) -> Callable[[str], Outbound]:

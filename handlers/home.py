@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import contextlib
 
+from bot.blocks.admin import admin_home_blocks
+from bot.blocks.common import Block
 from bot.blocks.home import home_view
 from bot.outbound import Outbound, SlackFailure
 from bot.services import Services
+from bot.services.cohorts import list_cohorts
+from bot.services.config import current
 from bot.services.home import home_data
+from handlers.authz import is_admin
 
 
 def publish_home(slack: Outbound, services: Services, *, team_id: str, user_id: str) -> None:
     """Render and publish `user_id`'s Home tab; a failure is logged (by Outbound), not raised."""
     data = home_data(services, team_id=team_id, user_id=user_id)
+    view = home_view(data)
+    if is_admin(slack, services, team_id=team_id, user_id=user_id):
+        view = with_admin_section(view, admin_home(services, team_id=team_id))
     with contextlib.suppress(SlackFailure):
-        slack.publish_home(user_id, home_view(data))
+        slack.publish_home(user_id, view)
+
+
+def admin_home(services: Services, *, team_id: str) -> list[Block]:
+    """Settings (with their menus) and cohorts with their counts, for an admin's Home."""
+    return admin_home_blocks(
+        current(services, team_id=team_id), list_cohorts(services, team_id=team_id)
+    )
+
+
+def with_admin_section(view: Block, admin: list[Block]) -> Block:
+    """The Home view with the admin's section on top (within Slack's 100 blocks)."""
+    return {**view, "blocks": [*admin, *view["blocks"]][:100]}

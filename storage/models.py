@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -86,6 +86,13 @@ class Participant(SQLModel, table=True):
     prompt_hour: int | None = None
     # Away until this local date: paused until then, and resumed by the scheduler that day.
     away_until: date | None = None
+    # The member chose to let the coach see their name in the digest's "needs attention"
+    # lists (off by default: counts only).
+    share_progress: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # The cohort this enrollment belongs to (None: joined on their own).
+    cohort_id: int | None = Field(default=None, index=True)
 
 
 class Entry(SQLModel, table=True):
@@ -99,6 +106,12 @@ class Entry(SQLModel, table=True):
         # with kind in the index that is a range scan over one week, never touching the
         # rows (bench/digest.py: 20 ms -> about 1 ms at 1,000,000 entries).
         Index("ix_entry_team_created_kind", "team_id", "created_at", "kind"),
+        # The digest's per-member counts over a few weeks (who logged, under which week's
+        # prompt): covered by the index, so a window costs its entries, never their rows.
+        Index(
+            "ix_entry_team_created_user",
+            *("team_id", "created_at", "user_id", "program_week", "kind"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -250,4 +263,18 @@ class DueItem(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=255)
     # What the kind needs to render it (an entry id, a snoozed message); never entry text.
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Cohort(SQLModel, table=True):
+    """A program an admin started for a group on one Monday, with its own channel (where its
+    intro and weekly digest are posted)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=80)
+    program_id: str = Field(max_length=64)
+    start_date: date  # the Monday of the cohort's week 1
+    channel_id: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -346,3 +346,16 @@ def set_rhythm(
         participant.next_due_at = PLAN_NOW
     session.add(participant)
     return participant
+
+
+def set_share_progress(
+    session: Session, *, team_id: str, user_id: str, share: bool, now: datetime
+) -> bool:
+    """Whether the coach may see this member's name in the digest; False if not enrolled."""
+    participant = get_participant(session, team_id=team_id, user_id=user_id)
+    if participant is None:
+        return False
+    participant.share_progress = share
+    participant.updated_at = now
+    session.add(participant)
+    return True

@@ -12,10 +12,11 @@ import pytest
 import requests
 
 from bot.app import INSTALL_PATH, REDIRECT_PATH, NotInstalledError, client_for_team, create_app
+from bot.blocks import ids
 from bot.config import BOT_SCOPES, Settings
 from bot.server import EVENTS_PATH, ServerThread
 from bot.services import Services
-from slack_emulator import SlackEmulator
+from slack_emulator import SlackEmulator, message_problems
 from slack_emulator.slack_requests import SlackSender
 from storage.db import Database
 from storage.installations import installation_store, installed_team_ids, state_store
@@ -277,3 +278,36 @@ def test_an_uninstalled_workspace_is_refused_without_asking_slack(distributed):
     # Bolt tells the member, through the response_url, to reinstall; no Web API call is made.
     assert "reinstall" in refused.shown()["text"]
     assert [c.method for c in distributed.emulator.calls] == ["response_url"]
+
+
+def test_the_installer_gets_the_set_up_checklist_in_a_dm(distributed):
+    """The admin's first five minutes: the redirect names the installer; they get one DM
+    with the four steps, each with its control."""
+    distributed.emulator.add_user("T1", "U1", tz="Europe/Berlin", is_admin=True)
+    distributed.install("T1", installer="U1")
+    [dm] = [
+        c
+        for c in distributed.emulator.calls_to("chat.postMessage")
+        if c.params.get("channel") == "U1"
+    ]
+    assert dm.ok
+    body = str(dm.params["blocks"])
+    for step in ("Team channel", "Prompt day and hour", "Create a cohort", "Preview a week"):
+        assert step in body
+    for action in (ids.ADMIN_CHANNEL_SELECT, ids.ADMIN_PROMPT_DAY, ids.OPEN_COHORT_FORM):
+        assert action in body
+    assert "conversations_select" in body
+    assert message_problems(dm.params["text"], dm.params["blocks"]) == []
+    # Its "Preview" button shows week 1 of that program to the admin.
+    button = next(
+        e
+        for b in dm.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith(ids.ADMIN_PREVIEW)
+    )
+    clicked = distributed.sender("T1").block_action(
+        button["action_id"], user_id="U1", value=button["value"], channel_id="D1",
+        message_ts="1700000000.000100",
+    )  # fmt: skip
+    assert "Week 1 of" in str(clicked.shown()["blocks"])

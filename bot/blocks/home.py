@@ -7,6 +7,7 @@ from bot.blocks.common import Block, actions, button, context, divider, header, 
 from bot.blocks.evidence import entry_line
 from bot.blocks.help import DM_TIP
 from bot.blocks.rhythm import rhythm_blocks
+from bot.blocks.sharing import sharing_blocks
 from bot.blocks.skills import skills_comparison
 from bot.blocks.status import not_joined_blocks, status_blocks
 from bot.kinds import counts_line
@@ -38,6 +39,7 @@ def home_view(data: HomeData) -> Block:
         )
         blocks.append(section(f"*Logged so far:* {logged or 'nothing yet'}"))
         blocks.extend(skills_comparison(recap.skills))
+        blocks.extend(sharing_blocks(recap.report.participant.share_progress))
         blocks.append(
             actions(
                 "home_actions",

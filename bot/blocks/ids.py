@@ -93,3 +93,25 @@ BACK_NOW: Final = "back_now"  # resume before the away date
 # The completion message's buttons.
 COMPLETION_ACTIONS: Final = "completion_actions"
 OPEN_PORTFOLIO: Final = "open_portfolio"
+
+# Sharing progress with the coach (off by default): Home's toggle, the join form's checkbox
+SHARE_PROGRESS_TOGGLE: Final = "share_progress_toggle"  # value: "on" | "off"
+JOIN_SHARE: Final = ("join_share", "share")
+
+# Cohorts: the intro post's Join button (value: the cohort id), the join form's catch-up choice
+COHORT_ACTIONS: Final = "cohort_actions"
+COHORT_JOIN: Final = "cohort_join"
+JOIN_CATCH_UP: Final = ("join_catch_up", "catch_up")
+
+# The admin's controls (Home tab, the install checklist DM): select menus and buttons
+ADMIN_CHANNEL_SELECT: Final = "admin_channel_select"  # conversations_select: team channel
+ADMIN_ADD_SELECT: Final = "admin_add_select"  # users_select: name a bot admin
+ADMIN_PROMPT_DAY: Final = "admin_prompt_day"  # static_select: weekday
+ADMIN_PROMPT_HOUR: Final = "admin_prompt_hour"  # static_select: hour
+OPEN_COHORT_FORM: Final = "open_cohort_form"
+ADMIN_PREVIEW: Final = "admin_preview"  # + ":<program id>"; value: the program id
+COHORT_VIEW: Final = "cohort_submit"
+COHORT_NAME: Final = ("cohort_name", "name")
+COHORT_PROGRAM: Final = ("cohort_program", "program")
+COHORT_START: Final = ("cohort_start", "start")
+COHORT_CHANNEL: Final = ("cohort_channel", "channel")

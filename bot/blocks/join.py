@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.blocks import ids
 from bot.blocks.common import Block, actions, button, context, modal, option, plain, section
+from bot.blocks.sharing import join_share_input
 from bot.kinds import BACKGROUNDS, and_list, plural
 from bot.programs import Program
 from bot.text import safe_text
@@ -21,9 +22,13 @@ def join_modal(
     timezone: str | None,
     channel_id: str | None,
     switching_from: Program | None = None,
+    cohort_id: int | None = None,
+    extra_blocks: Sequence[Block] = (),
 ) -> Block:
     """The join form. `timezone` is None until we have read the user's Slack profile;
-    `switching_from` makes it the form that moves a member to another program."""
+    `switching_from` makes it the form that moves a member to another program. `cohort_id`
+    (a cohort's Join button) travels in private_metadata; `extra_blocks` (its catch-up
+    choice) go above the start week."""
     program_options = [
         option(f"{p.title} ({p.weeks} weeks)", p.id) for p in list(programs.values())[:100]
     ]
@@ -67,6 +72,7 @@ def join_modal(
             "hint": plain(background_hint(programs, selected_program)[:150]),
             "element": background_select,
         },
+        *extra_blocks,
         {
             "type": "input",
             "block_id": ids.JOIN_START[0],
@@ -79,6 +85,7 @@ def join_modal(
             },
         },
         {**context(tz_line), "block_id": ids.JOIN_TIMEZONE_NOTE},
+        join_share_input(),
     ]
     if switching_from is not None:
         blocks.insert(
@@ -90,9 +97,14 @@ def join_modal(
                 "deliverables and skills ratings stay; the old program's prompts stop."
             ),
         )
-    metadata = json.dumps(
-        {"tz": timezone, "channel": channel_id, "switch": switching_from is not None}
-    )
+    meta: dict[str, object] = {
+        "tz": timezone,
+        "channel": channel_id,
+        "switch": switching_from is not None,
+    }
+    if cohort_id is not None:
+        meta["cohort"] = cohort_id
+    metadata = json.dumps(meta)
     if switching_from is not None:
         return modal(
             ids.JOIN_VIEW, "Switch program", blocks, submit="Switch", private_metadata=metadata

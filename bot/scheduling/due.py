@@ -366,18 +366,40 @@ def next_attention(
     return NEVER if week > program.weeks else now + timedelta(days=7)
 
 
-def digest_due(now: datetime, ws: WorkspaceTimes) -> tuple[Due | None, datetime]:
-    """The digest due at `now` for this workspace (or None), and when to look again."""
-    if not ws.team_channel_id:
-        return None, NEVER  # a new team channel plans it again
+COHORT_PERIOD = ":cohort-"  # "2026-W49:cohort-3": cohort 3's digest of that ISO week
+
+
+def cohort_period(period: str, cohort_id: int) -> str:
+    """The due-item period of a cohort's digest (one per cohort and ISO week)."""
+    return f"{period}{COHORT_PERIOD}{cohort_id}"
+
+
+def cohort_of_period(period: str) -> int | None:
+    """The cohort id in a digest's period, or None for the workspace's own digest."""
+    _, found, cohort = period.partition(COHORT_PERIOD)
+    return int(cohort) if found and cohort.isdigit() else None
+
+
+def digest_due(
+    now: datetime, ws: WorkspaceTimes, cohort_ids: tuple[int, ...] = ()
+) -> tuple[list[Due], datetime]:
+    """The digests due at `now` for this workspace (its own, in the team channel, and one
+    per cohort, in the cohort's channel), and when to look again."""
+    if not ws.team_channel_id and not cohort_ids:
+        return [], NEVER  # a new team channel or cohort plans it again
     slot = digest_slot(now, ws.prompt_weekday, ws.prompt_hour)
     if now < slot:
-        return None, slot
+        return [], slot
     next_week = digest_slot(now + timedelta(days=7), ws.prompt_weekday, ws.prompt_hour)
     end = datetime.combine(
         date.fromisocalendar(*now.astimezone(UTC).isocalendar()[:2], 7) + timedelta(days=1),
         time(0),
         tzinfo=UTC,
     )
-    due = Due(DIGEST, ws.team_id, "", digest_period(now), at=slot, expires=end)
+    period = digest_period(now)
+    due = [Due(DIGEST, ws.team_id, "", period, at=slot, expires=end)] if ws.team_channel_id else []
+    due.extend(
+        Due(DIGEST, ws.team_id, "", cohort_period(period, c), at=slot, expires=end)
+        for c in cohort_ids
+    )
     return due, next_week

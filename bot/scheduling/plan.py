@@ -27,7 +27,7 @@ from bot.scheduling.due import (
 )
 from bot.services import Services
 from bot.services.participation import return_from_away
-from storage import due_items, participants, workspaces
+from storage import cohorts, due_items, participants, workspaces
 from storage.due_items import PENDING, SKIPPED, Planned
 from storage.models import Participant, Workspace
 
@@ -140,11 +140,11 @@ def plan_digests(services: Services, now: datetime, *, limit: int = PLAN_BATCH) 
             return PlanReport([])
         due: list[Due] = []
         next_times: list[tuple[str, datetime]] = []
+        with_cohorts = cohorts.ids_by_team(session, team_ids=[w.team_id for w in rows])
         for w in rows:
             times = WorkspaceTimes(w.team_id, w.prompt_weekday, w.prompt_hour, w.team_channel_id)
-            found, again = digest_due(now, times)
-            if found is not None:
-                due.append(found)
+            found, again = digest_due(now, times, with_cohorts.get(w.team_id, ()))
+            due.extend(found)
             next_times.append((w.team_id, again))
         due_items.plan(session, [as_planned(d) for d in due], now=now)
         workspaces.set_next_digest(session, next_times)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 
 from bot.blocks import ids
 from handlers.actions import (
+    admin,
     checklists,
+    cohort,
     deliverables,
     evidence,
     forget,
@@ -14,6 +18,7 @@ from handlers.actions import (
     open_modals,
     portfolio,
     rhythm,
+    sharing,
     snooze,
 )
 from handlers.listener import wire
@@ -38,6 +43,14 @@ def register(app: App) -> None:
     app.action(ids.MARK_DELIVERABLE_DONE)(wire(deliverables.open_mark_done))
     app.action(ids.SNOOZE_PROMPT)(wire(snooze.snooze_prompt))
     app.action(ids.CHECKLIST_ITEM)(wire(checklists.tick_item))
+    app.action(ids.SHARE_PROGRESS_TOGGLE)(wire(sharing.toggle_sharing))
+    app.action(ids.COHORT_JOIN)(wire(cohort.join_cohort_button))
+    app.action(ids.ADMIN_CHANNEL_SELECT)(wire(admin.channel_selected))
+    app.action(ids.ADMIN_PROMPT_DAY)(wire(admin.day_selected))
+    app.action(ids.ADMIN_PROMPT_HOUR)(wire(admin.hour_selected))
+    app.action(ids.ADMIN_ADD_SELECT)(wire(admin.admin_selected))
+    app.action(ids.OPEN_COHORT_FORM)(wire(admin.open_cohort_form))
+    app.action(re.compile(f"^{ids.ADMIN_PREVIEW}:"))(wire(admin.preview_week))
     app.action(ids.LOG_EVIDENCE_SELECT)(wire(evidence.log_evidence_select))
     app.action(ids.ENTRY_EDIT)(wire(evidence.edit_entry))
     app.action(ids.ENTRY_KIND)(wire(evidence.change_entry_kind))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 
-from bot.blocks.common import section
+from bot.blocks.cohorts import catch_up_input
+from bot.blocks.common import Block, section
 from bot.blocks.join import already_enrolled_message, join_modal
 from bot.outbound import Outbound, SlackFailure
 from bot.programs import Program
-from bot.progress import default_start_date, local_date
+from bot.progress import default_start_date, local_date, program_week
 from bot.services import Services
 from bot.services.enrollment import current_enrolment
 from handlers.listener import Answer, Incoming, Then
+from storage.models import Cohort
 
 
 def run(req: Incoming, args: str) -> Answer:
@@ -51,30 +53,40 @@ def open_join_modal(
     channel_id: str | None,
     program: str | None,
     switching_from: Program | None = None,
+    cohort: Cohort | None = None,
 ) -> Then:
     """Open the join modal at once, then update it with the time zone from the profile;
-    `switching_from`: the program the member is leaving for the one they pick."""
-    today = services.clock.now().date()
-    first = join_modal(
-        services.programs,
-        selected_program=program,
-        start_date=default_start_date(today),
-        timezone=None,
-        channel_id=channel_id,
-        switching_from=switching_from,
-    )
+    `switching_from`: the program the member is leaving for the one they pick; `cohort`: the
+    cohort whose Join button opened it (its program chosen, its catch-up choice shown)."""
+
+    def build(timezone: str | None) -> Block:
+        today = local_date(services.clock.now(), timezone)
+        start, extra = default_start_date(today), []
+        chosen = cohort.program_id if cohort is not None else program
+        cohort_program = services.programs.get(cohort.program_id) if cohort else None
+        if cohort is not None and cohort_program is not None:
+            week = program_week(cohort.start_date, today)
+            if week >= 1:
+                extra = [catch_up_input(week, cohort_program)]
+            else:
+                start = cohort.start_date
+        return join_modal(
+            services.programs,
+            selected_program=chosen,
+            start_date=start,
+            timezone=timezone,
+            channel_id=channel_id,
+            switching_from=switching_from,
+            cohort_id=cohort.id if cohort is not None else None,
+            extra_blocks=extra,
+        )
+
+    first = build(None)
 
     def open_it(slack: Outbound) -> None:
         view_id = str(slack.open_view(trigger_id, first)["id"])
         timezone = read_timezone(slack, user_id)
-        updated = join_modal(
-            services.programs,
-            selected_program=program,
-            start_date=default_start_date(local_date(services.clock.now(), timezone)),
-            timezone=timezone,
-            channel_id=channel_id,
-            switching_from=switching_from,
-        )
+        updated = build(timezone)
         with contextlib.suppress(SlackFailure):  # the user may have closed or submitted it
             slack.update_view(view_id, updated)
 

@@ -16,6 +16,7 @@ from bot.text import COMMAND_TEXT_LIMIT, from_slack
 from handlers.authz import is_admin
 from handlers.commands import (
     away,
+    cohort,
     config,
     entries,
     export,
@@ -43,6 +44,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "ship": ship.run,
     "entries": entries.run,
     "config": config.run,
+    "cohort": cohort.run,
     "status": status.run,
     "summary": summary.run,
     "skills": skills.run,
@@ -60,9 +62,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 # `/transition help <topic>`: guide sections that are read when they are needed.
 HELP_TOPICS = {"resist": resist_card, "interview": interview_card}
 
-# config and `portfolio share @name` read the channel and user ids inside Slack's markup;
-# everyone else gets the words the user typed.
-RAW_ARGS = {"config", "portfolio"}
+# config, cohort and `portfolio share @name` read the channel and user ids inside Slack's
+# markup; everyone else gets the words the user typed.
+RAW_ARGS = {"config", "cohort", "portfolio"}
 
 
 def handle_transition(req: Incoming) -> Answer:

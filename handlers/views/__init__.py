@@ -6,12 +6,13 @@ from slack_bolt import App
 
 from bot.blocks import ids
 from handlers.listener import wire
-from handlers.views import deliverables, evidence, followups, join, journal, skills
+from handlers.views import cohort, deliverables, evidence, followups, join, journal, skills
 
 
 def register(app: App) -> None:
     """Register every view submission."""
     app.view(ids.JOIN_VIEW)(wire(join.handle_submission))
+    app.view(ids.COHORT_VIEW)(wire(cohort.handle_submission))
     app.view(ids.JOURNAL_VIEW)(wire(journal.handle_submission))
     app.view(ids.SKILLS_VIEW)(wire(skills.handle_submission))
     app.view(ids.DELIVERABLE_VIEW)(wire(deliverables.handle_submission))

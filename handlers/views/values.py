@@ -26,6 +26,13 @@ def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
     return without_nul(value).strip() or None
 
 
+def checked(view: dict[str, Any], ids: tuple[str, str]) -> bool:
+    """Whether a checkboxes input was submitted with anything ticked."""
+    block_id, action_id = ids
+    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
+    return isinstance(element, dict) and bool(element.get("selected_options"))
+
+
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
     """The private_metadata we stored as JSON, or {} when missing or malformed."""
     try:

@@ -62,9 +62,10 @@ def test_admin_posts_the_digest_in_the_team_channel(slack):
     rendered = str(post.params["blocks"])
     assert message_problems(post.params["text"], post.params["blocks"]) == []
     assert PRIVATE not in rendered
-    assert "(2 active)" in rendered
-    assert "Decision journal: 3" in rendered and "Customer insight: 1" in rendered
-    assert "*Keeping the journal:* 1 of 2 journaled on 3+ days" in rendered
+    assert "Active: 2" in rendered
+    assert "3 decisions, 1 customer insight" in rendered
+    assert "*Keeping the journal:* 1 of 2 active journaled on 3+ days" in rendered
+    assert "U1" not in rendered and "U2" not in rendered  # nobody chose to share
     # The week's ship post is linked; its (public) title is escaped.
     assert "<https://acme.slack.com/archives/C1/p1|An export inbox &lt;for admins&gt;>" in rendered
 

@@ -77,16 +77,15 @@ def test_the_digest_posts_counts_once_a_week_and_never_entry_text(sched):
     body = all_text(digest)
     assert SECRET not in body
     assert "Weekly digest · 2026-W49" in header_text(digest)
-    # U1, U2 and U5 are in week 3 (local), U3 in week 2, U4 not started, U6 paused: bars
-    # scaled to the widest.
-    assert "`▰▰▰▱▱▱▱▱▱▱` 1  not started yet" in body
-    assert "`▰▰▰▱▱▱▱▱▱▱` 1  week 2\n`▰▰▰▰▰▰▰▰▰▰` 3  week 3" in body
-    assert "(5 active)" in body
-    assert "• Customer insight: 1\n• Decision journal: 2" in body
-    assert "Proposal" not in body
+    # U1, U2 and U5 are in week 3 (local), U3 in week 2, U4 not started, U6 paused: each
+    # apart, bars of the program's four active members.
+    assert "Not started: 1 · Active: 4 · Paused: 1 · Finished: 0" in body
+    assert "`▰▰▱▱▱▱▱▱▱▱` 1  week 2 of 12\n`▰▰▰▰▰▰▰▰▱▱` 3  week 3 of 12" in body
+    assert "*Logged in the last 7 days:* 2 decisions, 1 customer insight" in body
+    assert "Proposal" not in body and "proposal" not in body
     assert "1 in the last 7 days, 1 in all" in body
     # U1 journaled on 2 of the 7 days: not yet "keeping the journal" (3+ days).
-    assert "*Keeping the journal:* 0 of 5 journaled on 3+ days" in body
+    assert "*Keeping the journal:* 0 of 4 active journaled on 3+ days" in body
     # The next ISO week gets its own digest.
     sched.tick(digest_at + timedelta(weeks=1))
     assert len(sched.posts("C1")) == 2

@@ -1,7 +1,7 @@
 """a member's own rhythm, checklists that remember, honest mark-done
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 02:00:00.000000
 
 Participants may choose their own prompt weekday and hour (NULL: the workspace's) and be
@@ -23,7 +23,7 @@ import storage.types
 NOT_DUE = datetime(9999, 1, 1, tzinfo=UTC)  # written out: storage/models.py may change
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
