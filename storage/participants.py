@@ -140,6 +140,8 @@ def enroll(
         existing.status = "active"
         existing.paused_at = None
         existing.away_until = None
+        # A new run is in no cohort unless it was joined through one (set right after).
+        existing.cohort_id = None
         # Periods are tagged by the second of joined_at: a run restarted within the same
         # second still gets a tag of its own.
         existing.joined_at = max(now, existing.joined_at + timedelta(seconds=1))

@@ -61,6 +61,16 @@ def deliver(
                 if failure.error != "canvas_not_found":  # deleted by the member: start anew
                     raise
         canvas_id = slack.create_canvas(title=CANVAS_TITLE, markdown=portfolio.markdown)
+        # Kept at once: a portfolio compiled again while this one is still being shared
+        # edits this canvas instead of making a second.
+        with services.db.session() as session:
+            canvases.save_canvas_id(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                canvas_id=canvas_id,
+                now=services.clock.now(),
+            )
         # The app creates it; the member owns it. Nobody else has access until they share it.
         slack.share_canvas(canvas_id, users=[user_id], level="owner")
     except SlackFailure as failure:
@@ -68,14 +78,6 @@ def deliver(
             raise
         upload_file(slack, user_id=user_id, portfolio=portfolio)
         return Delivered("file")
-    with services.db.session() as session:
-        canvases.save_canvas_id(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            canvas_id=canvas_id,
-            now=services.clock.now(),
-        )
     return Delivered("canvas_created", canvas_id)
 
 

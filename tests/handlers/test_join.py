@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from bot.blocks import ids
@@ -130,6 +131,8 @@ def test_switch_program_keeps_entries_and_drops_the_old_runs_messages(slack_tran
                             status="pending", payload={"week": 1},
                             created_at=slack.clock.now()))  # fmt: skip
     before = participants(slack)[0].joined_at
+    with slack.services.db.session() as session:  # as if they had joined through a cohort
+        session.execute(update(Participant).values(cohort_id=7))
 
     body = slack.command("join").json()
     [row] = [b for b in body["blocks"] if b["type"] == "actions"]
@@ -154,6 +157,7 @@ def test_switch_program_keeps_entries_and_drops_the_old_runs_messages(slack_tran
     assert (participant.program_id, participant.background, participant.status) == (
         "engineer-to-pm", "frontend", "active")  # fmt: skip
     assert participant.start_date == date(2026, 11, 30) and participant.joined_at != before
+    assert participant.cohort_id is None  # switched on their own: out of the old cohort
     with slack.services.db.session() as session:
         [old] = session.exec(select(DueItem).where(DueItem.period == "old-w1")).all()
         assert old.status == "dropped"

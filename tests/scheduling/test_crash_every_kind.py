@@ -18,11 +18,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from bot.scheduling.due import COMPLETION, DIGEST, FOLLOWUP, NUDGE, PROMPT, RECAP, REVISIT, SNOOZE
+from bot.scheduling.due import (
+    COMPLETION,
+    DIGEST,
+    FOLLOWUP,
+    MILESTONE,
+    NUDGE,
+    PROMPT,
+    RECAP,
+    REVISIT,
+    SNOOZE,
+)
 from bot.scheduling.pipeline import EVENT_TYPE
 from storage import due_items, entries, workspaces
 from storage.due_items import Planned
+from storage.models import Participant
 from tests.reliability.ledger import LEDGER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +90,10 @@ def _items(sched, kind: str) -> tuple[list[Planned], dict[str, str] | None]:
                     )
                 )
         return planned, None
+    if kind == MILESTONE:  # the PM program's day-30 check-in
+        with sched.services.db.session() as session:
+            session.execute(update(Participant).values(program_id="engineer-to-pm"))
+        return [Planned("T1", u, kind, "e1:day-30", AT) for u in users], None
     payload: dict[str, object] = {"week": 2, "program_id": "product-engineer"}
     if kind == NUDGE:
         payload["phase_key"] = "observe"
@@ -87,7 +103,7 @@ def _items(sched, kind: str) -> tuple[list[Planned], dict[str, str] | None]:
 
 
 @pytest.mark.parametrize(
-    "kind", [PROMPT, NUDGE, RECAP, COMPLETION, DIGEST, FOLLOWUP, REVISIT, SNOOZE]
+    "kind", [PROMPT, NUDGE, RECAP, COMPLETION, DIGEST, FOLLOWUP, REVISIT, SNOOZE, MILESTONE]
 )
 def test_every_kind_is_sent_exactly_once_across_a_sigkill_mid_pass(sched, kind):
     planned, tokens = _items(sched, kind)
