@@ -141,11 +141,11 @@ def already_enrolled_message(
     else:
         where = f"You're in *{title}*, week {week} of {program.weeks}"
         where += " (paused)." if paused else "."
-    kept = plural(entry_count, "entry", "entries")
+    kept = f" and keeps your {plural(entry_count, 'entry', 'entries')}" if entry_count else ""
     blocks: list[Block] = [
         section(where),
         context(
-            f"Switching starts another program at week 1 and keeps your {kept}. "
+            f"Switching starts another program at week 1{kept}. "
             "`/transition status` shows where you are."
         ),
         actions(

@@ -109,7 +109,7 @@ def test_join_while_enrolled_shows_where_you_are_and_offers_to_switch(slack):
     body = slack.command("join").json()
     assert body["text"].startswith("You're in Software engineer to product engineer;")
     assert "week 1 hasn't started yet" in body["text"]
-    assert "keeps your 0 entries" in str(body["blocks"])
+    assert "Switching starts another program at week 1. " in str(body["blocks"])
     assert ids.SWITCH_PROGRAM in str(body["blocks"])
     assert len(slack.emulator.calls_to("views.open")) == opened  # no form this time
 
