@@ -17,7 +17,7 @@ The load comes from another process (multiprocessing, spawn): one keep-alive con
 client, closed loop (a client sends its next request when its answer is in). Every request
 is pre-signed before the clock starts, with a trigger id of its own, so each one is a real
 write and never a replay, and its signature timestamp is seconds old, inside Slack's 5 minutes.
-Every answer is checked (200 and "Saved: ..., week N" for ours), and afterwards the entry
+Every answer is checked (200 and "Saved as a decision (week N)" for ours), and afterwards the entry
 table must hold exactly one row per request sent.
 
 Why a Python process and not `wrk`: the load generator is a single-threaded selectors loop
@@ -351,7 +351,7 @@ class BenchServer:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log_file, stderr=log_file
             )
-        self.expect = [b'"text": "Saved: ', b", week "] if which == "ours" else [b"ok"]
+        self.expect = [b'"text": "Saved as a decision', b"(week "] if which == "ours" else [b"ok"]
         self.sent = 0
         self.failures: list[str] = []
         self._runs = 0
