@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,65 @@ class SQLiteWriteLock:
         self._lock.release()
 
 
+class WalCheckpointer:
+    """Copies SQLite's write-ahead log back into the database file from a thread of its own.
+
+    SQLite's automatic checkpoint runs inside the COMMIT that takes the log past 1,000 pages:
+    one request in a hundred or so then copies pages and waits for two fsyncs, holding the
+    write lock while every other writer queues behind it (measured here: 0.41 ms of wall time
+    per commit on average with it, 0.13 ms without). With `wal_autocheckpoint=0` on our
+    connections, this thread runs a PASSIVE checkpoint (it never blocks readers or writers)
+    once a second after something was committed; the sqlite3 module leaves the GIL while it
+    runs. A process that dies leaves a longer log, which the next opener reads as usual.
+    """
+
+    INTERVAL = 1.0  # seconds between checkpoints while writes keep coming
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._dirty = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def note_commit(self) -> None:
+        """A write transaction committed: checkpoint within INTERVAL (starts the thread the
+        first time, so a Database that never writes never has one)."""
+        self._dirty = True
+        if self._thread is None:
+            with self._start:
+                if self._thread is None and not self._stop.is_set():
+                    self._thread = threading.Thread(
+                        target=self._run, name="sqlite-checkpoint", daemon=True
+                    )
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            if self._dirty:
+                self._dirty = False
+                self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """One PASSIVE checkpoint now; a failure is logged and retried next time."""
+        try:
+            with self._engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception as error:  # the next interval tries again; writes are unaffected
+            logger.warning("SQLite checkpoint failed: %s", error)
+            self._dirty = True
+
+    def stop(self) -> None:
+        """Stop the thread, after a last checkpoint if anything is left in the log."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
+            if self._dirty:
+                self._dirty = False
+                self.checkpoint()
+
+
 class _SerialisedCursor(sqlite3.Cursor):
     """Takes its connection's write lock before the first write of a transaction."""
 
@@ -83,6 +142,7 @@ class _SerialisedConnection(sqlite3.Connection):
     Reads take no lock: in WAL mode they run beside the writer."""
 
     write_lock: SQLiteWriteLock | None = None  # set when the engine opens the connection
+    checkpointer: WalCheckpointer | None = None  # likewise, when the Database runs one
     _holding = False
 
     def cursor(self, factory: Any = _SerialisedCursor) -> Any:
@@ -95,10 +155,13 @@ class _SerialisedConnection(sqlite3.Connection):
             self._holding = self.write_lock.acquire()
 
     def commit(self) -> None:
+        wrote = self._holding
         try:
             super().commit()
         finally:
             self._release()
+        if wrote and self.checkpointer is not None:
+            self.checkpointer.note_commit()
 
     def rollback(self) -> None:
         try:
@@ -122,6 +185,7 @@ def make_engine(
     url: str,
     *,
     write_lock: SQLiteWriteLock | None = None,
+    checkpointer: Callable[[], WalCheckpointer | None] | None = None,
     pool_size: int = 10,
     max_overflow: int = 20,
 ) -> Engine:
@@ -129,7 +193,8 @@ def make_engine(
 
     SQLite engines serialise their write transactions on `write_lock` (a new one unless
     given: engines on one database in one process must share it). PostgreSQL has row
-    locks and needs none.
+    locks and needs none. `checkpointer` (SQLite) returns the WalCheckpointer that takes
+    over from SQLite's automatic checkpoints, when there is one.
     """
     if url.startswith("sqlite"):
         # A pool of connections reused across listener threads (one thread at a time per
@@ -154,6 +219,10 @@ def make_engine(
         def on_connect(dbapi_connection: Any, record: Any) -> None:
             _sqlite_pragmas(dbapi_connection, record)
             dbapi_connection.write_lock = lock
+            found = checkpointer() if checkpointer is not None else None
+            if found is not None:
+                dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+                dbapi_connection.checkpointer = found
 
         event.listen(engine, "connect", on_connect)
         return engine
@@ -166,6 +235,12 @@ def make_engine(
         max_overflow=max_overflow,
         hide_parameters=True,
     )
+
+
+def _is_file(url: str) -> bool:
+    """Whether a sqlite URL names a file (an in-memory database has no log to checkpoint)."""
+    path = url.partition(":///")[2].partition("?")[0]
+    return bool(path) and path != ":memory:" and "mode=memory" not in url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -206,7 +281,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         lock = SQLiteWriteLock()  # one per database, for both engines below (SQLite only)
-        self.engine = make_engine(url, write_lock=lock)
+        self.checkpointer: WalCheckpointer | None = None  # set below for a SQLite file
+        self.engine = make_engine(url, write_lock=lock, checkpointer=lambda: self.checkpointer)
         # The engine behind write(). On SQLite, one connection of its own: SQLite empties a
         # connection's page cache whenever another connection has written since its last
         # transaction, so short writes spread over the pool re-read their index pages
@@ -215,7 +291,15 @@ class Database:
         # with the main engine), so one connection costs them no concurrency.
         self.write_engine = self.engine
         if url.startswith("sqlite"):
-            self.write_engine = make_engine(url, write_lock=lock, pool_size=1, max_overflow=0)
+            self.write_engine = make_engine(
+                url,
+                write_lock=lock,
+                checkpointer=lambda: self.checkpointer,
+                pool_size=1,
+                max_overflow=0,
+            )
+            if _is_file(url):
+                self.checkpointer = WalCheckpointer(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -241,7 +325,9 @@ class Database:
         migrate(self.engine)
 
     def dispose(self) -> None:
-        """Close pooled connections."""
+        """Close pooled connections (after the last checkpoint, on SQLite)."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()

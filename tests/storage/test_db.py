@@ -226,3 +226,45 @@ def test_postgresql_engines_get_no_lock(database_url):
         add(connection)
     assert count(db) == 1
     db.dispose()
+
+
+# -- checkpoints off the request path ------------------------------------------------------
+
+
+def _wal_frames(db) -> tuple[int, int]:
+    """(frames in the log, frames already copied back), as SQLite reports them."""
+    with db.engine.connect() as connection:
+        _busy, log, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+    return log, copied
+
+
+def test_commits_never_checkpoint_and_the_checkpointer_catches_up(db):
+    # SQLite's automatic checkpoint would run inside the commit that crosses 1,000 log
+    # pages, holding the write lock; ours are off and a thread of the Database's own copies
+    # the log back instead.
+    for engine in (db.engine, db.write_engine):
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+    checkpointer = db.checkpointer
+    assert checkpointer is not None
+    checkpointer.INTERVAL = 3600  # the test decides when the thread's checkpoint happens
+    for n in range(400):  # about 3 pages per commit: well past 1,000 pages
+        with db.write() as connection:
+            add(connection, text=f"entry {n} " + "x" * 3000)
+    assert checkpointer._thread is not None
+    log_path = Path(db.url.removeprefix("sqlite:///") + "-wal")
+    assert log_path.stat().st_size > 1000 * 4096  # nothing copied back during the commits
+    checkpointer.checkpoint()  # what the thread does once a second
+    log, copied = _wal_frames(db)
+    assert log > 1000 and copied == log
+    db.dispose()
+    assert not checkpointer._thread.is_alive()
+    assert count(db) == 400
+
+
+def test_a_database_that_never_writes_starts_no_checkpoint_thread(database_url):
+    sqlite_only(database_url)
+    database = Database(database_url)
+    assert count(database) == 0
+    assert database.checkpointer is not None and database.checkpointer._thread is None
+    database.dispose()
