@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot import rules
-from bot.narrative import render_portfolio
-from bot.positioning import Brief, Story
 
 INSIGHTS_FOR_SYNTHESIS = 10  # a synthesis needs ten or more customer interactions
 PM_PROGRAM = "engineer-to-pm"  # its guide asks for one decision-heavy case
@@ -212,25 +210,3 @@ def _proposal_core_gaps(entry: EntryLike) -> list[str]:
     return [
         f.missing for f in rules.check(entry.kind, entry.fields) if f.rule in core and not f.met
     ]
-
-
-def render_markdown(
-    *,
-    name: str,
-    program_title: str | None,
-    artifacts: Sequence[Artifact],
-    generated: datetime,
-    timezone: str | None = None,
-    stories: Sequence[Story] = (),
-    brief: Brief | None = None,
-) -> str:
-    """The portfolio as a Markdown document a person would read (see `bot.narrative`)."""
-    return render_portfolio(
-        name=name,
-        program_title=program_title,
-        artifacts=artifacts,
-        generated=generated,
-        timezone=timezone,
-        stories=stories,
-        brief=brief,
-    )

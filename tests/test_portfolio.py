@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.portfolio import INSIGHTS_FOR_SYNTHESIS, build_artifacts, render_markdown
+from bot.narrative import render_portfolio
+from bot.portfolio import INSIGHTS_FOR_SYNTHESIS, build_artifacts
 from slack_emulator import message_problems
 from tests.handlers.evidence_helpers import form_values
 from tests.handlers.prompts_helpers import enroll
@@ -103,7 +104,7 @@ def test_markdown_is_narrative_one_item_per_line_local_dates_and_inert_user_text
         ),
         FakeEntry("ship", "x", {**GUIDE_SHIP, "after": "", "measuring": True}),
     ]
-    text = render_markdown(
+    text = render_portfolio(
         name="Alex",
         program_title="Product engineer",
         artifacts=build_artifacts(entries),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.portfolio import Artifact, build_artifacts, render_markdown
+from bot.narrative import render_portfolio
+from bot.portfolio import Artifact, build_artifacts
 from bot.positioning import manager_brief, story_bank
 from bot.progress import local_date
 from bot.services import Services
@@ -33,7 +34,7 @@ def compile_portfolio(services: Services, *, team_id: str, user_id: str, name: s
         participant = participants.get_participant(session, team_id=team_id, user_id=user_id)
     program = services.programs.get(participant.program_id) if participant else None
     artifacts = build_artifacts(rows, program_id=program.id if program else None)
-    markdown = render_markdown(
+    markdown = render_portfolio(
         name=name,
         program_title=program.title if program else None,
         artifacts=artifacts,
