@@ -55,6 +55,9 @@ class Workspace(SQLModel, table=True):
     probe_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
     )
+    # When the workspace's admins were sent the set-up checklist (single-token first start):
+    # set once, by the instance that planned those greetings.
+    welcomed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Participant(SQLModel, table=True):

@@ -112,15 +112,21 @@ def admin_home_blocks(settings: WorkspaceSettings, found: list[CohortInfo]) -> l
 
 
 def checklist_message(
-    settings: WorkspaceSettings, programs: Mapping[str, Program]
+    settings: WorkspaceSettings, programs: Mapping[str, Program], *, installed: bool = True
 ) -> tuple[str, list[Block]]:
-    """The DM an installing admin gets: four steps, each with its control."""
+    """The DM an installing admin gets (`installed`), or each workspace admin on the app's
+    first start with a single bot token: four steps, each with its control."""
     first = next(iter(programs), "")
     text = "Transition Coach is installed: four steps to set it up."
+    opening = (
+        "Thanks for installing!"
+        if installed
+        else "Transition Coach is now running here, and you are a workspace admin."
+    )
     blocks: list[Block] = [
         header("Set up Transition Coach in five minutes"),
         section(
-            "Thanks for installing! Four steps, each right here (you can also do them from my "
+            f"{opening} Four steps, each right here (you can also do them from my "
             "*Home* tab or with `/transition config`):"
         ),
         section("*1. Team channel*: where ship posts and the weekly digest go."),
