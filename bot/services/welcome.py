@@ -19,7 +19,7 @@ from bot.outbound import Outbound, SlackFailure
 from bot.scheduling.due import WELCOME
 from bot.scheduling.kinds import Message
 from bot.services import Services
-from bot.services.config import current
+from bot.services.config import current, slack_admin
 from storage import due_items, workspaces
 from storage.due_items import Claimed, Planned
 
@@ -49,7 +49,7 @@ def is_admin_member(user: dict[str, Any]) -> bool:
     """A person who administers the workspace: an admin or owner, not a bot, not deleted."""
     if user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT":
         return False
-    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+    return slack_admin(user)
 
 
 def workspace_admins(slack: Outbound) -> list[str]:
