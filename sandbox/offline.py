@@ -31,6 +31,9 @@ OFFLINE_SIGNING_SECRET = "offline-signing-secret"
 OFFLINE_BOT_TOKEN = "xoxb-T0DEMO-offline-demo-token"
 DEMO_TEAM = "T0DEMO"
 DEMO_CHANNEL = "C0TRANSITION"
+# A second channel, for trying a cohort: its intro post with the Join button lands there.
+DEMO_COHORT_CHANNEL = "C0PECOHORT"
+DEMO_COHORT_CHANNEL_NAME = "pe-cohort"
 DEMO_MEMBERS = {
     "U0ALEX": ("alex", "Alex Rivera", "America/Los_Angeles"),
     "U0SAM": ("sam", "Sam Okafor", "Europe/Berlin"),
@@ -64,6 +67,9 @@ def start_emulator(port: int, latency: float = 0.0) -> tuple[SlackEmulator, str]
         admin = user_id == DEMO_ADMIN
         emulator.add_user(DEMO_TEAM, user_id, name=name, real_name=real_name, tz=tz, is_admin=admin)
     emulator.add_channel(DEMO_TEAM, DEMO_CHANNEL, name="transition", bot_is_member=True)
+    emulator.add_channel(
+        DEMO_TEAM, DEMO_COHORT_CHANNEL, name=DEMO_COHORT_CHANNEL_NAME, bot_is_member=True
+    )
     return emulator, token
 
 
