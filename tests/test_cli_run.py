@@ -82,6 +82,18 @@ def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
     return env
 
 
+def http_env(tmp_path: Path, port: int, api_url: str, token: str) -> dict[str, str]:
+    """HTTP mode with one bot token against the emulator at `api_url`."""
+    env = offline_env(tmp_path, port)
+    env.update(
+        SLACK_BOT_TOKEN=token,
+        SLACK_SIGNING_SECRET="http-mode-secret",
+        SLACK_API_URL=api_url,
+        HOST="127.0.0.1",
+    )
+    return env
+
+
 def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
     port = free_port_pair()
     env = offline_env(tmp_path, port)
@@ -155,13 +167,7 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token, st
 
     emulator, token = emulator_and_token
     port = free_port_pair()
-    env = offline_env(tmp_path, port)
-    env.update(
-        SLACK_BOT_TOKEN=token,
-        SLACK_SIGNING_SECRET="http-mode-secret",
-        SLACK_API_URL=emulator.base_url,
-        HOST="127.0.0.1",
-    )
+    env = http_env(tmp_path, port, emulator.base_url, token)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with bot_process(tmp_path, env, stop_with, **quiet):
         wait_until_healthy(port)
@@ -326,13 +332,7 @@ def test_first_start_with_one_token_greets_admins_once_and_a_failing_users_list_
     emulator, token = emulator_and_token
     emulator.add_user("T1", "U9ADMIN", is_admin=True)
     port = free_port_pair()
-    env = offline_env(tmp_path, port)
-    env.update(
-        SLACK_BOT_TOKEN=token,
-        SLACK_SIGNING_SECRET="http-mode-secret",
-        SLACK_API_URL=emulator.base_url,
-        HOST="127.0.0.1",
-    )
+    env = http_env(tmp_path, port, emulator.base_url, token)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     engine = create_engine(env["DATABASE_URL"])
 
