@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.blocks.admin import checklist_message
+from bot.blocks.common import Block
 from bot.outbound import Outbound, SlackFailure
 from bot.scheduling.due import WELCOME
 from bot.scheduling.kinds import Message
@@ -112,10 +113,12 @@ def render_welcomes(
     services: Services, session: Session, items: list[Claimed], now: datetime
 ) -> dict[int, Message | None]:
     """Each admin's checklist DM (one message each: the pipeline groups items by message)."""
+    by_team: dict[str, tuple[str, list[Block]]] = {}
     rendered: dict[int, Message | None] = {}
     for item in items:
-        text, blocks = checklist_message(
-            current(services, team_id=item.team_id), services.programs, installed=False
-        )
+        if item.team_id not in by_team:  # the settings are read once per workspace
+            settings = current(services, team_id=item.team_id)
+            by_team[item.team_id] = checklist_message(settings, services.programs, installed=False)
+        text, blocks = by_team[item.team_id]
         rendered[item.id] = Message(item.user_id, text, blocks)
     return rendered
