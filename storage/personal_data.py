@@ -51,6 +51,22 @@ def export_rows(session: Session, *, team_id: str, user_id: str) -> dict[str, li
     return result
 
 
+def export_mentions(
+    session: Session, *, team_id: str, user_id: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows that are not theirs but name them ("cohort.created_by": the cohorts they
+    created), the rows forget leaves in place without their name."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    for table, column in person_columns():
+        query = select(table).where(table.c.team_id == team_id, column == user_id)
+        rows = session.connection().execute(query).mappings().all()
+        if rows:
+            result[f"{table.name}.{column.name}"] = [
+                {k: _jsonable(v) for k, v in row.items()} for row in rows
+            ]
+    return result
+
+
 def delete_rows(session: Session, *, team_id: str, user_id: str) -> dict[str, int]:
     """Delete every row about `user_id` in `team_id` and blank the columns naming them in
     other rows; returns the count of deleted rows per table."""

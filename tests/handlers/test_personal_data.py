@@ -141,6 +141,12 @@ def test_forget_unnames_an_admin_in_what_they_created_and_keeps_it(slack):
         session.add(
             WorkspaceAdmin(team_id="T1", user_id="U2", added_by="U1", added_at=slack.clock.now())
         )
+    slack.command("export")
+    slack.emulator.wait_for("files.completeUploadExternal")
+    [file] = [f for f in slack.emulator.files.values() if f.get("completed")]
+    named_in = json.loads(file["content"])["named_in"]
+    assert [c["name"] for c in named_in["cohort.created_by"]] == ["Spring PE cohort"]
+    assert [a["user_id"] for a in named_in["workspaceadmin.added_by"]] == ["U2"]
     slack.command("forget")
     slack.sender.block_action(ids.FORGET_CONFIRM, user_id="U1", value="forget")
     slack.emulator.wait_for(
