@@ -227,3 +227,10 @@ def claim_welcome(session: Session, *, team_id: str, now: datetime) -> bool:
         .values(welcomed_at=now)
     )
     return (session.execute(statement).rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+def release_welcome(session: Session, *, team_id: str) -> None:
+    """Undo claim_welcome (the greeting could not be sent): the next install tries again."""
+    session.execute(
+        update(_WORKSPACE).where(_WORKSPACE.c.team_id == team_id).values(welcomed_at=None)
+    )

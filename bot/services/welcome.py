@@ -36,12 +36,21 @@ MAX_PAGES = 500
 
 def greet_installer(slack: Outbound, services: Services, *, team_id: str, user_id: str) -> bool:
     """DM the installing admin the checklist (team channel, prompt day and hour, a cohort, a
-    preview), each step with its control; False (logged) when Slack refused."""
+    preview), each step with its control, on the workspace's first install only (a reinstall,
+    say for new scopes, is not greeted again); False when not sent (Slack's refusal logged,
+    and the next install tries again)."""
+    now = services.clock.now()
+    with services.db.session() as session:
+        workspaces.ensure_workspace(session, team_id=team_id, now=now)
+        if not workspaces.claim_welcome(session, team_id=team_id, now=now):
+            return False
     text, blocks = checklist_message(current(services, team_id=team_id), services.programs)
     try:
         slack.post(user_id, text, blocks)
     except SlackFailure as failure:
         logger.warning("set-up checklist for %s not sent: %s", team_id, failure.error)
+        with services.db.session() as session:
+            workspaces.release_welcome(session, team_id=team_id)
         return False
     return True
 
