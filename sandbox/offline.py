@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.app import build_services, create_app, make_client
+from bot.app import build_services, create_app, greet_admins_on_first_start, make_client
 from bot.clock import OffsetClock
 from bot.config import BOT_SCOPES, ConfigError, Settings
 from bot.outbound import Outbound
@@ -126,6 +126,9 @@ class OfflineBot:
         emulator.set_clock(lambda: clock.now().timestamp())
         services = build_services(offline_settings, clock=clock)
         seed_demo(services)
+        # As a real single-token start does: Priya (the demo admin) gets the set-up checklist
+        # at the first scheduler pass, once per sandbox database.
+        greet_admins_on_first_start(offline_settings, services)
         app = create_app(offline_settings, services=services)
         server = ServerThread(app, host="127.0.0.1", port=settings.port).start()
         bot = cls(

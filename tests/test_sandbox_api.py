@@ -420,3 +420,23 @@ def test_an_admin_runs_a_cohort_from_home_in_the_sandbox(offline):
     program = next(b for b in joining["blocks"] if b.get("block_id") == ids.JOIN_PROGRAM[0])
     assert program["element"]["initial_option"]["value"] == "product-engineer"
     assert json.loads(joining["private_metadata"])["cohort"] == 1  # joins this cohort
+
+
+def test_the_demo_admin_gets_the_set_up_checklist_once(offline):
+    """The sandbox starts as a single-token bot does: Priya, the demo admin, is greeted with
+    the set-up checklist at the first scheduler pass, and only once; nobody else is."""
+    assert "Set up Transition Coach" not in str(state(offline, "U0PRIYA")["dm"])
+    call(offline, "/api/advance", {"days": 1})
+    call(offline, "/api/advance", {"days": 1})
+
+    def checklists(user: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in state(offline, user)["dm"]["messages"]
+            if "Set up Transition Coach" in str(m.get("blocks"))
+        ]
+
+    [checklist] = checklists("U0PRIYA")
+    assert message_problems(checklist["text"], checklist["blocks"]) == []
+    assert "conversations_select" in str(checklist["blocks"])
+    assert checklists("U0SAM") == [] and checklists("U0ALEX") == []
