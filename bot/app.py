@@ -18,10 +18,10 @@ from bot import outbound
 from bot.authorization import StoredInstallationAuthorize
 from bot.clock import Clock, SystemClock
 from bot.config import BOT_SCOPES, Settings
-from bot.outbound import NotInstalledError, Outbound
+from bot.outbound import NotInstalledError, Outbound, SlackFailure
 from bot.programs import load_programs
 from bot.services import Services
-from bot.services.welcome import greet_installer
+from bot.services.welcome import greet_admins_once, greet_installer
 from handlers import register_handlers
 from handlers.listener import AfterAck
 from storage.db import Database
@@ -110,6 +110,23 @@ def _welcome_after_install(
         return args.default.success(args)
 
     return success
+
+
+def greet_admins_on_first_start(settings: Settings, services: Services) -> int:
+    """With a single bot token nobody is named by an OAuth redirect: the first start plans
+    the set-up checklist for the workspace's admins, once (bot/services/welcome.py). Slack
+    failing here is logged and never stops the start; returns how many were planned."""
+    if settings.oauth or not settings.bot_token:
+        return 0
+    slack = Outbound(make_client(settings), team_id=None)
+    try:
+        team_id = str(slack.call("auth.test").get("team_id") or "")
+    except SlackFailure:
+        return 0  # logged by Outbound; Bolt's own auth.test reports a bad token
+    if not team_id:
+        return 0
+    slack.team_id = team_id
+    return greet_admins_once(services, slack, team_id=team_id)
 
 
 def client_for_team(settings: Settings, services: Services) -> Callable[[str], Outbound]:

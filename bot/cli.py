@@ -160,9 +160,11 @@ def _run(settings: Settings, offline: OfflineMode | None) -> int:
 
 
 def _run_slack(settings: Settings, stop: StopRequest) -> int:
-    from bot.app import create_app
+    from bot.app import create_app, greet_admins_on_first_start
 
     app = create_app(settings)
+    # Before the scheduler starts: its first pass sends what this planned.
+    greet_admins_on_first_start(settings, app.services)  # type: ignore[attr-defined]
     # A single-workspace install: the one bot token serves every team row in the database.
     scheduler = _start_scheduler(app, settings)
     try:

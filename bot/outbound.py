@@ -78,6 +78,7 @@ IDEMPOTENT = frozenset(
     {
         "auth.test",
         "users.info",
+        "users.list",
         "team.info",
         "conversations.info",
         "conversations.history",

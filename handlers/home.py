@@ -19,7 +19,7 @@ def publish_home(slack: Outbound, services: Services, *, team_id: str, user_id: 
     """Render and publish `user_id`'s Home tab; a failure is logged (by Outbound), not raised."""
     data = home_data(services, team_id=team_id, user_id=user_id)
     view = home_view(data)
-    if is_admin(slack, services, team_id=team_id, user_id=user_id):
+    if is_admin(slack, services, team_id=team_id, user_id=user_id, recent=True):
         view = with_admin_section(view, admin_home(services, team_id=team_id))
     with contextlib.suppress(SlackFailure):
         slack.publish_home(user_id, view)

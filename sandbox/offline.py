@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.app import build_services, create_app, make_client
+from bot.app import build_services, create_app, greet_admins_on_first_start, make_client
 from bot.clock import OffsetClock
 from bot.config import BOT_SCOPES, ConfigError, Settings
 from bot.outbound import Outbound
@@ -31,6 +31,9 @@ OFFLINE_SIGNING_SECRET = "offline-signing-secret"
 OFFLINE_BOT_TOKEN = "xoxb-T0DEMO-offline-demo-token"
 DEMO_TEAM = "T0DEMO"
 DEMO_CHANNEL = "C0TRANSITION"
+# A second channel, for trying a cohort: its intro post with the Join button lands there.
+DEMO_COHORT_CHANNEL = "C0PECOHORT"
+DEMO_COHORT_CHANNEL_NAME = "pe-cohort"
 DEMO_MEMBERS = {
     "U0ALEX": ("alex", "Alex Rivera", "America/Los_Angeles"),
     "U0SAM": ("sam", "Sam Okafor", "Europe/Berlin"),
@@ -64,6 +67,9 @@ def start_emulator(port: int, latency: float = 0.0) -> tuple[SlackEmulator, str]
         admin = user_id == DEMO_ADMIN
         emulator.add_user(DEMO_TEAM, user_id, name=name, real_name=real_name, tz=tz, is_admin=admin)
     emulator.add_channel(DEMO_TEAM, DEMO_CHANNEL, name="transition", bot_is_member=True)
+    emulator.add_channel(
+        DEMO_TEAM, DEMO_COHORT_CHANNEL, name=DEMO_COHORT_CHANNEL_NAME, bot_is_member=True
+    )
     return emulator, token
 
 
@@ -120,6 +126,9 @@ class OfflineBot:
         emulator.set_clock(lambda: clock.now().timestamp())
         services = build_services(offline_settings, clock=clock)
         seed_demo(services)
+        # As a real single-token start does: Priya (the demo admin) gets the set-up checklist
+        # at the first scheduler pass, once per sandbox database.
+        greet_admins_on_first_start(offline_settings, services)
         app = create_app(offline_settings, services=services)
         server = ServerThread(app, host="127.0.0.1", port=settings.port).start()
         bot = cls(

@@ -41,11 +41,21 @@ class Sandbox:
     """Slack's side for one demo team: sends what a member does, reads what Slack shows."""
 
     def __init__(self, bot: OfflineBot) -> None:
-        from sandbox.offline import DEMO_ADMIN, DEMO_CHANNEL, DEMO_MEMBERS, DEMO_TEAM
+        from sandbox.offline import (
+            DEMO_ADMIN,
+            DEMO_CHANNEL,
+            DEMO_COHORT_CHANNEL,
+            DEMO_COHORT_CHANNEL_NAME,
+            DEMO_MEMBERS,
+            DEMO_TEAM,
+        )
 
         self.bot = bot
         self.team = DEMO_TEAM
         self.channel = DEMO_CHANNEL
+        self.cohort_channel = DEMO_COHORT_CHANNEL
+        # The page's channels, as Slack's conversations menus list them.
+        self.channels = {DEMO_CHANNEL: "transition", DEMO_COHORT_CHANNEL: DEMO_COHORT_CHANNEL_NAME}
         self.members = DEMO_MEMBERS
         self.admin = DEMO_ADMIN
         self.sender = SlackSender(
@@ -70,8 +80,11 @@ class Sandbox:
         return self.bot.emulator.dm_channel(self.team, user)
 
     def conversation(self, data: dict[str, Any], user: str) -> str:
-        """The channel id a command is typed in: #transition or the DM with the bot."""
-        return self.dm(user) if data.get("where") == "dm" else self.channel
+        """The channel id a command is typed in: #transition, #pe-cohort or the DM."""
+        where = data.get("where")
+        if where == "dm":
+            return self.dm(user)
+        return self.cohort_channel if where == "cohort" else self.channel
 
     def modal_for(self, user: str) -> dict[str, Any] | None:
         """The top modal open for `user` (the last one opened or pushed), if any."""
@@ -136,7 +149,15 @@ class Sandbox:
                 "name": "transition",
                 "messages": self.timeline(self.channel, user),
             },
+            "cohort": {
+                "id": self.cohort_channel,
+                "name": self.channels[self.cohort_channel],
+                "messages": self.timeline(self.cohort_channel, user),
+            },
             "dm": {"id": dm, "name": BOT_NAME, "messages": self.timeline(dm, user)},
+            # What Slack's conversations_select and users_select menus offer here.
+            "conversations": [{"id": cid, "name": name} for cid, name in self.channels.items()],
+            "people": [{"id": uid, "name": real} for uid, (_, real, _tz) in self.members.items()],
             "home": emulator.home_view(self.team, user),
             # Canvases this member may open (their portfolio, or one shared with them).
             "canvases": [
@@ -202,14 +223,15 @@ class Sandbox:
                 text, user_id=user, team_id=self.team, thread_ts=thread_ts
             )
             return {"status": response.status, "ts": response.message_ts}
-        ts = self.bot.emulator.add_message(self.channel, user, typed(text), thread_ts=thread_ts)
+        channel = self.conversation(data, user)
+        ts = self.bot.emulator.add_message(channel, user, typed(text), thread_ts=thread_ts)
         return {"status": 200, "ts": ts}
 
     def shortcut(self, data: dict[str, Any]) -> dict[str, Any]:
         """Use the message shortcut "Save to my journal" on a message in a conversation."""
         user = self.member(data)
         channel, ts = str(data.get("channel", "")), str(data.get("ts", ""))
-        if channel not in (self.channel, self.dm(user)):
+        if channel not in (*self.channels, self.dm(user)):
             raise SandboxError("that conversation is not in the sandbox")
         found = [m for m in self.bot.emulator.messages(channel) if m.get("ts") == ts]
         if not found:

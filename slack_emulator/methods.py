@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import secrets
 import time
@@ -211,7 +212,7 @@ def user_object(user: User) -> dict[str, Any]:
         "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
         "is_admin": user.is_admin,
         "is_owner": user.is_owner,
-        "is_primary_owner": False,
+        "is_primary_owner": user.is_primary_owner,
         "is_restricted": False,
         "is_ultra_restricted": False,
         "is_bot": user.is_bot,
@@ -301,6 +302,52 @@ def users_info(state: State, req: Request) -> dict[str, Any]:
     if user is None:
         raise ApiError("user_not_found")
     return {"user": user_object(user)}
+
+
+# users.list pages: Slack may return fewer than `limit` members even before the end ("Fewer
+# than the requested number of items may be returned"), and a team this large with no
+# `limit` answers `limit_required`. https://docs.slack.dev/reference/methods/users.list
+USERS_PAGE_MAX = 1000
+USERS_LIMIT_REQUIRED_OVER = 1000
+
+
+@method("users.list")
+def users_list(state: State, req: Request) -> dict[str, Any]:
+    """The caller's team's members, bots and deleted accounts included (as Slack lists
+    them), ordered by id and paged with an opaque cursor."""
+    members = sorted(
+        (u for u in state.users.values() if u.team_id == req.ws.id), key=lambda u: u.id
+    )
+    raw_limit = req.str_param("limit").strip()
+    if raw_limit and not raw_limit.isdigit():
+        raise ApiError("invalid_arguments", ["[ERROR] limit must be a number"])
+    limit = int(raw_limit or 0)
+    if limit == 0 and len(members) > USERS_LIMIT_REQUIRED_OVER:
+        raise ApiError("limit_required")
+    # The emulator hands out at most `state.users_page_size` per page, so a client that
+    # stops at the first page (instead of following next_cursor) misses members, as it would
+    # on a big Slack team.
+    page = min(limit or USERS_PAGE_MAX, USERS_PAGE_MAX, state.users_page_size)
+    start = 0
+    cursor = req.str_param("cursor")
+    if cursor:
+        try:
+            after = base64.b64decode(cursor.encode(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError("invalid_cursor") from None
+        if not after.startswith("user:"):
+            raise ApiError("invalid_cursor")
+        start = next(
+            (i for i, u in enumerate(members) if u.id > after.removeprefix("user:")), len(members)
+        )
+    chosen = members[start : start + page]
+    more = start + page < len(members)
+    next_cursor = base64.b64encode(f"user:{chosen[-1].id}".encode()).decode() if more else ""
+    return {
+        "members": [user_object(u) for u in chosen],
+        "cache_ts": int(time.time()),
+        "response_metadata": {"next_cursor": next_cursor},
+    }
 
 
 @method("conversations.info")

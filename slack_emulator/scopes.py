@@ -25,6 +25,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
     "conversations.info": ("channels:read", "groups:read", "im:read", "mpim:read"),
     "users.info": ("users:read",),
+    "users.list": ("users:read",),
     "team.info": ("team:read",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),

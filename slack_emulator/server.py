@@ -196,6 +196,7 @@ class SlackEmulator:
         is_owner: bool = False,
         deleted: bool = False,
         is_bot: bool = False,
+        is_primary_owner: bool = False,
     ) -> None:
         """Add (or replace) a member of a team."""
         ZoneInfo(tz)  # fail here, not inside a later users.info call
@@ -211,6 +212,7 @@ class SlackEmulator:
                 is_owner=is_owner,
                 deleted=deleted,
                 is_bot=is_bot,
+                is_primary_owner=is_primary_owner,
             )
 
     def add_channel(

@@ -59,6 +59,7 @@ class User:
     is_owner: bool = False
     deleted: bool = False
     is_bot: bool = False
+    is_primary_owner: bool = False
 
 
 @dataclass
@@ -181,6 +182,7 @@ class State:
         self.workspaces: dict[str, Workspace] = {}
         self.tokens: dict[str, str] = {}  # token -> team_id
         self.users: dict[str, User] = {}
+        self.users_page_size = 200  # users.list's largest page here (tests shrink it)
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.ephemerals: dict[str, list[dict[str, Any]]] = {}

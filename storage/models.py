@@ -23,6 +23,11 @@ OPEN_STATUSES = ("pending", "claimed", "sending", "uncertain")
 OPEN_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
 
 
+# Marks a column other than `user_id` that holds someone's user id (who created a cohort,
+# who named an admin): `forget` blanks it, so the row stays but no longer names them.
+NAMES_A_PERSON: dict[str, Any] = {"names_person": True}
+
+
 class Workspace(SQLModel, table=True):
     """One Slack workspace that uses the bot, with its admin settings."""
 
@@ -50,6 +55,9 @@ class Workspace(SQLModel, table=True):
     probe_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
     )
+    # When the workspace's admins were sent the set-up checklist (single-token first start):
+    # set once, by the instance that planned those greetings.
+    welcomed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Participant(SQLModel, table=True):
@@ -205,7 +213,7 @@ class WorkspaceAdmin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
     user_id: str = Field(max_length=32)
-    added_by: str = Field(max_length=32)
+    added_by: str = Field(max_length=32, sa_column_kwargs={"info": NAMES_A_PERSON})
     added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -274,5 +282,6 @@ class Cohort(SQLModel, table=True):
     program_id: str = Field(max_length=64)
     start_date: date  # the Monday of the cohort's week 1
     channel_id: str = Field(max_length=32)
-    created_by: str = Field(max_length=32)
+    # Who created it; "" once they asked to be forgotten (the cohort stays, unnamed).
+    created_by: str = Field(max_length=32, sa_column_kwargs={"info": NAMES_A_PERSON})
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

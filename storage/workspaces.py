@@ -210,3 +210,27 @@ def set_next_digest(session: Session, values: list[tuple[str, datetime]]) -> Non
             .values(next_digest_at=bindparam("at")),
             [{"team": team, "at": at} for team, at in values],
         )
+
+
+def welcomed(session: Session, *, team_id: str) -> bool:
+    """True once the workspace's admins were greeted (or planned to be)."""
+    found = session.get(Workspace, team_id)
+    return found is not None and found.welcomed_at is not None
+
+
+def claim_welcome(session: Session, *, team_id: str, now: datetime) -> bool:
+    """Mark the workspace as greeted; True only for the one caller that set it (a
+    compare-and-set: on PostgreSQL a concurrent second UPDATE waits, then matches nothing)."""
+    statement = (
+        update(_WORKSPACE)
+        .where(_WORKSPACE.c.team_id == team_id, _WORKSPACE.c.welcomed_at.is_(None))
+        .values(welcomed_at=now)
+    )
+    return (session.execute(statement).rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+def release_welcome(session: Session, *, team_id: str) -> None:
+    """Undo claim_welcome (the greeting could not be sent): the next install tries again."""
+    session.execute(
+        update(_WORKSPACE).where(_WORKSPACE.c.team_id == team_id).values(welcomed_at=None)
+    )

@@ -82,6 +82,18 @@ def offline_env(tmp_path: Path, port: int) -> dict[str, str]:
     return env
 
 
+def http_env(tmp_path: Path, port: int, api_url: str, token: str) -> dict[str, str]:
+    """HTTP mode with one bot token against the emulator at `api_url`."""
+    env = offline_env(tmp_path, port)
+    env.update(
+        SLACK_BOT_TOKEN=token,
+        SLACK_SIGNING_SECRET="http-mode-secret",
+        SLACK_API_URL=api_url,
+        HOST="127.0.0.1",
+    )
+    return env
+
+
 def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
     port = free_port_pair()
     env = offline_env(tmp_path, port)
@@ -155,13 +167,7 @@ def test_run_with_tokens_serves_slack_over_http(tmp_path, emulator_and_token, st
 
     emulator, token = emulator_and_token
     port = free_port_pair()
-    env = offline_env(tmp_path, port)
-    env.update(
-        SLACK_BOT_TOKEN=token,
-        SLACK_SIGNING_SECRET="http-mode-secret",
-        SLACK_API_URL=emulator.base_url,
-        HOST="127.0.0.1",
-    )
+    env = http_env(tmp_path, port, emulator.base_url, token)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with bot_process(tmp_path, env, stop_with, **quiet):
         wait_until_healthy(port)
@@ -313,3 +319,38 @@ def test_run_with_an_app_token_serves_socket_mode_and_stops_in_order_on_sigterm(
     output = "".join(stderr)
     assert "scheduler stopped" in output
     assert "Traceback" not in output
+
+
+def test_first_start_with_one_token_greets_admins_once_and_a_failing_users_list_is_harmless(
+    tmp_path, emulator_and_token
+):
+    """`transition-coach run` with SLACK_BOT_TOKEN: a users.list failure at start is logged
+    and the bot serves anyway; the next start plans the admins' checklist; a third plans
+    nothing and does not even ask Slack for the members again."""
+    from sqlalchemy import create_engine, text
+
+    emulator, token = emulator_and_token
+    emulator.add_user("T1", "U9ADMIN", is_admin=True)
+    port = free_port_pair()
+    env = http_env(tmp_path, port, emulator.base_url, token)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    engine = create_engine(env["DATABASE_URL"])
+
+    def welcomes() -> list[str]:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT user_id FROM due_item WHERE kind='welcome'"))
+            return [r[0] for r in rows]
+
+    emulator.fail("users.list", "fatal_error", times=10)
+    with bot_process(tmp_path, env, **quiet):
+        wait_until_healthy(port)
+    assert emulator.calls_to("users.list") and welcomes() == []
+    emulator.clear_faults()
+    with bot_process(tmp_path, env, **quiet):
+        wait_until_healthy(port)
+    assert welcomes() == ["U9ADMIN"]
+    asked = len(emulator.calls_to("users.list"))
+    with bot_process(tmp_path, env, **quiet):
+        wait_until_healthy(port)
+    assert welcomes() == ["U9ADMIN"] and len(emulator.calls_to("users.list")) == asked
+    engine.dispose()

@@ -311,3 +311,27 @@ def test_the_installer_gets_the_set_up_checklist_in_a_dm(distributed):
         message_ts="1700000000.000100",
     )  # fmt: skip
     assert "Week 1 of" in str(clicked.shown()["blocks"])
+
+
+def test_a_reinstall_does_not_send_the_checklist_again(distributed):
+    """Installing again (new scopes, another admin) finds the workspace set up already."""
+    distributed.emulator.add_user("T1", "U1", tz="Europe/Berlin", is_admin=True)
+    distributed.emulator.add_user("T1", "U2", tz="Europe/Berlin", is_admin=True)
+    distributed.install("T1", installer="U1")
+    distributed.install("T1", installer="U2")
+    distributed.install("T1", installer="U1")
+    checklists = [
+        c.params["channel"]
+        for c in distributed.emulator.calls_to("chat.postMessage")
+        if "Set up Transition Coach" in str(c.params.get("blocks"))
+    ]
+    assert checklists == ["U1"]
+
+
+def test_a_checklist_slack_refused_is_sent_at_the_next_install(distributed):
+    distributed.emulator.add_user("T1", "U1", tz="Europe/Berlin", is_admin=True)
+    distributed.emulator.fail("chat.postMessage", "messages_tab_disabled")
+    distributed.install("T1", installer="U1")
+    distributed.install("T1", installer="U1")
+    sent = [c for c in distributed.emulator.calls_to("chat.postMessage", ok_only=True)]
+    assert [c.params["channel"] for c in sent] == ["U1"]

@@ -18,6 +18,7 @@ from bot.blocks import ids
 from bot.config import BOT_SCOPES
 from bot.scheduling.pipeline import run_due_work
 from bot.services.config import update
+from bot.services.welcome import workspace_admins
 from tests.handlers.evidence_helpers import form_values
 from tests.handlers.test_join import join_values
 from tests.handlers.test_log import journal_values
@@ -136,6 +137,8 @@ def test_an_oauth_install_uses_every_feature_without_a_missing_scope(distributed
     slack = slack_for("T1")
     assert slack.history(slack.open_dm(USER), limit=15)
     assert slack.history(CHANNEL, limit=15)
+    # What a single-token first start reads to greet the admins (users.list, every page).
+    assert ADMIN in workspace_admins(slack)
 
     # Four weeks on, the decision revisits, then everything about the member is forgotten.
     d.services.clock.advance(timedelta(days=29))  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ bot and shows only what the emulator recorded."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -331,3 +332,111 @@ def test_the_portfolio_canvas_shows_for_its_owner_only(offline):
     assert canvas["title"] == "Transition portfolio"
     assert canvas["markdown"].startswith("# Transition portfolio")
     assert state(offline, "U0ALEX")["canvases"] == []
+
+
+def _element(view: dict[str, Any], action_id: str) -> dict[str, Any]:
+    return next(
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith(action_id)
+    )
+
+
+def test_an_admin_runs_a_cohort_from_home_in_the_sandbox(offline):
+    """Priya (the demo admin) sets the team channel and names a bot admin with Home's
+    conversations and users menus, creates a cohort for #pe-cohort, its intro post shows
+    there with a Join button, and Alex's click opens the join form filled in."""
+    from sandbox.offline import DEMO_COHORT_CHANNEL
+
+    emulator = offline.emulator
+    call(offline, "/api/home", {"user": "U0PRIYA"})
+    emulator.wait_for("views.publish", predicate=lambda c: c.params["user_id"] == "U0PRIYA")
+    page = state(offline, "U0PRIYA")
+    assert {"id": DEMO_COHORT_CHANNEL, "name": "pe-cohort"} in page["conversations"]
+    assert {"id": "U0SAM", "name": "Sam Okafor"} in page["people"]
+    home = page["home"]
+    assert _element(home, ids.ADMIN_CHANNEL_SELECT)["initial_conversation"] == DEMO_CHANNEL
+
+    def pick(action_id: str, element: dict[str, Any]) -> None:
+        body = {"user": "U0PRIYA", "surface": "home", "action_id": action_id, "element": element}
+        assert call(offline, "/api/action", body).json() == {"status": 200}
+
+    publishes = len(emulator.calls_to("views.publish"))
+    pick(
+        ids.ADMIN_CHANNEL_SELECT,
+        {"type": "conversations_select", "selected_conversation": DEMO_COHORT_CHANNEL},
+    )
+    emulator.wait_for("views.publish", count=publishes + 1)
+    home = state(offline, "U0PRIYA")["home"]
+    assert _element(home, ids.ADMIN_CHANNEL_SELECT)["initial_conversation"] == DEMO_COHORT_CHANNEL
+    pick(ids.ADMIN_ADD_SELECT, {"type": "users_select", "selected_user": "U0SAM"})
+    emulator.wait_for("views.publish", count=publishes + 2)
+    assert "<@U0SAM>" in str(state(offline, "U0PRIYA")["home"])
+
+    # Create a cohort: the form's channel is a conversations menu.
+    body = {"user": "U0PRIYA", "surface": "home", "action_id": ids.OPEN_COHORT_FORM}
+    call(offline, "/api/action", body)
+    emulator.wait_for("views.open")
+    form = state(offline, "U0PRIYA")["modal"]
+    assert form["callback_id"] == ids.COHORT_VIEW and view_problems(form) == []
+    start = week_start(offline.clock.now().date()).isoformat()
+    values = {
+        ids.COHORT_NAME[0]: {ids.COHORT_NAME[1]: {"type": "plain_text_input", "value": "Spring"}},
+        ids.COHORT_PROGRAM[0]: {ids.COHORT_PROGRAM[1]: select_value("product-engineer")},
+        ids.COHORT_START[0]: {ids.COHORT_START[1]: date_value(start)},
+        ids.COHORT_CHANNEL[0]: {
+            ids.COHORT_CHANNEL[1]: {
+                "type": "conversations_select",
+                "selected_conversation": DEMO_COHORT_CHANNEL,
+            }
+        },
+    }
+    submitted = call(
+        offline, "/api/submit", {"user": "U0PRIYA", "view_id": form["id"], "values": values}
+    )
+    assert submitted.json() == {"status": 200}
+    emulator.wait_for(
+        "chat.postMessage", predicate=lambda c: c.params["channel"] == DEMO_COHORT_CHANNEL
+    )
+    [intro] = state(offline, "U0ALEX")["cohort"]["messages"]
+    assert "Spring" in intro["text"] and message_problems(intro["text"], intro["blocks"]) == []
+    join_button = _element(intro, ids.COHORT_JOIN)
+
+    click = {
+        "user": "U0ALEX",
+        "surface": "message",
+        "channel": DEMO_COHORT_CHANNEL,
+        "ts": intro["ts"],
+        "action_id": ids.COHORT_JOIN,
+        "block_id": ids.COHORT_ACTIONS,
+        "value": join_button["value"],
+    }
+    assert call(offline, "/api/action", click).json() == {"status": 200}
+    emulator.wait_for("views.open", count=2)
+    joining = state(offline, "U0ALEX")["modal"]
+    assert joining["callback_id"] == ids.JOIN_VIEW and view_problems(joining) == []
+    program = next(b for b in joining["blocks"] if b.get("block_id") == ids.JOIN_PROGRAM[0])
+    assert program["element"]["initial_option"]["value"] == "product-engineer"
+    assert json.loads(joining["private_metadata"])["cohort"] == 1  # joins this cohort
+
+
+def test_the_demo_admin_gets_the_set_up_checklist_once(offline):
+    """The sandbox starts as a single-token bot does: Priya, the demo admin, is greeted with
+    the set-up checklist at the first scheduler pass, and only once; nobody else is."""
+    assert "Set up Transition Coach" not in str(state(offline, "U0PRIYA")["dm"])
+    call(offline, "/api/advance", {"days": 1})
+    call(offline, "/api/advance", {"days": 1})
+
+    def checklists(user: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in state(offline, user)["dm"]["messages"]
+            if "Set up Transition Coach" in str(m.get("blocks"))
+        ]
+
+    [checklist] = checklists("U0PRIYA")
+    assert message_problems(checklist["text"], checklist["blocks"]) == []
+    assert "conversations_select" in str(checklist["blocks"])
+    assert checklists("U0SAM") == [] and checklists("U0ALEX") == []

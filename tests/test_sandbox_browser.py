@@ -328,3 +328,69 @@ def test_the_checklist_ticks_and_leave_asks_first_in_the_page(page, offline):
 def _ticks(offline: OfflineBot, table: Any) -> int:
     with offline.services.db.session() as session:
         return len(session.exec(select(table)).all())
+
+
+def test_an_admin_runs_a_cohort_from_the_page_and_a_member_joins_it(page, offline):
+    """As Priya (admin): Home's conversations and users menus change the team channel and
+    name a bot admin; Create a cohort (its channel from a conversations menu) posts the intro
+    in #pe-cohort; as Alex: its Join button opens the join form filled in for the cohort."""
+    from sandbox.offline import DEMO_COHORT_CHANNEL
+
+    emulator = offline.emulator
+    page.select_option("#member", "U0PRIYA")
+    page.click('.conv[data-conv="home"]')
+    home = page.locator("#home")
+    expect(home).to_contain_text("Workspace settings (admins)")
+    channel_menu = home.locator('select[data-action-id="admin_channel_select"]')
+    expect(channel_menu).to_have_value(DEMO_CHANNEL)  # the current team channel is picked
+    assert "[conversations_select]" not in home.inner_text()
+    channel_menu.select_option(label="# pe-cohort")
+    emulator.wait_for(
+        "views.publish",
+        predicate=lambda c: f"'initial_conversation': '{DEMO_COHORT_CHANNEL}'" in str(c.params),
+    )
+    with offline.services.db.session() as session:
+        from storage.workspaces import get_workspace
+
+        assert get_workspace(session, team_id=DEMO_TEAM).team_channel_id == DEMO_COHORT_CHANNEL
+    expect(channel_menu).to_have_value(DEMO_COHORT_CHANNEL)
+    home.locator('select[data-action-id="admin_add_select"]').select_option(label="Sam Okafor")
+    expect(home).to_contain_text("Sam Okafor", timeout=TIMEOUT_MS)  # named: shown as a bot admin
+
+    # Create a cohort: name, program, start week, and its channel from a menu.
+    home.get_by_role("button", name="Create a cohort").click()
+    modal = page.locator("#modal")
+    expect(modal).to_contain_text("Create a cohort")
+    modal.locator('.input-block[data-block-id="cohort_name"] input').fill("Spring PE cohort")
+    modal.locator('.input-block[data-block-id="cohort_program"] select').select_option(
+        label="Software engineer to product engineer (12 weeks)"
+    )
+    modal.locator('.input-block[data-block-id="cohort_channel"] select').select_option(
+        label="# pe-cohort"
+    )
+    page.click("#modal-submit")
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    emulator.wait_for(
+        "chat.postMessage", predicate=lambda c: c.params["channel"] == DEMO_COHORT_CHANNEL
+    )
+
+    # As Alex: the intro post in #pe-cohort, its Join button, the form filled in.
+    page.select_option("#member", "U0ALEX")
+    page.click('.conv[data-conv="cohort"]')
+    expect(page.locator("#conv-title")).to_have_text("# pe-cohort")
+    intro = page.locator("#messages .message").filter(has_text="Spring PE cohort")
+    expect(intro).to_have_count(1)
+    intro.locator('button[data-action-id="cohort_join"]').click()
+    expect(modal).to_contain_text("Join a program")
+    program = modal.locator('.input-block[data-block-id="join_program"] select')
+    expect(program.locator("option:checked")).to_have_text(
+        "Software engineer to product engineer (12 weeks)"
+    )
+    modal.locator('.input-block[data-block-id="join_background"] select').select_option(index=1)
+    page.click("#modal-submit")
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    with offline.services.db.session() as session:
+        from storage.participants import get_participant
+
+        alex = get_participant(session, team_id=DEMO_TEAM, user_id="U0ALEX")
+        assert alex is not None and alex.cohort_id is not None

@@ -22,12 +22,11 @@ from bot.blocks.common import (
     plain,
     section,
 )
+from bot.blocks.rhythm import day_select, hour_select
 from bot.programs import Program
 from bot.services.cohorts import CohortInfo
-from bot.services.config import WEEKDAYS, WorkspaceSettings
+from bot.services.config import WorkspaceSettings
 from bot.text import safe_text
-
-HOURS = range(6, 21)  # prompt hours offered in the menu (the command takes any 0-23)
 
 
 def _channel_select(current: str | None) -> Block:
@@ -42,23 +41,12 @@ def _channel_select(current: str | None) -> Block:
     return element
 
 
-def _day_select(weekday: int) -> Block:
-    days = [option(day.title(), str(i)) for i, day in enumerate(WEEKDAYS)]
-    return {
-        "type": "static_select",
-        "action_id": ids.ADMIN_PROMPT_DAY,
-        "options": days,
-        "initial_option": days[weekday],
-    }
-
-
-def _hour_select(hour: int) -> Block:
-    hours = [option(f"{h:02d}:00", str(h)) for h in HOURS]
-    element: Block = {"type": "static_select", "action_id": ids.ADMIN_PROMPT_HOUR, "options": hours}
-    chosen = next((o for o in hours if o["value"] == str(hour)), None)
-    if chosen is not None:
-        element["initial_option"] = chosen
-    return element
+def _prompt_menus(settings: WorkspaceSettings) -> tuple[Block, Block]:
+    """The workspace's prompt day and hour menus (the members' own are in bot/blocks/rhythm)."""
+    return (
+        day_select(ids.ADMIN_PROMPT_DAY, chosen=settings.prompt_weekday),
+        hour_select(ids.ADMIN_PROMPT_HOUR, chosen=settings.prompt_hour),
+    )
 
 
 def settings_controls(settings: WorkspaceSettings) -> list[Block]:
@@ -68,9 +56,7 @@ def settings_controls(settings: WorkspaceSettings) -> list[Block]:
         section("*Team channel* (ship posts and the weekly digest)"),
         actions("admin_channel", _channel_select(settings.team_channel_id)),
         section("*Weekly prompt* (each participant's local time)"),
-        actions(
-            "admin_prompt", _day_select(settings.prompt_weekday), _hour_select(settings.prompt_hour)
-        ),
+        actions("admin_prompt", *_prompt_menus(settings)),
         section(f"*Bot admins:* {admins} (plus Slack workspace admins and owners)"),
         actions(
             "admin_admins",
@@ -112,23 +98,27 @@ def admin_home_blocks(settings: WorkspaceSettings, found: list[CohortInfo]) -> l
 
 
 def checklist_message(
-    settings: WorkspaceSettings, programs: Mapping[str, Program]
+    settings: WorkspaceSettings, programs: Mapping[str, Program], *, installed: bool = True
 ) -> tuple[str, list[Block]]:
-    """The DM an installing admin gets: four steps, each with its control."""
+    """The DM an installing admin gets (`installed`), or each workspace admin on the app's
+    first start with a single bot token: four steps, each with its control."""
     first = next(iter(programs), "")
     text = "Transition Coach is installed: four steps to set it up."
+    opening = (
+        "Thanks for installing!"
+        if installed
+        else "Transition Coach is now running here, and you are a workspace admin."
+    )
     blocks: list[Block] = [
         header("Set up Transition Coach in five minutes"),
         section(
-            "Thanks for installing! Four steps, each right here (you can also do them from my "
+            f"{opening} Four steps, each right here (you can also do them from my "
             "*Home* tab or with `/transition config`):"
         ),
         section("*1. Team channel*: where ship posts and the weekly digest go."),
         actions("setup_channel", _channel_select(settings.team_channel_id)),
         section("*2. Prompt day and hour*: when each participant gets the week's focus."),
-        actions(
-            "setup_prompt", _day_select(settings.prompt_weekday), _hour_select(settings.prompt_hour)
-        ),
+        actions("setup_prompt", *_prompt_menus(settings)),
         section("*3. Create a cohort*: a program for a group, with a Join button in its channel."),
         actions("setup_cohort", button("Create a cohort", ids.OPEN_COHORT_FORM, style="primary")),
         section("*4. Preview a week*: see the prompt participants get."),

@@ -10,6 +10,38 @@ from bot.services.config import WEEKDAYS
 from bot.services.rhythm import Rhythm
 
 DEFAULT = "default"
+# Prompt hours offered in the menus (the admin's and each member's); commands take any 0-23.
+PROMPT_HOURS = range(6, 22)
+
+
+def day_select(action_id: str, *, chosen: int | None, default: str | None = None) -> Block:
+    """A menu of weekdays ("Mondays"...), `chosen` shown as picked; `default` adds a last
+    option meaning "not my own" (value DEFAULT)."""
+    days = [option(f"{d.title()}s", str(i)) for i, d in enumerate(WEEKDAYS)]
+    return _menu(action_id, "Prompt day", days, chosen, default)
+
+
+def hour_select(action_id: str, *, chosen: int | None, default: str | None = None) -> Block:
+    """A menu of prompt hours ("09:00"...), as day_select."""
+    hours = [option(f"{h:02d}:00", str(h)) for h in PROMPT_HOURS]
+    return _menu(action_id, "Prompt hour", hours, chosen, default)
+
+
+def _menu(
+    action_id: str, placeholder: str, options: list[Block], chosen: int | None, default: str | None
+) -> Block:
+    if default:
+        options = [*options, option(default, DEFAULT)]
+    element: Block = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "options": options,
+    }
+    picked = next((o for o in options if chosen is not None and o["value"] == str(chosen)), None)
+    if picked is not None:
+        element["initial_option"] = picked
+    return element
 
 
 def when_line(r: Rhythm) -> str:
@@ -36,27 +68,13 @@ def rhythm_blocks(r: Rhythm, *, today: date) -> list[Block]:
     away = away_line(r)
     if away:
         blocks.append(context(away))
-    day_options = [option(f"{d.title()}s", str(i)) for i, d in enumerate(WEEKDAYS)]
-    day_options.append(option("The workspace's day", DEFAULT))
-    hour_options = [option(f"{h:02d}:00", str(h)) for h in range(6, 22)]
-    hour_options.append(option("The workspace's hour", DEFAULT))
-    day: Block = {
-        "type": "static_select",
-        "action_id": ids.RHYTHM_DAY,
-        "placeholder": plain("Prompt day"),
-        "options": day_options,
-    }
-    hour: Block = {
-        "type": "static_select",
-        "action_id": ids.RHYTHM_HOUR,
-        "placeholder": plain("Prompt hour"),
-        "options": hour_options,
-    }
-    if r.own:
-        day["initial_option"] = day_options[r.weekday]
-        chosen = [o for o in hour_options if o["value"] == str(r.hour)]
-        if chosen:
-            hour["initial_option"] = chosen[0]
+    # Only a member's own choice is shown as picked; otherwise the menu offers one.
+    day = day_select(
+        ids.RHYTHM_DAY, chosen=r.weekday if r.own else None, default="The workspace's day"
+    )
+    hour = hour_select(
+        ids.RHYTHM_HOUR, chosen=r.hour if r.own else None, default="The workspace's hour"
+    )
     away_picker: Block = {
         "type": "datepicker",
         "action_id": ids.AWAY_DATE,

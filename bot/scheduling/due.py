@@ -30,6 +30,7 @@ FOLLOWUP = "followup"  # a ship post's one-week "what does the data say now?"
 REVISIT = "revisit"  # a decision's "how did it turn out?"
 SNOOZE = "snooze"  # a snoozed prompt, back the next morning
 MILESTONE = "milestone"  # a program's day-30/60/90 check-in on its success criteria
+WELCOME = "welcome"  # the set-up checklist for a workspace admin (single-token first start)
 # Check-ins due together for one person go out as one message.
 CHECKINS = (FOLLOWUP, REVISIT)
 # Never planned or sent again once it went out: nothing after it is ever due.

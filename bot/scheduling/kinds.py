@@ -25,6 +25,7 @@ from bot.scheduling.due import (
     RECAP,
     REVISIT,
     SNOOZE,
+    WELCOME,
 )
 from bot.services import Services
 from storage.due_items import Claimed
@@ -46,7 +47,15 @@ Renderer = Callable[[Services, Session, list[Claimed], datetime], dict[int, Mess
 def renderers() -> dict[str, Renderer]:
     """kind -> the service function that renders it (imported here, not at module load, so
     the services can import the scheduling constants without a cycle)."""
-    from bot.services import checkins, digest, milestones, prompt_state, snooze, summary
+    from bot.services import (
+        checkins,
+        digest,
+        milestones,
+        prompt_state,
+        snooze,
+        summary,
+        welcome,
+    )
 
     return {
         PROMPT: prompt_state.render_prompts,
@@ -58,4 +67,5 @@ def renderers() -> dict[str, Renderer]:
         FOLLOWUP: checkins.render_checkins,
         REVISIT: checkins.render_checkins,
         MILESTONE: milestones.render_milestones,
+        WELCOME: welcome.render_welcomes,
     }

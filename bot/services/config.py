@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.services import Services
 from storage import participants, workspaces
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def slack_admin(user: dict[str, Any]) -> bool:
+    """A Slack user object's admin rights (users.info, users.list, user_change): a workspace
+    admin or owner."""
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
 def parse_weekday(word: str) -> int | None:

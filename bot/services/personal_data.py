@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from bot.services import Services
-from storage.personal_data import delete_rows, export_rows
+from storage.personal_data import delete_rows, export_mentions, export_rows
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -25,6 +25,7 @@ def export_user(services: Services, *, team_id: str, user_id: str) -> Export:
     now = services.clock.now()
     with services.db.session() as session:
         tables = export_rows(session, team_id=team_id, user_id=user_id)
+        mentions = export_mentions(session, team_id=team_id, user_id=user_id)
     document = {
         "format": "transition-coach-export",
         "version": EXPORT_FORMAT_VERSION,
@@ -32,6 +33,8 @@ def export_user(services: Services, *, team_id: str, user_id: str) -> Export:
         "team_id": team_id,
         "user_id": user_id,
         "tables": tables,
+        # What names them in others' rows (a cohort they created): unnamed by forget.
+        "named_in": mentions,
     }
     content = json.dumps(document, indent=2, ensure_ascii=False).encode()
     return Export(

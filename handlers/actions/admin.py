@@ -8,27 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from bot.blocks.admin import HOURS, cohort_modal
+from bot.blocks.admin import cohort_modal
 from bot.blocks.common import section
 from bot.blocks.config import refusal_blocks
+from bot.blocks.rhythm import PROMPT_HOURS
 from bot.outbound import Outbound
 from bot.progress import default_start_date
 from bot.services import Services
 from bot.services.config import WEEKDAYS, add_admin, update
+from handlers.actions.containers import first_action, selected_number
 from handlers.authz import is_admin
 from handlers.commands.preview import render as render_preview
 from handlers.home import publish_home
 from handlers.listener import Answer, Incoming
 
 logger = logging.getLogger(__name__)
-
-
-def _action(req: Incoming) -> dict[str, Any]:
-    found = req.body.get("actions")
-    first = found[0] if isinstance(found, list) and found else {}
-    return first if isinstance(first, dict) else {}
 
 
 def _as_admin(req: Incoming, change: Callable[[Outbound, Services], str | None]) -> Answer:
@@ -52,7 +47,7 @@ def _as_admin(req: Incoming, change: Callable[[Outbound, Services], str | None])
 
 def channel_selected(req: Incoming) -> Answer:
     """conversations_select: the team channel."""
-    channel = _action(req).get("selected_conversation")
+    channel = first_action(req.body).get("selected_conversation")
     if not isinstance(channel, str) or channel[:1] not in ("C", "G"):
         return Answer.later()
 
@@ -66,17 +61,9 @@ def channel_selected(req: Incoming) -> Answer:
     return _as_admin(req, change)
 
 
-def _selected_number(req: Incoming, allowed: range) -> int | None:
-    chosen = _action(req).get("selected_option")
-    value = chosen.get("value") if isinstance(chosen, dict) else None
-    if isinstance(value, str) and value.isdigit() and int(value) in allowed:
-        return int(value)
-    return None
-
-
 def day_selected(req: Incoming) -> Answer:
     """static_select: the prompt weekday."""
-    day = _selected_number(req, range(7))
+    day = selected_number(req.body, range(7))
     if day is None:
         return Answer.later()
 
@@ -89,7 +76,7 @@ def day_selected(req: Incoming) -> Answer:
 
 def hour_selected(req: Incoming) -> Answer:
     """static_select: the prompt hour."""
-    hour = _selected_number(req, HOURS)
+    hour = selected_number(req.body, PROMPT_HOURS)
     if hour is None:
         return Answer.later()
 
@@ -102,7 +89,7 @@ def hour_selected(req: Incoming) -> Answer:
 
 def admin_selected(req: Incoming) -> Answer:
     """users_select: name a bot admin."""
-    user = _action(req).get("selected_user")
+    user = first_action(req.body).get("selected_user")
     if not isinstance(user, str) or user[:1] not in ("U", "W"):
         return Answer.later()
 
@@ -126,7 +113,7 @@ def open_cohort_form(req: Incoming) -> Answer:
 
 def preview_week(req: Incoming) -> Answer:
     """The checklist's "Preview" button: week 1 of that program, shown only to the admin."""
-    program = _action(req).get("value")
+    program = first_action(req.body).get("value")
     if not isinstance(program, str) or program not in req.services.programs:
         return Answer.later()
 

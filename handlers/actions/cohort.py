@@ -9,7 +9,7 @@ from bot.services.cohorts import find_cohort
 from bot.services.enrollment import current_enrolment
 from bot.text import safe_text
 from handlers.actions.containers import action_value
-from handlers.commands.join import open_join_modal
+from handlers.commands.join import join_form
 from handlers.listener import Answer, Incoming
 
 logger = logging.getLogger(__name__)
@@ -36,14 +36,6 @@ def join_cohort_button(req: Incoming) -> Answer:
             )
         )
     # Already in a program: the same form, as the one that switches (entries are kept).
-    return Answer.later(
-        open_join_modal(
-            req.services,
-            trigger_id=req.trigger_id,
-            user_id=req.user_id,
-            channel_id=req.channel_id,
-            program=None,
-            cohort=cohort,
-            switching_from=current.program if current is not None else None,
-        )
+    return join_form(
+        req, cohort=cohort, switching_from=current.program if current is not None else None
     )

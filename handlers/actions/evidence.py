@@ -3,8 +3,6 @@ edit/delete, the one-week follow-up and the decision revisit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.blocks import ids
 from bot.blocks.evidence import evidence_modal, notice, outcome_blocks
 from bot.blocks.ship import REVISIT_OUTCOMES, followup_modal, revisit_modal
@@ -13,21 +11,16 @@ from bot.outbound import Outbound, SlackFailure
 from bot.services.evidence import can_change, change_kind, delete_entry, own_entry
 from bot.services.ship import add_answer
 from handlers import ship_posting
+from handlers.actions.containers import first_action
 from handlers.commands.log import open_kind_modal
 from handlers.listener import Answer, Incoming, Then
 from handlers.views.evidence import TOO_LATE
 from storage.models import Entry
 
 
-def _action(req: Incoming) -> dict[str, Any]:
-    actions = req.body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else {}
-    return first if isinstance(first, dict) else {}
-
-
 def _entry_from_value(req: Incoming) -> Entry | None:
     """The clicker's own entry named by the button's value (never someone else's)."""
-    raw = str(_action(req).get("value") or "").split(":")[0]
+    raw = str(first_action(req.body).get("value") or "").split(":")[0]
     if not raw.isdigit():
         return None
     return own_entry(req.services, team_id=req.team_id, user_id=req.user_id, entry_id=int(raw))
@@ -42,7 +35,7 @@ def _tell(req: Incoming, message: str) -> Then:
 
 def log_evidence_select(req: Incoming) -> Answer:
     """Open the form of the kind picked in the "Log evidence" select."""
-    selected = (_action(req).get("selected_option") or {}).get("value")
+    selected = (first_action(req.body).get("selected_option") or {}).get("value")
     if selected not in LOGGABLE:
         return Answer.later()
     return Answer.later(
@@ -53,9 +46,9 @@ def log_evidence_select(req: Incoming) -> Answer:
 def change_entry_kind(req: Incoming) -> Answer:
     """File a one-line entry as the kind picked in its menu; the confirmation is redrawn in
     place (through the response_url) with the new kind's coaching."""
-    raw_id, _, kind = str((_action(req).get("selected_option") or {}).get("value", "")).partition(
-        ":"
-    )
+    raw_id, _, kind = str(
+        (first_action(req.body).get("selected_option") or {}).get("value", "")
+    ).partition(":")
     entry = (
         own_entry(req.services, team_id=req.team_id, user_id=req.user_id, entry_id=int(raw_id))
         if raw_id.isdigit()
@@ -109,7 +102,7 @@ def delete_entry_action(req: Incoming) -> Answer:
             _tell(req, message)(slack)
             return
         delete_entry(req.services, entry=entry)
-        if str(_action(req).get("block_id", "")).startswith(ids.QUICK_ENTRY_BLOCK):
+        if str(first_action(req.body).get("block_id", "")).startswith(ids.QUICK_ENTRY_BLOCK):
             # Under its own confirmation: the confirmation becomes the notice.
             text, blocks = notice(":wastebasket: Deleted: it's gone from your journal.")
             try:
@@ -136,7 +129,7 @@ def open_followup(req: Incoming) -> Answer:
 
 def revisit_answer(req: Incoming) -> Answer:
     """Store how a decision turned out at once, then offer a note."""
-    outcome = str(_action(req).get("value") or "").partition(":")[2]
+    outcome = str(first_action(req.body).get("value") or "").partition(":")[2]
     entry = _entry_from_value(req)
     if entry is None or outcome not in REVISIT_OUTCOMES:
         return Answer.later(_tell(req, "That journal entry is gone."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.journal import journal_modal
 from bot.evidence import LOGGABLE
 from bot.services.enrollment import current_enrolment
-from handlers.commands.join import open_join_modal
+from handlers.commands.join import join_form
 from handlers.commands.log import open_kind_modal
 from handlers.commands.skills import open_skills_modal
 from handlers.listener import Answer, Incoming
@@ -32,15 +32,7 @@ def open_kind_form(req: Incoming) -> Answer:
 
 def open_join(req: Incoming) -> Answer:
     """Open the join modal."""
-    return Answer.later(
-        open_join_modal(
-            req.services,
-            trigger_id=req.trigger_id,
-            user_id=req.user_id,
-            channel_id=req.channel_id,
-            program=None,
-        )
-    )
+    return join_form(req)
 
 
 def switch_program(req: Incoming) -> Answer:
@@ -49,15 +41,8 @@ def switch_program(req: Incoming) -> Answer:
     if current is None:  # left meanwhile: the plain join form
         return open_join(req)
     others = [p for p in req.services.programs if p != current.program.id]
-    return Answer.later(
-        open_join_modal(
-            req.services,
-            trigger_id=req.trigger_id,
-            user_id=req.user_id,
-            channel_id=req.channel_id,
-            program=others[0] if len(others) == 1 else None,
-            switching_from=current.program,
-        )
+    return join_form(
+        req, program=others[0] if len(others) == 1 else None, switching_from=current.program
     )
 
 

@@ -11,25 +11,18 @@ from bot.blocks.rhythm import DEFAULT
 from bot.outbound import Outbound
 from bot.services.participation import AwayError, away, resume
 from bot.services.rhythm import set_rhythm
+from handlers.actions.containers import first_action, selected_number
 from handlers.home import publish_home
 from handlers.listener import Answer, Incoming
 
 
-def _action(req: Incoming) -> dict[str, Any]:
-    actions = req.body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else None
-    return first if isinstance(first, dict) else {}
-
-
 def _selected(req: Incoming, limit: int) -> int | str | None:
     """The chosen number (0..limit-1), None for "the workspace's", "bad" for anything else."""
-    option = _action(req).get("selected_option")
-    value = option.get("value") if isinstance(option, dict) else None
-    if value == DEFAULT:
+    option = first_action(req.body).get("selected_option")
+    if isinstance(option, dict) and option.get("value") == DEFAULT:
         return None
-    if isinstance(value, str) and value.isdigit() and int(value) < limit:
-        return int(value)
-    return "bad"
+    chosen = selected_number(req.body, range(limit))
+    return "bad" if chosen is None else chosen
 
 
 def _refresh(req: Incoming, message: str | None = None) -> Answer:
@@ -66,7 +59,7 @@ def _choose(req: Incoming, setting: str, limit: int) -> Answer:
 
 def choose_away(req: Incoming) -> Answer:
     """Away until the picked date; a date that can't be used is explained by DM."""
-    picked = _action(req).get("selected_date")
+    picked = first_action(req.body).get("selected_date")
     try:
         until = date.fromisoformat(picked) if isinstance(picked, str) else None
     except ValueError:

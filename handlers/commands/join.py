@@ -34,6 +34,18 @@ def run(req: Incoming, args: str) -> Answer:
                 entry_count=current.entry_count,
             )
         )
+    return join_form(req, program=program)
+
+
+def join_form(
+    req: Incoming,
+    *,
+    program: str | None = None,
+    switching_from: Program | None = None,
+    cohort: Cohort | None = None,
+) -> Answer:
+    """Acknowledge, then open the join form for whoever typed or clicked (open_join_modal):
+    the command, the Join and Switch buttons and a cohort's Join button all come here."""
     return Answer.later(
         open_join_modal(
             req.services,
@@ -41,6 +53,8 @@ def run(req: Incoming, args: str) -> Answer:
             user_id=req.user_id,
             channel_id=req.channel_id,
             program=program,
+            switching_from=switching_from,
+            cohort=cohort,
         )
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.services.config import slack_admin
 from bot.services.enrollment import update_timezone
 from handlers.listener import Answer, Incoming
 
@@ -17,6 +18,10 @@ def handle_user_change(req: Incoming) -> Answer | None:
         return None
     tz, user_id = user.get("tz"), user.get("id")
     team_id = req.team_id or user.get("team_id")
+    if isinstance(user_id, str) and team_id and "is_admin" in user:
+        # Made or unmade an admin: this instance's Home shows it at once.
+        now = req.services.clock.now()
+        req.services.admin_rights.put(str(team_id), user_id, slack_admin(user), now=now)
     if not (isinstance(tz, str) and tz and isinstance(user_id, str) and team_id):
         return None
     if update_timezone(req.services, team_id=str(team_id), user_id=user_id, timezone=tz):

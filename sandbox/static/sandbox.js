@@ -23,7 +23,7 @@
     user: null,
     conv: "channel",
     last: null,
-    rendered: { channel: "", dm: "", home: "", modal: "", canvases: "" },
+    rendered: { channel: "", cohort: "", dm: "", home: "", modal: "", canvases: "" },
     seen: {},
     modalErrors: {},
     thread: null, // the DM message a reply goes under, when replying in a thread
@@ -163,9 +163,48 @@
 
   // -- Block Kit ---------------------------------------------------------------------------
 
+  // Slack fills conversations and users menus from the workspace (here, the demo team's):
+  // type -> [the field its action carries, the field naming what is picked already].
+  const PICKERS = {
+    conversations_select: ["selected_conversation", "initial_conversation"],
+    channels_select: ["selected_channel", "initial_channel"],
+    users_select: ["selected_user", "initial_user"],
+  };
+
+  function pickerControl(element) {
+    const s = document.createElement("select");
+    s.dataset.picker = "1";
+    const none = document.createElement("option");
+    none.value = "";
+    none.textContent = plainText(element.placeholder) || "Select…";
+    s.appendChild(none);
+    const initial = element[PICKERS[element.type][1]];
+    const people = element.type === "users_select";
+    const choices = people
+      ? (state.last.people || []).map((p) => [p.id, p.name])
+      : (state.last.conversations || []).map((c) => [c.id, "# " + c.name]);
+    choices.forEach(([value, label]) => {
+      const o = document.createElement("option");
+      o.value = value;
+      o.textContent = label;
+      if (value === initial) o.selected = true;
+      s.appendChild(o);
+    });
+    return s;
+  }
+
   // ctx: {surface: "message"|"home"|"modal", channel, ts, view_id, names, inModal}
   function renderElement(element, block, ctx) {
     const type = element.type;
+    if (PICKERS[type]) {
+      const s = pickerControl(element);
+      s.dataset.actionId = element.action_id || "";
+      s.addEventListener("change", () => {
+        if (!s.value) return;
+        sendAction(ctx, block, element, { type: type, [PICKERS[type][0]]: s.value });
+      });
+      return s;
+    }
     if (type === "button") {
       const b = document.createElement("button");
       b.type = "button";
@@ -382,6 +421,11 @@
         control.type = "date";
         control.value = element.initial_date || "";
         break;
+      case "conversations_select":
+      case "channels_select":
+      case "users_select":
+        control = pickerControl(element);
+        break;
       case "radio_buttons":
       case "checkboxes": {
         control = document.createElement("div");
@@ -431,6 +475,9 @@
       const value = control.value;
       return [{ type: type, value: value === "" ? null : value }, value.trim() === ""];
     }
+    if (PICKERS[type]) {
+      return [{ type: type, [PICKERS[type][0]]: control.value || null }, !control.value];
+    }
     if (type === "static_select") {
       const opt = control.value === "" ? null : optionsOf(element)[Number(control.value)];
       return [{ type: type, selected_option: opt || null }, !opt];
@@ -469,7 +516,9 @@
     const kept = {};
     modal.querySelectorAll(".input-block").forEach((wrap) => {
       const control = wrap._control;
-      if (control.tagName === "SELECT") {
+      if (control.dataset.picker) {
+        kept[inputKey(wrap)] = { picked: control.value };
+      } else if (control.tagName === "SELECT") {
         const opt = control.value === "" ? null : optionsOf(wrap._element)[Number(control.value)];
         kept[inputKey(wrap)] = { option: opt ? opt.value : null };
       } else if (control.tagName === "DIV") {
@@ -490,7 +539,9 @@
       const saved = kept[inputKey(wrap)];
       if (saved === undefined) return;
       const control = wrap._control;
-      if ("option" in saved) {
+      if ("picked" in saved) {
+        control.value = saved.picked;
+      } else if ("option" in saved) {
         const i = optionsOf(wrap._element).findIndex((o) => o.value === saved.option);
         control.value = i >= 0 ? String(i) : "";
       } else if ("checked" in saved) {
@@ -659,7 +710,7 @@
       });
       tools.appendChild(reply);
     }
-    if (conv === "channel" && m.text) {
+    if ((conv === "channel" || conv === "cohort") && m.text) {
       const save = document.createElement("button");
       save.type = "button";
       save.className = "link";
@@ -715,7 +766,7 @@
   }
 
   function renderBadges() {
-    ["channel", "dm"].forEach((conv) => {
+    ["channel", "cohort", "dm"].forEach((conv) => {
       const count = state.last[conv].messages.length;
       const seenKey = state.user + ":" + conv;
       if (conv === state.conv || state.seen[seenKey] === undefined) state.seen[seenKey] = count;
@@ -734,14 +785,15 @@
     const home = state.conv === "home" || canvases;
     el("messages").hidden = home;
     el("composer").hidden = home;
+    const channelName = state.conv === "cohort" ? state.last.cohort.name : "transition";
     el("composer-input").placeholder = state.conv === "dm"
       ? "Message Transition Coach (saved to your journal), or /transition help"
-      : "Message #transition, or type /transition help";
+      : "Message #" + channelName + ", or type /transition help";
     renderThreadNote();
     el("home").hidden = !home || canvases;
     el("canvases").hidden = !canvases;
     el("conv-title").textContent = canvases ? "Your canvases" : home ? "Transition Coach · Home"
-      : state.conv === "dm" ? "Transition Coach · Messages" : "# transition";
+      : state.conv === "dm" ? "Transition Coach · Messages" : "# " + channelName;
     if (canvases) renderCanvases();
     else if (home) renderHome();
     else renderMessages(state.conv);
@@ -809,7 +861,7 @@
   }
 
   function resetRendered() {
-    state.rendered = { channel: "", dm: "", home: "", modal: "", canvases: "" };
+    state.rendered = { channel: "", cohort: "", dm: "", home: "", modal: "", canvases: "" };
   }
 
   async function start() {
@@ -843,7 +895,7 @@
       const text = input.value.trim();
       if (!text) return;
       input.value = "";
-      const where = state.conv === "dm" ? "dm" : "channel";
+      const where = state.conv === "dm" || state.conv === "cohort" ? state.conv : "channel";
       if (text.startsWith("/")) {
         await post("/api/command", { user: state.user, text: text, where: where });
       } else {

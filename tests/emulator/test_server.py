@@ -537,3 +537,40 @@ def test_malformed_message_metadata_is_refused(emulator_and_token):
     with pytest.raises(SlackApiError) as error:
         client.chat_postMessage(channel="U1", text="x", metadata={"event_payload": {}})
     assert error.value.response["error"] == "invalid_metadata_format"
+
+
+def test_users_list_pages_like_slack(emu: SlackEmulator, client: WebClient) -> None:
+    """users.list (https://docs.slack.dev/reference/methods/users.list): every member, bots
+    and deleted accounts included, paged by an opaque next_cursor; a page may be shorter
+    than `limit` before the end; a bad cursor is `invalid_cursor`; users:read is needed."""
+    for i in range(5):
+        emu.add_user("T1", f"UX{i}", is_admin=i == 3)
+    emu.add_workspace("T2")
+    emu.add_user("T2", "UOTHER")  # another workspace's member never shows
+    emu._state.users_page_size = 3
+    seen: list[dict] = []
+    cursor = ""
+    pages = 0
+    while True:
+        page = client.users_list(limit=200, **({"cursor": cursor} if cursor else {}))
+        assert len(page["members"]) <= 3  # shorter than asked for, and not the end
+        seen += page["members"]
+        pages += 1
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            break
+    ids_seen = [m["id"] for m in seen]
+    assert ids_seen == sorted(ids_seen) and len(ids_seen) == len(set(ids_seen))
+    assert {"U1", "U9", "UT1BOT", "UX3"} <= set(ids_seen) and "UOTHER" not in ids_seen
+    assert pages == -(-len(ids_seen) // 3)
+    by_id = {m["id"]: m for m in seen}
+    assert by_id["U9"]["deleted"] and by_id["UT1BOT"]["is_bot"] and by_id["UX3"]["is_admin"]
+    assert client.users_list(limit=1)["members"][0]["id"] == ids_seen[0]
+    assert api_error(lambda: client.users_list(cursor="not-a-cursor")).response["error"] == (
+        "invalid_cursor"
+    )
+    assert api_error(lambda: client.users_list(limit="many")).response["error"] == (  # type: ignore[arg-type]
+        "invalid_arguments"
+    )
+    narrow = WebClient(token=emu.add_workspace("T3", scopes=("chat:write",)), base_url=emu.base_url)
+    assert api_error(lambda: narrow.users_list()).response["needed"] == "users:read"

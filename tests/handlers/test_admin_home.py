@@ -108,3 +108,45 @@ def test_an_admin_creates_a_cohort_from_home_and_sees_it_with_its_count(slack):
         "views.publish", predicate=lambda c: "Spring PE cohort" in str(c.params["view"])
     )[-1]
     assert "0 members" in str(home.params["view"])
+
+
+def test_an_admins_home_asks_slack_for_their_rights_once_a_minute(slack):
+    """Each publish of an admin's Home needs their admin rights: read with users.info at
+    most once a minute, not per publish; a change Slack tells us about (user_change) shows
+    at once."""
+    from datetime import timedelta
+
+    make_admin(slack)
+
+    def rights_checks() -> int:
+        return len([c for c in slack.emulator.calls_to("users.info") if c.params["user"] == "U1"])
+
+    def published() -> int:
+        return len(slack.emulator.calls_to("views.publish"))
+
+    for n in range(1, 4):
+        slack.sender.event(
+            {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
+        )
+        slack.emulator.wait_for("views.publish", count=n)
+        slack.settle()
+    assert published() == 3 and rights_checks() == 1
+    # A menu change checks afresh (it changes settings), and its Home refresh reuses that.
+    select(slack, "U1", ids.ADMIN_CHANNEL_SELECT, {"selected_conversation": "C1"})
+    slack.emulator.wait_for("views.publish", count=4)
+    slack.settle()
+    assert rights_checks() == 2
+    slack.clock.advance(timedelta(seconds=61))
+    assert "Workspace settings (admins)" in str(open_home(slack, "U1"))
+    slack.settle()
+    assert rights_checks() == 3
+    # Slack says U1 is no longer an admin: their next Home has no settings, no users.info.
+    slack.emulator.add_user("T1", "U1", name="alex", tz="Europe/Berlin", is_admin=False)
+    user = {"id": "U1", "team_id": "T1", "tz": "Europe/Berlin", "is_admin": False}
+    slack.sender.event({"type": "user_change", "user": user})
+    slack.settle()
+    slack.sender.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    last = slack.emulator.wait_for("views.publish", count=6)[-1]
+    assert "Workspace settings (admins)" not in str(last.params["view"])
+    slack.settle()
+    assert rights_checks() == 3

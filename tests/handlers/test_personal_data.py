@@ -11,7 +11,7 @@ from bot.blocks import ids
 from bot.services.enrollment import join
 from bot.services.journal import log_entry
 from storage.deliverables import mark_done
-from storage.personal_data import personal_tables
+from storage.personal_data import person_columns, personal_tables
 
 
 def seed(slack, team_id: str, user_id: str, text: str) -> None:
@@ -128,3 +128,37 @@ def test_forget_cancelled_keeps_everything(slack):
     reply = slack.emulator.wait_for("response_url")[0]
     assert reply.params["text"].startswith("Nothing was deleted.")
     assert sum(rows_about(slack, "T1", "U1").values()) == 4
+
+
+def test_forget_unnames_an_admin_in_what_they_created_and_keeps_it(slack):
+    """A cohort an admin created stays for its members, but no longer names them once they
+    asked to be forgotten (nor does a bot admin they named)."""
+    from storage.models import Cohort, WorkspaceAdmin
+    from tests.handlers.test_cohorts import create
+
+    create(slack)  # U1, a workspace admin, creates a cohort
+    with slack.services.db.session() as session:
+        session.add(
+            WorkspaceAdmin(team_id="T1", user_id="U2", added_by="U1", added_at=slack.clock.now())
+        )
+    slack.command("export")
+    slack.emulator.wait_for("files.completeUploadExternal")
+    [file] = [f for f in slack.emulator.files.values() if f.get("completed")]
+    named_in = json.loads(file["content"])["named_in"]
+    assert [c["name"] for c in named_in["cohort.created_by"]] == ["Spring PE cohort"]
+    assert [a["user_id"] for a in named_in["workspaceadmin.added_by"]] == ["U2"]
+    slack.command("forget")
+    slack.sender.block_action(ids.FORGET_CONFIRM, user_id="U1", value="forget")
+    slack.emulator.wait_for(
+        "response_url", predicate=lambda c: "I deleted" in c.params.get("text", "")
+    )
+    with slack.services.db.session() as session:
+        [cohort] = session.scalars(select(Cohort)).all()
+        [named] = session.scalars(select(WorkspaceAdmin)).all()
+    assert cohort.name == "Spring PE cohort" and cohort.created_by == ""
+    assert (named.user_id, named.added_by) == ("U2", "")
+    # Nothing anywhere in the workspace's tables names U1 any more.
+    with slack.services.db.engine.connect() as connection:
+        for table, column in person_columns():
+            query = select(func.count()).select_from(table).where(column == "U1")
+            assert connection.execute(query).scalar_one() == 0, f"{table.name}.{column.name}"

@@ -30,6 +30,7 @@ from bot.scheduling.due import (
     RECAP,
     REVISIT,
     SNOOZE,
+    WELCOME,
 )
 from bot.scheduling.pipeline import EVENT_TYPE
 from storage import due_items, entries, workspaces
@@ -103,7 +104,8 @@ def _items(sched, kind: str) -> tuple[list[Planned], dict[str, str] | None]:
 
 
 @pytest.mark.parametrize(
-    "kind", [PROMPT, NUDGE, RECAP, COMPLETION, DIGEST, FOLLOWUP, REVISIT, SNOOZE, MILESTONE]
+    "kind",
+    [PROMPT, NUDGE, RECAP, COMPLETION, DIGEST, FOLLOWUP, REVISIT, SNOOZE, MILESTONE, WELCOME],
 )
 def test_every_kind_is_sent_exactly_once_across_a_sigkill_mid_pass(sched, kind):
     planned, tokens = _items(sched, kind)
