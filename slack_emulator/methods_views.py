@@ -262,3 +262,15 @@ def files_complete_upload(state: State, req: Request) -> dict[str, Any]:
         }
         append_message(state, channel.id, message)
     return {"files": out}
+
+
+@method("files.delete")
+def files_delete(state: State, req: Request) -> dict[str, Any]:
+    """Delete one of the app's files (file_not_found for another team's or an unknown id):
+    https://docs.slack.dev/reference/methods/files.delete"""
+    file_id = req.str_param("file")
+    record = state.files.get(file_id)
+    if record is None or record["team_id"] != req.ws.id:
+        raise ApiError("file_not_found")
+    del state.files[file_id]
+    return {}
