@@ -124,3 +124,25 @@ def test_a_chart_that_cannot_be_drawn_leaves_a_text_only_digest(sched, monkeypat
     digest = the_digest(sched)
     assert images(digest) == [] and IMAGE_BLOCK_ID not in str(digest.params["blocks"])
     assert chart_uploads(sched) == []
+
+
+def test_the_completion_message_carries_the_members_own_picture(sched):
+    from bot.services import skills
+    from tests.scheduling.test_reminders import WEEK1
+
+    sched.enroll("U1", start=(WEEK1 - timedelta(weeks=12)).date())
+    skills.save(
+        sched.services, team_id="T1", user_id="U1", moment="start",
+        scores={"interviewing": 1, "metrics": 2},
+    )  # fmt: skip
+    skills.save(
+        sched.services, team_id="T1", user_id="U1", moment="end", scores={"interviewing": 4}
+    )
+    assert len(sched.tick(WEEK1).of("sent", "completion")) == 1
+    [message] = [c for c in sched.prompts("U1") if "You finished" in c.params["text"]]
+    [image] = images(message)
+    assert message.params["blocks"].index(image) == 3  # under the congratulations
+    assert "All 12 weeks are done" in image["alt_text"]
+    assert "Customer interviewing 1 to 4" in image["alt_text"]
+    stored = sched.emulator.files[image["slack_file"]["id"]]
+    assert stored["channel_id"] is None and stored["content"].startswith(PNG_SIGNATURE)
