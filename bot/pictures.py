@@ -138,7 +138,9 @@ def _participation_axes(ax: Any, p: ProgramDigest) -> None:
     ax.bar_label(bars, fontsize=8, padding=1)
     ax.set_xticks(range(n), labels, fontsize=8)
     ax.set_ylim(0, max([*values, p.members, 1]) * 1.2)
-    ax.set_title(f"{_short(p.title)}: members who logged", fontsize=9, loc="left")
+    ax.set_title(
+        f"{_short(p.title, 44)}\nmembers who logged anything, per week", fontsize=9, loc="left"
+    )
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="y", labelsize=8)
     for side in ("top", "right"):
@@ -148,7 +150,8 @@ def _participation_axes(ax: Any, p: ProgramDigest) -> None:
 def _progress_axes(ax: Any, p: ProgramDigest) -> None:
     weeks = max(p.weeks, max(p.by_week, default=0), 1)
     counts = [p.by_week.get(w, 0) for w in range(1, weeks + 1)]
-    ax.bar(range(1, weeks + 1), counts, color=ACTIVE, label="active, by week")
+    bars = ax.bar(range(1, weeks + 1), counts, color=ACTIVE, label="active, by week")
+    ax.bar_label(bars, labels=[str(n) if n else "" for n in counts], fontsize=8, padding=1)
     extra = [("not started", p.not_started, WAITING), ("paused", p.paused, PAUSED)]
     extra.append(("finished", p.finished, FINISHED))
     for i, (label, count, color) in enumerate(extra):
@@ -165,7 +168,8 @@ def _progress_axes(ax: Any, p: ProgramDigest) -> None:
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(
-        f"Where members are (program week) · deliverables this week: {p.deliverables_done}",
+        "where members are now, by program week\n"
+        f"deliverables marked done in the last 7 days: {p.deliverables_done}",
         fontsize=9,
         loc="left",
     )
@@ -175,6 +179,22 @@ def _progress_axes(ax: Any, p: ProgramDigest) -> None:
 
 def _short(title: str, limit: int = 40) -> str:
     return _cut(title, limit)
+
+
+def _wrap(title: str, width: int) -> str:
+    """A phase title on at most two lines of `width` characters (cut after that)."""
+    words, lines, line = title.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    shown = [_cut(x, max(width, 4)) for x in lines[:2]]
+    if len(lines) > 2:
+        shown[1] = _cut(shown[1] + " …", max(width, 4))
+    return "\n".join(shown)
 
 
 # -- a member's own picture ------------------------------------------------------------------
@@ -281,12 +301,12 @@ def _timeline_axes(ax: Any, data: ProgressInput) -> None:
         done = data.week > last
         ax.barh(0, last - first + 1, left=first - 0.5, height=0.8,
                 color=ACTIVE if done else colors[i % len(colors)], edgecolor="white")  # fmt: skip
-        ax.text((first + last) / 2, 0, _short(title, max(6, 3 * (last - first + 1))),
+        ax.text((first + last) / 2, 0, _wrap(title, 9 * (last - first + 1)),
                 ha="center", va="center", fontsize=8,
                 color="white" if done else "#222222")  # fmt: skip
     here = min(max(data.week, 0.5), data.weeks + 0.5)
     label = "done" if data.week > data.weeks else "not started" if data.week < 1 else "you are here"
-    ax.axvline(here, color="#c0392b", linewidth=2)
+    ax.vlines(here, -0.5, 0.5, color="#c0392b", linewidth=2.5)
     ax.text(here, 0.55, label, color="#c0392b", ha="center", va="bottom", fontsize=9,
             fontweight="bold")  # fmt: skip
     ax.set_xlim(0.5, data.weeks + 0.5)
