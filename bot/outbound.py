@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.fallback import fallback_text
+from bot.pictures import Picture
 
 logger = logging.getLogger(__name__)
 
@@ -299,6 +300,15 @@ class Outbound:
             self._log(failure)
             raise failure
         return str(file_id)
+
+    def upload_picture(self, picture: Picture) -> str:
+        """Upload a drawn picture (with its alt text cut to the upload's limit); its file id."""
+        return self.upload_image(
+            content=picture.png,
+            filename=picture.filename,
+            title=picture.title,
+            alt_text=picture.file_alt,
+        )
 
     # -- canvases ------------------------------------------------------------------------------
 

@@ -6,8 +6,11 @@ matplotlib's own bundled font, and no software name or date in the PNG's metadat
 same numbers always give the same bytes (the Home tab reuses an uploaded picture while its
 content hash is unchanged).
 
-matplotlib is imported inside the drawing functions, never at module load: most processes
-never draw, and the bot's resident memory has a target (bench.memory, 120 MiB).
+matplotlib is imported inside the drawing functions, never at module load, and the bot
+draws in a short-lived child process (`digest_chart_apart`, `progress_picture_apart`): one
+chart costs matplotlib's ~50 MiB of imports and caches, which would stay in the bot for good
+and break its resident memory target (bench.memory, 120 MiB). A child costs about a second
+per picture, and pictures are rare: a digest a week, a Home picture when it changes.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import pickle
+import subprocess
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -82,6 +88,41 @@ def _figure(width: float, height: float) -> Any:
 
 def _n(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+# Seconds a child process may take to draw one picture (import included) before it is
+# given up on: the message then goes without its picture.
+DRAW_TIMEOUT = 60.0
+
+
+def _apart(name: str, arg: Any) -> Picture | None:
+    """Run drawing function `name` on `arg` in a child process; its Picture.
+
+    Pickle only travels between this process and its own child (what we send, it sends
+    back), never anything read from outside."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from bot.pictures import _child; _child()"],
+        input=pickle.dumps((name, arg)),
+        capture_output=True,
+        timeout=DRAW_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        last = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"drawing {name} failed: {last[0][:300]}")
+    picture = pickle.loads(done.stdout)
+    assert picture is None or isinstance(picture, Picture)
+    return picture
+
+
+def digest_chart_apart(programs: Sequence[ProgramDigest]) -> Picture | None:
+    """digest_chart, drawn in a child process (the bot's memory stays as it is)."""
+    return _apart("digest", list(programs))
+
+
+def progress_picture_apart(data: ProgressInput) -> Picture | None:
+    """progress_picture, drawn in a child process."""
+    return _apart("progress", data)
 
 
 # -- the coach's digest ----------------------------------------------------------------------
@@ -337,3 +378,10 @@ def _skills_axes(ax: Any, data: ProgressInput) -> None:
     ax.legend(loc="lower right", fontsize=7, frameon=False, ncols=2)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def _child() -> None:
+    """The child's side: draw what the parent sent on stdin, the Picture on stdout."""
+    name, arg = pickle.loads(sys.stdin.buffer.read())
+    picture = digest_chart(arg) if name == "digest" else progress_picture(arg)
+    sys.stdout.buffer.write(pickle.dumps(picture))

@@ -501,12 +501,7 @@ def _with_picture(slack: Outbound, unit: Unit) -> list[Block] | None:
         picture = draw()
         if picture is None:
             return None
-        file_id = slack.upload_image(
-            content=picture.png,
-            filename=picture.filename,
-            title=picture.title,
-            alt_text=picture.file_alt,
-        )
+        file_id = slack.upload_picture(picture)
     except SlackFailure:  # logged by Outbound
         return None
     except Exception:  # a drawing bug must not cost the message

@@ -15,7 +15,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.pictures import digest_chart
+from bot.pictures import digest_chart_apart
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.scheduling.due import cohort_of_period
@@ -269,7 +269,7 @@ def render_digests(
         period = item.period.partition(":")[0]
         text, blocks = digest_message(period=period, data=data, title=title)
         # The chart goes right under the header, beside the text version; drawn at send.
-        chart = partial(digest_chart, data.programs) if data.programs else None
+        chart = partial(digest_chart_apart, data.programs) if data.programs else None
         out[item.id] = Message(channel, text, blocks, picture=chart, picture_at=1)
     return out
 

@@ -3,7 +3,9 @@ shows changed.
 
 Home is published on every app_home_opened, so the picture is remembered per member as
 (content hash, Slack file id): an open with the same phases, week and skills ratings
-reuses the uploaded file; only a change draws and uploads a new one.
+reuses the uploaded file; only a change draws and uploads a new one. Drawing takes a
+second or more (in a child process), so Home is published first without the new picture,
+then again with it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.outbound import Outbound, SlackFailure
-from bot.pictures import ProgressInput, progress_alt_text, progress_picture
+from bot.pictures import ProgressInput, progress_alt_text, progress_picture_apart
 from bot.services import Services
 from bot.services.summary import Recap
 from bot.skills import SKILLS
@@ -40,38 +42,44 @@ def progress_of(recap: Recap) -> ProgressInput:
     return ProgressInput.of(report.program, week=report.week, ratings=recap.skills, labels=SKILLS)
 
 
-def home_picture(
-    slack: Outbound, services: Services, *, team_id: str, user_id: str, recap: Recap
-) -> Shown | None:
-    """The member's Home picture: the remembered file while its content is unchanged, else
-    a new upload (remembered). None when it cannot be uploaded: Home goes without it."""
+def known_picture(
+    services: Services, *, team_id: str, user_id: str, recap: Recap
+) -> tuple[Shown | None, ProgressInput | None]:
+    """(the remembered picture, None) while what it shows is unchanged; else (None, what a
+    new picture must show). Reads one row and draws nothing: fast enough for every open."""
     data = progress_of(recap)
-    digest = data.content_hash()
     with services.db.session() as session:
         known = pictures.get_picture(session, team_id=team_id, user_id=user_id, kind=HOME)
-        if known is not None and known.content_hash == digest:
-            return Shown(known.file_id, progress_alt_text(data), "Your progress", fresh=False)
+    if known is not None and known.content_hash == data.content_hash():
+        return Shown(known.file_id, progress_alt_text(data), "Your progress", fresh=False), None
+    return None, data
+
+
+def new_picture(
+    slack: Outbound, services: Services, *, team_id: str, user_id: str, data: ProgressInput
+) -> Shown | None:
+    """Draw and upload the member's picture, remember it (and delete the file it replaces).
+    None when it cannot be drawn or uploaded: Home goes without it."""
     try:
-        picture = progress_picture(data)
-        file_id = slack.upload_image(
-            content=picture.png,
-            filename=picture.filename,
-            title=picture.title,
-            alt_text=picture.file_alt,
-        )
+        picture = progress_picture_apart(data)
+        if picture is None:
+            return None
+        file_id = slack.upload_picture(picture)
     except SlackFailure:  # logged by Outbound
         return None
     except Exception:  # a drawing bug must not cost the Home tab
         logger.exception("drawing the Home picture failed team=%s", team_id)
         return None
     with services.db.session() as session:
+        known = pictures.get_picture(session, team_id=team_id, user_id=user_id, kind=HOME)
+        old = known.file_id if known is not None else None
         pictures.save_picture(
-            session, team_id=team_id, user_id=user_id, kind=HOME, content_hash=digest,
-            file_id=file_id, now=services.clock.now(),
+            session, team_id=team_id, user_id=user_id, kind=HOME,
+            content_hash=data.content_hash(), file_id=file_id, now=services.clock.now(),
         )  # fmt: skip
-    if known is not None:  # the old picture shows nothing current any more
+    if old is not None and old != file_id:  # the old picture shows nothing current any more
         with contextlib.suppress(SlackFailure):
-            slack.call("files.delete", file=known.file_id)
+            slack.call("files.delete", file=old)
     return Shown(file_id, picture.alt_text, picture.title, fresh=True)
 
 

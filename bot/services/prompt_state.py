@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.blocks.common import Block
 from bot.blocks.prompt import RunNumbers, completion_message, weekly_prompt
 from bot.blocks.reminders import missed_note, nudge_message
-from bot.pictures import ProgressInput, progress_picture
+from bot.pictures import ProgressInput, progress_picture_apart
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.scheduling.kinds import Message
@@ -276,7 +276,7 @@ def render_completions(
         out[item.id] = Message(
             item.user_id,
             *completion_message(program, numbers.get((item.team_id, item.user_id))),
-            picture=partial(progress_picture, mine),
+            picture=partial(progress_picture_apart, mine),
             picture_at=COMPLETION_PICTURE_AT,
         )
     return out

@@ -23,15 +23,14 @@ def enroll(slack, user: str = "U1") -> None:
     )  # fmt: skip
 
 
-def open_home(slack, user: str = "U1", expect: int | None = None) -> dict:
-    """Open Home; the view of the (expect-th, default next) views.publish for `user`."""
-    before = len([c for c in slack.emulator.calls_to("views.publish") if c.ok])
+def open_home(slack, user: str = "U1") -> dict:
+    """Open Home and wait for the work after the ack; the last view published for `user`.
+    (A new picture is drawn after a first publish without it, then published again.)"""
     slack.sender.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"})
-    publishes = slack.emulator.wait_for(
-        "views.publish", count=expect or before + 1, predicate=lambda c: c.ok
-    )
-    view = publishes[-1].params["view"]
-    assert view_problems(view) == []
+    slack.emulator.wait_for("views.publish", predicate=lambda c: c.ok)
+    slack.settle()
+    view = slack.emulator.home_view("T1", user)
+    assert view is not None and view_problems(view) == []
     return view
 
 
@@ -53,6 +52,9 @@ def rows(slack) -> int:
 def test_home_shows_the_members_picture_uploaded_privately(slack):
     enroll(slack)
     image = picture_of(open_home(slack))
+    # Published at once without the picture, then again once it is drawn and uploaded.
+    publishes = [c for c in slack.emulator.calls_to("views.publish") if c.ok]
+    assert [picture_of(c.params["view"]) is None for c in publishes] == [True, False]
     assert image is not None
     file_id = image["slack_file"]["id"]
     stored = slack.emulator.files[file_id]
@@ -67,6 +69,8 @@ def test_opening_home_again_reuses_the_picture_until_it_changes(slack):
     first = picture_of(open_home(slack))["slack_file"]["id"]
     again = picture_of(open_home(slack))["slack_file"]["id"]
     assert again == first and len(uploads(slack)) == 1
+    # The reused picture is in the first (and only) publish of that open.
+    assert len([c for c in slack.emulator.calls_to("views.publish") if c.ok]) == 3
     # Rating the skills changes the picture: one new upload, and the old file is deleted.
     skills.save(
         slack.services, team_id="T1", user_id="U1", moment="start",
@@ -93,7 +97,7 @@ def test_a_remembered_file_that_is_gone_is_replaced(slack):
     enroll(slack)
     first = picture_of(open_home(slack))["slack_file"]["id"]
     slack.outbound().call("files.delete", file=first)  # e.g. an admin deleted it
-    view = open_home(slack, expect=2)  # refused with the picture, published without it
+    view = open_home(slack)  # refused with the picture, published without it
     assert picture_of(view) is None
     assert rows(slack) == 0
     again = picture_of(open_home(slack))

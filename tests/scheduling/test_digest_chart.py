@@ -119,7 +119,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_a_text_only_digest(sched, monkeypat
     def broken(_programs):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(digest_service, "digest_chart", broken)
+    monkeypatch.setattr(digest_service, "digest_chart_apart", broken)
     team_with_members(sched)
     digest = the_digest(sched)
     assert images(digest) == [] and IMAGE_BLOCK_ID not in str(digest.params["blocks"])
