@@ -24,11 +24,10 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from bot.programs import Program
-    from bot.services.digest import ProgramDigest
 
 # Slack's limits on the two alt texts (cited where they are sent: bot/outbound.py and
 # bot/blocks/pictures.py): files.getUploadURLExternal `alt_txt` 1000, image block 2000.
@@ -46,6 +45,64 @@ VERSION = "1"
 _DRAW_LOCK = threading.Lock()
 
 ACTIVE, WAITING, PAUSED, FINISHED = "#2e7d6b", "#b0b7c3", "#d9a441", "#4a67b5"
+
+
+class ChartData(Protocol):
+    """One program's counts, as the digest has them (bot.services.digest.ProgramDigest)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def weeks(self) -> int: ...
+    @property
+    def not_started(self) -> int: ...
+    @property
+    def by_week(self) -> Mapping[int, int]: ...
+    @property
+    def paused(self) -> int: ...
+    @property
+    def finished(self) -> int: ...
+    @property
+    def deliverables_done(self) -> int: ...
+    @property
+    def participation(self) -> tuple[int, ...]: ...
+    @property
+    def active(self) -> int: ...
+    @property
+    def members(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """A program's counts in plain values: what travels to the drawing process (it need not
+    import the digest's service, its database layer and all, to unpickle them)."""
+
+    title: str
+    weeks: int
+    not_started: int
+    by_week: dict[int, int]
+    paused: int
+    finished: int
+    deliverables_done: int
+    participation: tuple[int, ...]
+
+    @classmethod
+    def of(cls, p: ChartData) -> ChartRow:
+        """The counts of one program's digest."""
+        return cls(
+            p.title, p.weeks, p.not_started, dict(p.by_week), p.paused, p.finished,
+            p.deliverables_done, tuple(p.participation),
+        )  # fmt: skip
+
+    @property
+    def active(self) -> int:
+        """Members in weeks 1..weeks, not paused."""
+        return sum(self.by_week.values())
+
+    @property
+    def members(self) -> int:
+        """Everyone counted."""
+        return self.not_started + self.active + self.paused + self.finished
 
 
 @dataclass(frozen=True)
@@ -95,14 +152,46 @@ def _n(count: int, one: str, many: str) -> str:
 DRAW_TIMEOUT = 60.0
 
 
-def _apart(name: str, arg: Any) -> Picture | None:
-    """Run drawing function `name` on `arg` in a child process; its Picture.
+# Pictures drawn lately, by what was asked: a cohort finishing together gets the same
+# completion picture many times (same program, often no ratings), drawn once.
+_RECENT: dict[bytes, Picture | None] = {}
+_DRAWING: dict[bytes, threading.Event] = {}
+_RECENT_LOCK = threading.Lock()
+MAX_RECENT = 32
 
-    Pickle only travels between this process and its own child (what we send, it sends
+
+def _apart(name: str, arg: Any) -> Picture | None:
+    """Run drawing function `name` on `arg` in a child process (once for equal requests
+    drawn lately); its Picture."""
+    key = pickle.dumps((name, arg))
+    while True:
+        with _RECENT_LOCK:
+            if key in _RECENT:
+                return _RECENT[key]
+            pending = _DRAWING.get(key)
+            if pending is None:
+                _DRAWING[key] = threading.Event()
+                break
+        pending.wait(DRAW_TIMEOUT)  # someone else is drawing it: use theirs
+    try:
+        picture = _draw_in_child(key)
+        with _RECENT_LOCK:
+            if len(_RECENT) >= MAX_RECENT:
+                del _RECENT[next(iter(_RECENT))]
+            _RECENT[key] = picture
+        return picture
+    finally:
+        with _RECENT_LOCK:
+            _DRAWING.pop(key).set()
+
+
+def _draw_in_child(request: bytes) -> Picture | None:
+    """Pickle only travels between this process and its own child (what we send, it sends
     back), never anything read from outside."""
+    name = pickle.loads(request)[0]
     done = subprocess.run(
         [sys.executable, "-c", "from bot.pictures import _child; _child()"],
-        input=pickle.dumps((name, arg)),
+        input=request,
         capture_output=True,
         timeout=DRAW_TIMEOUT,
         check=False,
@@ -115,9 +204,9 @@ def _apart(name: str, arg: Any) -> Picture | None:
     return picture
 
 
-def digest_chart_apart(programs: Sequence[ProgramDigest]) -> Picture | None:
+def digest_chart_apart(programs: Sequence[ChartData]) -> Picture | None:
     """digest_chart, drawn in a child process (the bot's memory stays as it is)."""
-    return _apart("digest", list(programs))
+    return _apart("digest", [ChartRow.of(p) for p in programs])
 
 
 def progress_picture_apart(data: ProgressInput) -> Picture | None:
@@ -128,7 +217,7 @@ def progress_picture_apart(data: ProgressInput) -> Picture | None:
 # -- the coach's digest ----------------------------------------------------------------------
 
 
-def digest_alt_text(programs: Sequence[ProgramDigest]) -> str:
+def digest_alt_text(programs: Sequence[ChartData]) -> str:
     """The chart's numbers in words: counts only, never a name or an entry's words."""
     parts = []
     for p in programs[:MAX_CHART_PROGRAMS]:
@@ -148,7 +237,7 @@ def digest_alt_text(programs: Sequence[ProgramDigest]) -> str:
     return _cut("Digest chart. " + " ".join(parts), MAX_BLOCK_ALT)
 
 
-def digest_chart(programs: Sequence[ProgramDigest]) -> Picture | None:
+def digest_chart(programs: Sequence[ChartData]) -> Picture | None:
     """Per program, a row: participation over the weeks (left) and where members are now,
     by program week, with not started / paused / finished beside (right). None when there
     is no program to draw."""
@@ -171,7 +260,7 @@ def digest_chart(programs: Sequence[ProgramDigest]) -> Picture | None:
     )
 
 
-def _participation_axes(ax: Any, p: ProgramDigest) -> None:
+def _participation_axes(ax: Any, p: ChartData) -> None:
     values = list(p.participation)
     n = len(values)
     labels = [("this week" if i == n - 1 else f"-{n - 1 - i}w") for i in range(n)]
@@ -188,7 +277,7 @@ def _participation_axes(ax: Any, p: ProgramDigest) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _progress_axes(ax: Any, p: ProgramDigest) -> None:
+def _progress_axes(ax: Any, p: ChartData) -> None:
     weeks = max(p.weeks, max(p.by_week, default=0), 1)
     counts = [p.by_week.get(w, 0) for w in range(1, weeks + 1)]
     bars = ax.bar(range(1, weeks + 1), counts, color=ACTIVE, label="active, by week")
