@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.fallback import fallback_text
+from bot.pictures import Picture
 
 logger = logging.getLogger(__name__)
 
@@ -275,6 +276,39 @@ class Outbound:
                 title=title,
                 initial_comment=comment,
             ),
+        )
+
+    def upload_image(self, *, content: bytes, filename: str, title: str, alt_text: str) -> str:
+        """Upload an image without sharing it anywhere; returns its file id, for image blocks
+        (`slack_file`) in the app's own messages and views.
+
+        files.getUploadURLExternal takes `alt_txt` ("description of image for screen-reader",
+        at most 1000 characters: error `alt_txt_too_large`) and the exact `length`;
+        files.completeUploadExternal without `channel_id` leaves the file private to the app.
+        https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+        https://docs.slack.dev/reference/methods/files.completeUploadExternal
+        """
+        data = self._attempt(
+            "files.completeUploadExternal",
+            lambda: self.client.files_upload_v2(
+                content=content, filename=filename, title=title, alt_txt=alt_text[:1000]
+            ),
+        )
+        files = data.get("files") or []
+        file_id = files[0].get("id") if files and isinstance(files[0], dict) else None
+        if not file_id:
+            failure = SlackFailure("files.completeUploadExternal", "no_file_id", "refused")
+            self._log(failure)
+            raise failure
+        return str(file_id)
+
+    def upload_picture(self, picture: Picture) -> str:
+        """Upload a drawn picture (with its alt text cut to the upload's limit); its file id."""
+        return self.upload_image(
+            content=picture.png,
+            filename=picture.filename,
+            title=picture.title,
+            alt_text=picture.file_alt,
         )
 
     # -- canvases ------------------------------------------------------------------------------

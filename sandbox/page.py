@@ -337,6 +337,16 @@ def build_sandbox(bot: OfflineBot) -> Starlette:
             return Response("not found", status_code=404)
         return FileResponse(PAGE_DIR / name, media_type=STATIC_FILES[name])
 
+    async def file(request: Request) -> Response:
+        # What a Slack client shows for an image block's slack_file: the bytes of the demo
+        # team's completed image upload, read from the emulator (never a path, never another
+        # team's file, never a non-image).
+        found = bot.emulator.image(sandbox.team, request.path_params["file_id"])
+        if found is None:
+            return Response("not found", status_code=404)
+        mimetype, content = found
+        return Response(content, media_type=mimetype, headers={"Cache-Control": "no-store"})
+
     async def members(_: Request) -> Response:
         return JSONResponse(sandbox.members_list())
 
@@ -364,6 +374,7 @@ def build_sandbox(bot: OfflineBot) -> Starlette:
             Route("/", page, methods=["GET"]),
             Route("/static/{name}", static, methods=["GET"]),
             Route("/api/members", members, methods=["GET"]),
+            Route("/api/files/{file_id}", file, methods=["GET"]),
             Route("/api/state", state, methods=["GET"]),
             Route("/api/command", post(sandbox.command), methods=["POST"]),
             Route("/api/action", post(sandbox.action), methods=["POST"]),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from typing import Any
 
 # Numbers from Slack's Block Kit reference; see /work/shared/slack/README.md.
@@ -29,6 +31,8 @@ MAX_VIEW_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_INPUT_LENGTH = 3000
 MAX_VIEW_PAYLOAD = 250_000
+# Slack's answer to a malformed slack_file id (slackapi/python-slack-sdk#1521).
+SLACK_FILE_ID = re.compile(r"F[A-Z0-9]{8,}")
 
 BLOCK_TYPES = frozenset(
     {
@@ -263,13 +267,35 @@ class _Checker:
             )
 
     def image_fields(self, obj: dict[str, Any], pointer: str) -> None:
+        # "You must provide either an image_url or slack_file"; a slack_file takes either a
+        # url or an id, and "if both are provided then the payload will be rejected".
+        # https://docs.slack.dev/reference/block-kit/blocks/image-block
+        # https://docs.slack.dev/reference/block-kit/composition-objects/slack-file-object
         if "slack_file" not in obj:
             self.string(
                 obj.get("image_url"), f"{pointer}/image_url", max_len=MAX_URL, required=True
             )
+        elif "image_url" in obj:
+            self.add("must provide either image_url or slack_file, not both", pointer)
+        else:
+            self.slack_file(obj["slack_file"], f"{pointer}/slack_file")
         self.string(
             obj.get("alt_text"), f"{pointer}/alt_text", max_len=MAX_LABEL, min_len=1, required=True
         )
+
+    def slack_file(self, ref: Any, pointer: str) -> None:
+        if not isinstance(ref, dict):
+            self.add("must be an object", pointer)
+            return
+        if ("id" in ref) == ("url" in ref):
+            self.add("must provide either id or url", pointer)
+            return
+        if "id" in ref:
+            file_id = ref["id"]
+            if not isinstance(file_id, str) or not SLACK_FILE_ID.fullmatch(file_id):
+                self.add("input must match regex pattern: ^[F][A-Z0-9]{8,}$", f"{pointer}/id")
+        else:
+            self.string(ref["url"], f"{pointer}/url", max_len=MAX_URL, min_len=1)
 
     # -- blocks -------------------------------------------------------------------------------
 
@@ -432,3 +458,30 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     checker.string(view.get("external_id"), "/external_id", max_len=MAX_ID)
     checker.blocks(view.get("blocks"), "/blocks", max_blocks=MAX_VIEW_BLOCKS)
     return checker.problems
+
+
+def slack_file_refs(blocks: Any, pointer: str = "/blocks") -> Iterator[tuple[str, dict[str, Any]]]:
+    """(json pointer, slack_file object) of every image that names a Slack file: image
+    blocks, section accessories and context elements."""
+    if not isinstance(blocks, list):
+        return
+    for i, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        at = f"{pointer}/{i}"
+        images: list[tuple[str, Any]] = []
+        if block.get("type") == "image":
+            images.append((at, block))
+        accessory = block.get("accessory")
+        if isinstance(accessory, dict) and accessory.get("type") == "image":
+            images.append((f"{at}/accessory", accessory))
+        if block.get("type") == "context" and isinstance(block.get("elements"), list):
+            images += [
+                (f"{at}/elements/{j}", el)
+                for j, el in enumerate(block["elements"])
+                if isinstance(el, dict) and el.get("type") == "image"
+            ]
+        for where, image in images:
+            ref = image.get("slack_file")
+            if isinstance(ref, dict):
+                yield f"{where}/slack_file", ref

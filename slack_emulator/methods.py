@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems
+from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems, slack_file_refs
 from slack_emulator.state import APP_ID, Channel, State, User, Workspace, dm_channel_id
 
 
@@ -123,7 +123,7 @@ def _existing_channel(state: State, ws: Workspace, channel_id: str) -> Channel:
     return channel
 
 
-def _check_message(text: Any, blocks: Any, attachments: Any) -> None:
+def _check_message(state: State, team_id: str, text: Any, blocks: Any, attachments: Any) -> None:
     if blocks is not None and not isinstance(blocks, list):
         raise ApiError("invalid_blocks_format")
     if not text and not blocks and not attachments:
@@ -131,8 +131,30 @@ def _check_message(text: Any, blocks: Any, attachments: Any) -> None:
     if isinstance(text, str) and len(text) > MAX_FALLBACK_TEXT:
         raise ApiError("msg_too_long")
     problems = message_problems(text if text else None, blocks if blocks else None)
+    if blocks and not problems:
+        problems = file_problems(state, team_id, blocks)
     if blocks and problems:
         raise ApiError("invalid_blocks", problems)
+
+
+def file_problems(state: State, team_id: str, blocks: Any, pointer: str = "/blocks") -> list[str]:
+    """Problems with the Slack files that image blocks name: the file "must be an image"
+    (png, jpg, jpeg or gif) "and the user posting these blocks must have access to this
+    file" (https://docs.slack.dev/reference/block-kit/composition-objects/slack-file-object).
+    Here: a completed upload of this workspace, by the app, whose bytes are an image;
+    anything else gets Slack's "invalid slack file". Caller holds state.lock."""
+    problems = []
+    by_url = {r["url_private"]: r for r in state.files.values() if r.get("url_private")}
+    for where, ref in slack_file_refs(blocks, pointer):
+        record = state.files.get(ref["id"]) if "id" in ref else by_url.get(ref.get("url"))
+        if (
+            record is None
+            or record["team_id"] != team_id
+            or not record["completed"]
+            or not str(record.get("mimetype") or "").startswith("image/")
+        ):
+            problems.append(f"[ERROR] invalid slack file [json-pointer:{where}]")
+    return problems
 
 
 def _message_body(
@@ -141,7 +163,7 @@ def _message_body(
     text = req.params.get("text")
     blocks = req.params.get("blocks")
     attachments = req.params.get("attachments")
-    _check_message(text, blocks, attachments)
+    _check_message(state, ws.id, text, blocks, attachments)
     message: dict[str, Any] = {
         "type": "message",
         "ts": state.next_ts(),
@@ -450,7 +472,13 @@ def chat_update(state: State, req: Request) -> dict[str, Any]:
         raise ApiError("no_text")
     text = req.params.get("text") if has_text else message["text"]
     blocks = req.params.get("blocks") if has_blocks else message["blocks"]
-    _check_message(text, blocks, req.params.get("attachments") or message.get("attachments"))
+    _check_message(
+        state,
+        req.ws.id,
+        text,
+        blocks,
+        req.params.get("attachments") or message.get("attachments"),
+    )
     message["text"] = text or ""
     message["blocks"] = copy.deepcopy(blocks) if blocks else []
     if req.params.get("attachments") is not None:

@@ -7,17 +7,24 @@ import time
 from typing import Any
 
 from slack_emulator.blockkit import view_problems
-from slack_emulator.methods import ApiError, Request, append_message, method, post_target
+from slack_emulator.methods import (
+    ApiError,
+    Request,
+    append_message,
+    file_problems,
+    method,
+    post_target,
+)
 from slack_emulator.state import APP_ID, State
 
 MAX_VIEW_STACK = 3
 
 
-def _view_param(req: Request, kind: str) -> dict[str, Any]:
+def _view_param(state: State, req: Request, kind: str) -> dict[str, Any]:
     view = req.params.get("view")
     if not isinstance(view, dict):
         raise ApiError("invalid_arguments", ["[ERROR] view must be a JSON object [json-pointer:]"])
-    problems = view_problems(view)
+    problems = view_problems(view) or file_problems(state, req.ws.id, view.get("blocks"))
     if not problems and view.get("type") != kind:
         problems = [f"[ERROR] must be {kind} for {req.method} [json-pointer:/type]"]
     if problems:
@@ -83,7 +90,7 @@ def _exchange_trigger(state: State, req: Request) -> str:
 @method("views.open")
 def views_open(state: State, req: Request) -> dict[str, Any]:
     """Open a modal as the root of a new stack, for the user who triggered it."""
-    view = _view_param(req, "modal")
+    view = _view_param(state, req, "modal")
     user_id = _exchange_trigger(state, req)
     stored = _store_view(state, req, view)
     state.view_stacks.append([stored["id"]])
@@ -94,7 +101,7 @@ def views_open(state: State, req: Request) -> dict[str, Any]:
 @method("views.push")
 def views_push(state: State, req: Request) -> dict[str, Any]:
     """Push a modal onto the triggering user's open stack (Slack allows 3 deep)."""
-    view = _view_param(req, "modal")
+    view = _view_param(state, req, "modal")
     user_id = _exchange_trigger(state, req)
     stacks = [s for s in state.view_stacks if state.view_owners.get(s[0]) == user_id]
     if not stacks:
@@ -124,7 +131,7 @@ def views_update(state: State, req: Request) -> dict[str, Any]:
     given_hash = req.str_param("hash")
     if given_hash and given_hash != current["hash"]:
         raise ApiError("hash_conflict")
-    view = _view_param(req, current["type"])
+    view = _view_param(state, req, current["type"])
     return {"view": copy.deepcopy(_store_view(state, req, view, view_id=current["id"]))}
 
 
@@ -134,7 +141,7 @@ def views_publish(state: State, req: Request) -> dict[str, Any]:
     user = state.team_user(req.ws.id, req.str_param("user_id"))
     if user is None:
         raise ApiError("user_not_found")
-    view = _view_param(req, "home")
+    view = _view_param(state, req, "home")
     key = (req.ws.id, user.id)
     view_id = state.home_views.get(key)
     given_hash = req.str_param("hash")
@@ -148,6 +155,28 @@ def views_publish(state: State, req: Request) -> dict[str, Any]:
 # -- files (the upload URL flow used by files_upload_v2) -------------------------------------
 
 
+# files.getUploadURLExternal: `length` and `filename` required (`length` 0 answers
+# missing_argument), `alt_txt` at most 1000 characters (alt_txt_too_large).
+# https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+MAX_ALT_TXT = 1000
+# Magic numbers of the image types an image block's slack_file may name (png, jpg/jpeg,
+# gif): https://docs.slack.dev/reference/block-kit/composition-objects/slack-file-object
+IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff_mimetype(content: bytes) -> str:
+    """The file's type from its first bytes, as Slack sets `mimetype` after processing."""
+    for signature, mimetype in IMAGE_SIGNATURES:
+        if content.startswith(signature):
+            return mimetype
+    return "application/octet-stream"
+
+
 @method("files.getUploadURLExternal")
 def files_get_upload_url(state: State, req: Request) -> dict[str, Any]:
     """Hand out an upload URL that points back at the emulator."""
@@ -158,23 +187,35 @@ def files_get_upload_url(state: State, req: Request) -> dict[str, Any]:
         length = -1
     if not filename or length < 0:
         raise ApiError("invalid_arguments", ["[ERROR] filename and length are required"])
-    file_id = state.next_id("F")
+    if length == 0:
+        raise ApiError("missing_argument")
+    alt_txt = req.str_param("alt_txt")
+    if len(alt_txt) > MAX_ALT_TXT:
+        raise ApiError("alt_txt_too_large")
+    # F + 8 or more: Slack refuses a slack_file id not matching ^[F][A-Z0-9]{8,}$ (seen in
+    # its invalid_blocks answers, slackapi/python-slack-sdk#1521).
+    file_id = state.next_id("F0")
     state.files[file_id] = {
         "filename": filename,
         "title": None,
+        "alt_txt": alt_txt or None,
         "content": b"",
+        "mimetype": None,
         "channel_id": None,
         "length": length,
         "uploaded": False,
         "completed": False,
         "team_id": req.ws.id,
+        "url_private": f"{req.root_url}/files-pri/{req.ws.id}-{file_id}/{filename}",
     }
     return {"upload_url": f"{req.root_url}/upload/{file_id}", "file_id": file_id}
 
 
 @method("files.completeUploadExternal")
 def files_complete_upload(state: State, req: Request) -> dict[str, Any]:
-    """Finish uploads and share them (as one message) in a channel when one is given."""
+    """Finish uploads and share them (as one message) in a channel when one is given;
+    without a channel the file stays private to the app ("If not specified the file will
+    be private": https://docs.slack.dev/reference/methods/files.completeUploadExternal)."""
     files = req.params.get("files")
     if not isinstance(files, list) or not files:
         raise ApiError("invalid_arguments", ["[ERROR] files must be a JSON array"])
@@ -191,6 +232,7 @@ def files_complete_upload(state: State, req: Request) -> dict[str, Any]:
     for file_id, item, record in records:
         record["title"] = item.get("title") or record["filename"]
         record["completed"] = True
+        record["mimetype"] = sniff_mimetype(record["content"])
         record["channel_id"] = channel.id if channel else None
         out.append(
             {
@@ -198,6 +240,9 @@ def files_complete_upload(state: State, req: Request) -> dict[str, Any]:
                 "name": record["filename"],
                 "title": record["title"],
                 "size": len(record["content"]),
+                "mimetype": record["mimetype"],
+                "url_private": record["url_private"],
+                "alt_txt": record["alt_txt"],
                 "user": req.ws.bot_user_id,
                 "channels": [channel.id] if channel else [],
             }
@@ -217,3 +262,15 @@ def files_complete_upload(state: State, req: Request) -> dict[str, Any]:
         }
         append_message(state, channel.id, message)
     return {"files": out}
+
+
+@method("files.delete")
+def files_delete(state: State, req: Request) -> dict[str, Any]:
+    """Delete one of the app's files (file_not_found for another team's or an unknown id):
+    https://docs.slack.dev/reference/methods/files.delete"""
+    file_id = req.str_param("file")
+    record = state.files.get(file_id)
+    if record is None or record["team_id"] != req.ws.id:
+        raise ApiError("file_not_found")
+    del state.files[file_id]
+    return {}

@@ -29,6 +29,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "team.info": ("team:read",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
+    "files.delete": ("files:write",),
     "canvases.create": ("canvases:write",),
     "canvases.edit": ("canvases:write",),
     "canvases.access.set": ("canvases:write",),

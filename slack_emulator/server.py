@@ -596,6 +596,16 @@ class SlackEmulator:
                     del stack[stack.index(view_id) :]
             self._state.view_stacks = [s for s in self._state.view_stacks if s]
 
+    def image(self, team_id: str, file_id: str) -> tuple[str, bytes] | None:
+        """(mimetype, bytes) of a completed image upload of `team_id`, or None: what a Slack
+        client shows for an image block's slack_file (the sandbox page serves it)."""
+        with self._state.lock:
+            record = self._state.files.get(file_id)
+            if record is None or record["team_id"] != team_id or not record["completed"]:
+                return None
+            mimetype = str(record.get("mimetype") or "")
+            return (mimetype, bytes(record["content"])) if mimetype.startswith("image/") else None
+
     @property
     def files(self) -> dict[str, dict[str, Any]]:
         """Uploaded files by id: filename, title, content (bytes), channel_id, completed."""

@@ -215,9 +215,28 @@ def handle_upload(state: State, file_id: str, body: bytes, content_type: str) ->
         record = state.files.get(file_id)
         if record is None:
             return 404, "file not found"
+        # The bytes must be the `length` promised to files.getUploadURLExternal.
+        if len(body) != record["length"]:
+            return 400, f"length mismatch: {len(body)} bytes, {record['length']} announced"
         record["content"] = body
         record["uploaded"] = True
     return 200, f"OK - {len(body)}"
+
+
+def serve_file(state: State, path: str, authorization: str) -> tuple[int, str, bytes]:
+    """GET a file's url_private (/files-pri/{team}-{file id}/{name}): like Slack, only with
+    a token of the file's workspace ("Authorization: Bearer xoxb-…"), and only once the
+    upload is complete. (status, content type, body)."""
+    head = path[len("/files-pri/") :].split("/", 1)[0]
+    team_id, _, file_id = head.partition("-")
+    token = authorization.removeprefix("Bearer ").strip()
+    with state.lock:
+        record = state.files.get(file_id)
+        if record is None or record["team_id"] != team_id or not record["completed"]:
+            return 404, "text/plain; charset=utf-8", b"file not found"
+        if state.tokens.get(token) != team_id:
+            return 403, "text/plain; charset=utf-8", b"not authed"
+        return 200, str(record.get("mimetype") or "application/octet-stream"), record["content"]
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):
@@ -288,6 +307,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path == "/oauth/v2/authorize" and self.command == "GET":
             status, headers, text = authorize_page(server.state, url.query)
             data, content_type = text.encode(), "text/plain; charset=utf-8"
+        elif url.path.startswith("/files-pri/") and self.command == "GET":
+            status, content_type, data = serve_file(
+                server.state, url.path, self.headers.get("Authorization", "")
+            )
         elif url.path.startswith("/upload/") and self.command == "POST":
             file_id = url.path[len("/upload/") :]
             status, text = handle_upload(

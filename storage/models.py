@@ -205,6 +205,21 @@ class PortfolioCanvas(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class MemberPicture(SQLModel, table=True):
+    """A member's uploaded progress picture and the hash of what it shows, so the Home tab
+    reuses the Slack file while nothing in it changed (Home is published on every open)."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "kind", name="uq_member_picture"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)  # "home"
+    content_hash: str = Field(max_length=64)
+    file_id: str = Field(max_length=32)
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class WorkspaceAdmin(SQLModel, table=True):
     """Someone an admin named as a bot admin, on top of Slack's workspace admins and owners."""
 

@@ -144,6 +144,9 @@ def test_an_oauth_install_uses_every_feature_without_a_missing_scope(distributed
     d.services.clock.advance(timedelta(days=29))  # type: ignore[attr-defined]
     run_due_work(d.services, slack_for, d.services.clock.now())
     send.command("forget", user_id=USER, channel_id=CHANNEL)
+    # Confirmed: the member's Home picture file is deleted in Slack with their rows.
+    send.block_action(ids.FORGET_CONFIRM, user_id=USER, value="forget", channel_id=CHANNEL)
+    emu.wait_for("files.delete", predicate=lambda c: c.ok)
 
     # Every Web API method the code can call was called, and Slack never said missing_scope.
     d.services.db.dispose()

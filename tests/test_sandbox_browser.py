@@ -47,6 +47,9 @@ TIMEOUT_MS = 10_000
 # Playing a simulated week is 168 scheduler passes: on a loaded 2-core machine that can
 # take longer than a click's wait.
 WEEK_MS = 60_000
+# A picture is drawn in a child process (matplotlib's import, and on a fresh machine its
+# font cache): seconds on a loaded machine.
+PICTURE_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +212,47 @@ def test_the_home_tab_is_the_published_view(page, offline):
     assert home is not None and view_problems(home) == []
     expect(page.locator("#home")).to_contain_text("Software engineer to product engineer")
     assert page.locator("#home .header").count() >= 1
+    # Sam's own progress picture: Home is published again once it is drawn (in a child
+    # process) and uploaded; an image block naming the file, shown from the emulator's
+    # bytes (a real, decoded PNG: naturalWidth > 0).
+    image = page.locator("#home img.block-image")
+    expect(image).to_be_visible(timeout=PICTURE_MS)
+    home = offline.emulator.home_view(DEMO_TEAM, "U0SAM")
+    assert home is not None and view_problems(home) == []
+    [block] = [b for b in home["blocks"] if b["type"] == "image"]
+    assert image.get_attribute("src") == f"/api/files/{block['slack_file']['id']}"
+    assert image.get_attribute("alt") == block["alt_text"]
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#home img.block-image');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert image.evaluate("i => i.naturalWidth") == 900
+
+
+def test_the_digest_chart_shows_in_the_channel(page, offline):
+    from bot.blocks.pictures import image_block
+    from bot.pictures import digest_chart
+    from bot.services.digest import ProgramDigest
+
+    chart = digest_chart(
+        [ProgramDigest("product-engineer", "Software engineer to product engineer", 12,
+                       by_week={2: 2, 3: 1}, participation=(0, 1, 2, 2, 3, 3))]
+    )  # fmt: skip
+    assert chart is not None
+    slack = offline.client_for_team(DEMO_TEAM)
+    file_id = slack.upload_picture(chart)
+    blocks = [image_block(file_id, alt_text=chart.alt_text, title=chart.title)]
+    slack.post(DEMO_CHANNEL, "Weekly digest", blocks)
+    page.select_option("#member", "U0SAM")
+    image = page.locator("#messages img.block-image")
+    expect(image).to_be_visible(timeout=PICTURE_MS)
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#messages img.block-image');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert "2 members in week 2" in str(image.get_attribute("alt"))
+    # Another team's or an unknown file is never served.
+    assert page.request.get(offline.sandbox.url + "/api/files/F00009999").status == 404
 
 
 def test_the_portfolio_canvas_opens_in_the_sandbox(page, offline):

@@ -6,12 +6,14 @@ from bot.blocks import ids
 from bot.blocks.common import Block, actions, button, context, divider, header, section
 from bot.blocks.evidence import entry_line
 from bot.blocks.help import DM_TIP
+from bot.blocks.pictures import image_block
 from bot.blocks.rhythm import rhythm_blocks
 from bot.blocks.sharing import sharing_blocks
 from bot.blocks.skills import skills_comparison
 from bot.blocks.status import not_joined_blocks, status_blocks
 from bot.kinds import counts_line
 from bot.services.home import HomeData
+from bot.services.member_picture import Shown
 
 COMPACT_HELP = (
     "`/transition help` lists every command. The ones you'll use most: `/transition log "
@@ -19,9 +21,10 @@ COMPACT_HELP = (
 )
 
 
-def home_view(data: HomeData) -> Block:
-    """Progress, deliverable and skills on top; the latest entries with Edit; the member's
-    rhythm; a short pointer to help (the full list is one command away)."""
+def home_view(data: HomeData, picture: Shown | None = None) -> Block:
+    """Progress, deliverable and skills on top (with the member's progress picture when
+    there is one); the latest entries with Edit; the member's rhythm; a short pointer to
+    help (the full list is one command away)."""
     blocks: list[Block] = []
     recap = data.recap
     if recap is None:
@@ -29,6 +32,10 @@ def home_view(data: HomeData) -> Block:
     else:
         _, status_part = status_blocks(recap.report)
         blocks.extend(b for b in status_part if b.get("type") != "actions")
+        if picture is not None:
+            blocks.append(
+                image_block(picture.file_id, alt_text=picture.alt_text, title=picture.title)
+            )
         done = ":white_check_mark: done" if recap.deliverable_done else "not done yet"
         logged = counts_line(recap.total_counts)
         blocks.append(

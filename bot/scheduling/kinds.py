@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.blocks.common import Block
+from bot.pictures import Picture
 from bot.scheduling.due import (
     COMPLETION,
     DIGEST,
@@ -33,11 +34,18 @@ from storage.due_items import Claimed
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered scheduled message and where it goes (a user id posts to their DM)."""
+    """A rendered scheduled message and where it goes (a user id posts to their DM).
+
+    `picture`, when set, draws an image to upload and show at block `picture_at`, beside
+    the text version; it is drawn when the message is sent (outside the rendering
+    transaction), and a picture that cannot be drawn or uploaded is left out: the message
+    goes without it."""
 
     channel: str
     text: str
     blocks: list[Block]
+    picture: Callable[[], Picture | None] | None = None
+    picture_at: int = 1
 
 
 # item id -> its message, or None when there is nothing to say any more (dropped)

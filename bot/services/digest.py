@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlmodel import Session
 
+from bot.pictures import digest_chart_apart
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.scheduling.due import cohort_of_period
@@ -266,7 +268,9 @@ def render_digests(
         )
         period = item.period.partition(":")[0]
         text, blocks = digest_message(period=period, data=data, title=title)
-        out[item.id] = Message(channel, text, blocks)
+        # The chart goes right under the header, beside the text version; drawn at send.
+        chart = partial(digest_chart_apart, data.programs) if data.programs else None
+        out[item.id] = Message(channel, text, blocks, picture=chart, picture_at=1)
     return out
 
 

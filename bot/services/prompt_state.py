@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlmodel import Session
 
 from bot.blocks.common import Block
 from bot.blocks.prompt import RunNumbers, completion_message, weekly_prompt
 from bot.blocks.reminders import missed_note, nudge_message
+from bot.pictures import ProgressInput, progress_picture_apart
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.scheduling.kinds import Message
 from bot.services import Services
-from storage import checklists, deliverables, entries, participants, workspaces
+from bot.skills import SKILLS
+from storage import checklists, deliverables, entries, participants, skills, workspaces
 from storage.due_items import Claimed
 from storage.models import Participant, Workspace
+
+# The completion message's picture goes under its header, progress line and congratulations.
+COMPLETION_PICTURE_AT = 3
 
 
 @dataclass(frozen=True)
@@ -257,12 +263,20 @@ def render_completions(
     for item in items:
         participant = people.get((item.team_id, item.user_id))
         program = services.programs.get(participant.program_id) if participant else None
-        out[item.id] = (
-            Message(
-                item.user_id,
-                *completion_message(program, numbers.get((item.team_id, item.user_id))),
-            )
-            if program is not None
-            else None
+        if program is None:
+            out[item.id] = None
+            continue
+        # Their own picture: every phase done, and their skills at the start and now.
+        mine = ProgressInput.of(
+            program,
+            week=program.weeks + 1,
+            ratings=skills.ratings_by_moment(session, team_id=item.team_id, user_id=item.user_id),
+            labels=SKILLS,
+        )
+        out[item.id] = Message(
+            item.user_id,
+            *completion_message(program, numbers.get((item.team_id, item.user_id))),
+            picture=partial(progress_picture_apart, mine),
+            picture_at=COMPLETION_PICTURE_AT,
         )
     return out

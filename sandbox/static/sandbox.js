@@ -349,6 +349,24 @@
       case "input":
         return renderInput(block, ctx);
       case "image": {
+        // A Slack-hosted file (slack_file id) is shown from the emulator's upload; an
+        // image_url is never fetched (the sandbox makes no network calls), only described.
+        const fileId = block.slack_file && block.slack_file.id;
+        if (fileId) {
+          if (block.title) {
+            const title = document.createElement("div");
+            title.className = "image-title";
+            title.textContent = plainText(block.title);
+            wrap.appendChild(title);
+          }
+          const img = document.createElement("img");
+          img.className = "block-image";
+          img.src = "/api/files/" + encodeURIComponent(fileId);
+          img.alt = block.alt_text || "";
+          img.title = block.alt_text || "";
+          wrap.appendChild(img);
+          break;
+        }
         const span = document.createElement("span");
         span.className = "image-alt";
         span.textContent = "[image: " + (block.alt_text || "") + "]";

@@ -119,6 +119,11 @@ def test_late_joiners_choose_the_cohorts_week_or_their_own_week_1(slack):
     assert enrolled(slack, "UA").cohort_id == enrolled(slack, "UB").cohort_id is not None
 
 
+def exports(slack) -> list[dict]:
+    """The completed uploads shared in a conversation: the exports, not Home pictures."""
+    return [f for f in slack.emulator.files.values() if f.get("completed") and f.get("channel_id")]
+
+
 def test_the_export_has_counts_per_cohort_and_week_and_no_words_or_names(slack):
     import csv
     import io
@@ -133,8 +138,11 @@ def test_the_export_has_counts_per_cohort_and_week_and_no_words_or_names(slack):
     log_entry(slack.services, team_id="T1", user_id="UA", kind="decision", text="SECRET words")
     log_entry(slack.services, team_id="T1", user_id="UA", kind="proposal", text="SECRET too")
     assert "in your DM" in slack.command("cohort export").shown()["text"]
-    slack.emulator.wait_for("files.completeUploadExternal")
-    [file] = [f for f in slack.emulator.files.values() if f.get("completed")]
+    # The export goes to the DM (the members' Home pictures are uploaded without a channel).
+    slack.emulator.wait_for(
+        "files.completeUploadExternal", predicate=lambda c: bool(c.params.get("channel_id"))
+    )
+    [file] = exports(slack)
     raw = file["content"].decode()
     assert "SECRET" not in raw and "UA" not in raw
     [row] = list(csv.DictReader(io.StringIO(raw)))
@@ -142,7 +150,9 @@ def test_the_export_has_counts_per_cohort_and_week_and_no_words_or_names(slack):
     assert row["week_start"] == "2026-11-23" and row["members_who_logged"] == "1"
     assert (row["entries_decision"], row["entries_proposal"]) == ("1", "1")
     assert "in your DM" in slack.command("cohort export json", user_id="U1").shown()["text"]
-    files = [f for f in slack.emulator.files.values() if f.get("completed")]
+    shared = lambda c: bool(c.params.get("channel_id"))  # noqa: E731
+    slack.emulator.wait_for("files.completeUploadExternal", count=2, predicate=shared)
+    files = exports(slack)
     document = json.loads(files[-1]["content"])
     assert (
         document["rows"][0]["entries_decision"] == 1

@@ -124,6 +124,8 @@ def test_the_home_tab_sets_day_hour_away_and_back(slack_transport, sched):
     sched.enroll("U1")
     slack.clock.set(MONDAY)
     slack.sender.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
+    # Published at once, then again with the member's progress picture once it is drawn.
+    slack.emulator.wait_for("views.publish", count=2, timeout=30)
     view = home(slack)
     assert view_problems(view) == []
     assert "Weekly prompts: Mondays at 09:00, your time (the workspace's)" in str(view)
