@@ -239,10 +239,69 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.busy = threading.Condition()
         self.in_flight = 0
         self.root_url = f"http://{address[0]}:{self.server_address[1]}"
+        # Every connection accepted so far, and the open ones waiting for their next request
+        # (tests count connections to see that clients keep them alive, and close idle ones
+        # the way a server's keep-alive timeout does).
+        self.connections = 0
+        self._idle: set[socket.socket] = set()
+        self._idle_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._idle_lock:
+            self.connections += 1
+        super().process_request(request, client_address)
+
+    def waiting(self, connection: socket.socket, idle: bool) -> None:
+        """Note whether a connection is between requests (only those are closed as idle)."""
+        with self._idle_lock:
+            if idle:
+                self._idle.add(connection)
+            else:
+                self._idle.discard(connection)
+
+    def close_idle(self) -> int:
+        """Close every kept-alive connection between requests, as a server's idle timeout
+        does; returns how many. A request being answered is not cut off."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, set()
+        for connection in idle:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        return len(idle)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
+    # HTTP/1.1 keeps connections alive between requests, as Slack's servers do (every
+    # answer carries Content-Length). An idle connection is closed after this many seconds.
+    protocol_version = "HTTP/1.1"
+    timeout = 60
+
+    def handle_one_request(self) -> None:
+        self.server.waiting(self.connection, True)
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            return
+        finally:
+            self.server.waiting(self.connection, False)
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        # The rest as http.server does it, with the request line already read.
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            return
+        if not self.parse_request():
+            return
+        method = getattr(self, "do_" + self.command, None)
+        if method is None:
+            self.send_error(501, f"Unsupported method ({self.command!r})")
+            return
+        method()
+        self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output clean: http.server would print every request to stderr."""

@@ -1,0 +1,166 @@
+"""Kept-alive connections under the WebClient (bot/slack_http.py), through Outbound, counted
+at the emulator: reuse, a connection the server closed, a connection dropped after Slack
+stored the message (never a second copy), timeouts, refused connections, many threads."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from bot.outbound import Outbound, SlackFailure, make_client
+from bot.slack_http import ConnectionPool, KeepAliveWebClient
+from slack_emulator import SlackEmulator
+
+TEAM = "T1"
+
+
+def outbound(emulator: SlackEmulator, pool: ConnectionPool, *, timeout: float = 5) -> Outbound:
+    client = make_client(emulator.token(TEAM), base_url=emulator.base_url, timeout=timeout)
+    assert isinstance(client, KeepAliveWebClient)
+    client.pool = pool  # a pool of the test's own, so counts start at zero
+    return Outbound(client, team_id=TEAM)
+
+
+def texts(emulator: SlackEmulator) -> list[str]:
+    """What the emulator stored in the app's DMs, oldest first (whatever it answered)."""
+    channels = {c.response.get("channel") for c in emulator.calls_to("chat.postMessage", True)}
+    stored = [m for c in sorted(str(c) for c in channels) for m in emulator.messages(c)]
+    return [str(m.get("text")) for m in sorted(stored, key=lambda m: float(m["ts"]))]
+
+
+def test_one_connection_carries_many_calls(emulator: SlackEmulator) -> None:
+    pool = ConnectionPool()
+    slack = outbound(emulator, pool)
+    for n in range(20):
+        slack.post("U1", f"hello {n}", [])
+    slack.user_info("U1")
+    assert emulator.connections == 1
+    assert pool.opened == 1
+    assert texts(emulator) == [f"hello {n}" for n in range(20)]
+
+
+def test_a_connection_the_server_closed_is_not_used_and_nothing_is_lost(
+    emulator: SlackEmulator,
+) -> None:
+    pool = ConnectionPool()
+    slack = outbound(emulator, pool)
+    slack.post("U1", "before", [])
+    assert emulator.close_idle_connections() == 1
+    # The client finds it closed before writing anything, and opens another.
+    slack.post("U1", "after", [])
+    assert texts(emulator) == ["before", "after"]
+    assert emulator.connections == 2
+
+
+def test_a_connection_idle_too_long_is_not_reused(emulator: SlackEmulator) -> None:
+    pool = ConnectionPool(idle_seconds=0.0)
+    slack = outbound(emulator, pool)
+    slack.post("U1", "one", [])
+    time.sleep(0.01)  # real time: the pool's idle limit is on the monotonic clock
+    slack.post("U1", "two", [])
+    assert emulator.connections == 2
+    assert texts(emulator) == ["one", "two"]
+
+
+def test_a_dropped_kept_alive_connection_never_sends_a_second_copy(
+    emulator: SlackEmulator,
+) -> None:
+    pool = ConnectionPool()
+    slack = outbound(emulator, pool)
+    slack.post("U1", "warm up", [])
+    # Slack stores the message, then the reused connection is cut before any answer.
+    emulator.store_then_drop("chat.postMessage")
+    with pytest.raises(SlackFailure) as failed:
+        slack.post("U1", "stored, then dropped", [])
+    assert failed.value.kind == "unavailable"
+    assert failed.value.maybe_done  # the caller must look before sending it again
+    assert texts(emulator) == ["warm up", "stored, then dropped"]
+    assert len(emulator.calls_to("chat.postMessage")) == 2  # no resend on a new connection
+    slack.post("U1", "next", [])  # the broken connection was thrown away
+    assert texts(emulator)[-1] == "next"
+    assert emulator.connections == 2
+
+
+def test_a_5xx_after_storing_is_not_resent_and_the_connection_stays(
+    emulator: SlackEmulator,
+) -> None:
+    pool = ConnectionPool()
+    slack = outbound(emulator, pool)
+    emulator.store_then_fail("chat.postMessage", status=500)
+    with pytest.raises(SlackFailure) as failed:
+        slack.post("U1", "stored, then 500", [])
+    assert failed.value.kind == "unavailable" and failed.value.maybe_done
+    assert len(emulator.calls_to("chat.postMessage")) == 1
+    slack.post("U1", "next", [])
+    assert emulator.connections == 1  # an error status is a complete answer
+
+
+def test_429_still_carries_retry_after(emulator: SlackEmulator) -> None:
+    slack = outbound(emulator, ConnectionPool())
+    slack.client.retry_handlers = []  # as the scheduler's client: a 429 comes straight back
+    emulator.rate_limit("chat.postMessage", retry_after=7)
+    with pytest.raises(SlackFailure) as failed:
+        slack.post("U1", "limited", [])
+    assert failed.value.kind == "rate_limited"
+    assert failed.value.retry_after == 7.0
+    assert texts(emulator) == []
+
+
+def test_a_timeout_is_unavailable_maybe_done_and_not_resent(emulator: SlackEmulator) -> None:
+    pool = ConnectionPool()
+    slack = outbound(emulator, pool, timeout=1)
+    slack.post("U1", "warm up", [])
+    emulator.latency = 2.0
+    started = time.monotonic()
+    with pytest.raises(SlackFailure) as failed:
+        slack.post("U1", "too slow", [])
+    assert time.monotonic() - started < 1.9
+    assert failed.value.kind == "unavailable" and failed.value.maybe_done
+    emulator.wait_idle(timeout=5)
+    emulator.latency = 0.0
+    # The late answer is never read as the next call's: that connection is gone.
+    slack.post("U1", "next", [])
+    assert texts(emulator) == ["warm up", "too slow", "next"]
+    assert emulator.connections == 2
+
+
+def test_no_connection_at_all_is_not_sent(emulator: SlackEmulator) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = make_client("xoxb-none", base_url=f"http://127.0.0.1:{port}/api/", timeout=2)
+    assert isinstance(client, KeepAliveWebClient)
+    client.pool = ConnectionPool()
+    with pytest.raises(SlackFailure) as failed:
+        Outbound(client, team_id=TEAM).post("U1", "nowhere", [])
+    assert failed.value.kind == "unavailable"
+    assert not failed.value.maybe_done  # refused before any byte was written
+
+
+def test_threads_each_use_a_connection_of_their_own_at_a_time(emulator: SlackEmulator) -> None:
+    pool = ConnectionPool()
+    slack = outbound(emulator, pool)
+    emulator.latency = 0.02  # so the threads overlap
+    errors: list[BaseException] = []
+
+    def send(worker: int) -> None:
+        try:
+            for n in range(10):
+                assert slack.post("U1", f"{worker}-{n}", []).ts
+                assert slack.user_info("U1")["id"] == "U1"
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=send, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(texts(emulator)) == sorted(f"{w}-{n}" for w in range(8) for n in range(10))
+    # At most one connection per thread in flight; every answer matched its own request.
+    assert emulator.connections <= 8
+    assert pool.opened == emulator.connections
