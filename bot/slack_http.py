@@ -20,12 +20,14 @@ case that is safe to call "never sent" is a new connection that could not be ope
 
 from __future__ import annotations
 
-import http.client
 import io
 import select
+import socket
 import threading
 import time
-from ssl import SSLContext
+from email.message import Message
+from http.client import HTTPMessage
+from ssl import SSLContext, create_default_context
 from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
@@ -43,21 +45,163 @@ MAX_IDLE_PER_HOST = 128
 Origin = tuple[str, str, int]
 
 
+# What a line of an answer's head, and the head itself, may hold at most (http.client's).
+MAX_LINE = 65536
+MAX_HEADERS = 100
+
+
 class RequestNotSent(ConnectionError):
     """A new connection could not be opened: no byte of the request left this process."""
 
 
-def _closed_by_peer(connection: http.client.HTTPConnection) -> bool:
-    """True when an idle connection is readable: the server closed it (or sent something
-    unasked), so it must not carry a request."""
-    sock = connection.sock
-    if sock is None:
-        return True
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
+class BadAnswer(ConnectionError):
+    """The server's answer was cut off or malformed: the request did reach it."""
+
+
+class Answer:
+    """One HTTP answer: status, reason, headers (lower-case names) and the whole body."""
+
+    __slots__ = ("body", "headers", "keep_alive", "reason", "status")
+
+    def __init__(
+        self, status: int, reason: str, headers: dict[str, str], body: bytes, keep_alive: bool
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+        self.keep_alive = keep_alive
+
+    def message(self) -> HTTPMessage:
+        """The headers as http.client's HTTPMessage (what urllib's HTTPError carries)."""
+        message = HTTPMessage()
+        for name, value in self.headers.items():
+            message[name] = value
+        return message
+
+    def content_type(self) -> tuple[str, str]:
+        """(media type, charset) from Content-Type."""
+        parsed = Message()
+        parsed["content-type"] = self.headers.get("content-type", "application/json")
+        return parsed.get_content_type(), parsed.get_content_charset() or "utf-8"
+
+
+class Connection:
+    """One HTTP/1.1 connection, one request at a time.
+
+    http.client parses every answer's head with the email package, which in a fan-out cost
+    more CPU than the rest of the exchange; Slack's answers are small JSON bodies with a
+    Content-Length (or chunked), which this reads directly."""
+
+    def __init__(self, origin: Origin, *, timeout: float, ssl: SSLContext | None) -> None:
+        scheme, host, port = origin
+        self.host_header = host if port in (80, 443) else f"{host}:{port}"
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout)
+        except OSError as error:
+            raise RequestNotSent(f"could not connect: {type(error).__name__}") from error
+        if scheme == "https":
+            try:
+                sock = (ssl or create_default_context()).wrap_socket(sock, server_hostname=host)
+            except OSError as error:  # the handshake failed before any request byte
+                sock.close()
+                raise RequestNotSent(f"TLS failed: {type(error).__name__}") from error
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = sock
+        self.file = sock.makefile("rb")
+
+    def settimeout(self, timeout: float) -> None:
+        self.sock.settimeout(timeout)
+
+    def closed_by_peer(self) -> bool:
+        """True when the idle connection is readable: the server closed it (or sent
+        something unasked), so it must not carry a request."""
+        try:
+            readable, _, _ = select.select([self.sock], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+    def exchange(self, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        """POST and read the whole answer; raises OSError (BadAnswer when malformed)."""
+        lines = [f"POST {path} HTTP/1.1", f"Host: {self.host_header}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        lines.append(f"Content-Length: {len(body)}")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.sock.sendall(head + body)
+        while True:
+            status, reason, version = self._status_line()
+            fields = self._fields()
+            if status >= 200 or status == 101:
+                break  # 1xx (100 Continue) answers are interim: the real one follows
+        connection = fields.get("connection", "").lower()
+        keep_alive = version == "HTTP/1.1" and "close" not in connection
+        if status in (204, 304):
+            return Answer(status, reason, fields, b"", keep_alive)
+        if "chunked" in fields.get("transfer-encoding", "").lower():
+            data = self._chunked()
+        elif "content-length" in fields:
+            try:
+                length = int(fields["content-length"])
+            except ValueError:
+                raise BadAnswer("bad Content-Length") from None
+            data = self._exactly(length)
+        else:  # the body runs to the end of the connection
+            data, keep_alive = self.file.read(), False
+        return Answer(status, reason, fields, data, keep_alive)
+
+    def _line(self) -> bytes:
+        line = self.file.readline(MAX_LINE + 1)
+        if not line:
+            raise BadAnswer("connection closed before the answer")
+        if len(line) > MAX_LINE:
+            raise BadAnswer("line too long")
+        return line
+
+    def _status_line(self) -> tuple[int, str, str]:
+        version, _, rest = self._line().decode("latin-1").rstrip("\r\n").partition(" ")
+        code, _, reason = rest.partition(" ")
+        if not version.startswith("HTTP/") or not code.isdigit():
+            raise BadAnswer("bad status line")
+        return int(code), reason, version
+
+    def _fields(self) -> dict[str, str]:
+        fields: dict[str, str] = {}
+        for _ in range(MAX_HEADERS + 1):
+            line = self._line()
+            if line in (b"\r\n", b"\n"):
+                return fields
+            name, colon, value = line.decode("latin-1").partition(":")
+            if not colon:
+                raise BadAnswer("bad header line")
+            key, value = name.strip().lower(), value.strip()
+            fields[key] = f"{fields[key]}, {value}" if key in fields else value
+        raise BadAnswer("too many headers")
+
+    def _exactly(self, length: int) -> bytes:
+        data = self.file.read(length)
+        if len(data) != length:
+            raise BadAnswer("answer cut off")
+        return data
+
+    def _chunked(self) -> bytes:
+        parts: list[bytes] = []
+        while True:
+            size_text = self._line().split(b";", 1)[0].strip()
+            try:
+                size = int(size_text, 16)
+            except ValueError:
+                raise BadAnswer("bad chunk size") from None
+            if size == 0:
+                while self._line() not in (b"\r\n", b"\n"):  # trailers
+                    pass
+                return b"".join(parts)
+            parts.append(self._exactly(size))
+            self._exactly(2)  # the CRLF after each chunk
 
 
 class ConnectionPool:
@@ -69,12 +213,10 @@ class ConnectionPool:
         self.idle_seconds = idle_seconds
         self.max_idle = max_idle
         self._lock = threading.Lock()
-        self._idle: dict[Origin, list[tuple[http.client.HTTPConnection, float]]] = {}
+        self._idle: dict[Origin, list[tuple[Connection, float]]] = {}
         self.opened = 0  # connections opened so far (tests and benchmarks read it)
 
-    def take(
-        self, origin: Origin, *, timeout: float, ssl: SSLContext | None
-    ) -> http.client.HTTPConnection:
+    def take(self, origin: Origin, *, timeout: float, ssl: SSLContext | None) -> Connection:
         """A live idle connection to `origin`, or a new one (opened here)."""
         now = time.monotonic()
         while True:
@@ -83,28 +225,17 @@ class ConnectionPool:
                 if not stack:
                     break
                 connection, since = stack.pop()  # the most recently used: least likely stale
-            if now - since > self.idle_seconds or _closed_by_peer(connection):
+            if now - since > self.idle_seconds or connection.closed_by_peer():
                 connection.close()
                 continue
-            if connection.sock is not None:
-                connection.sock.settimeout(timeout)
+            connection.settimeout(timeout)
             return connection
-        scheme, host, port = origin
-        fresh: http.client.HTTPConnection
-        if scheme == "https":
-            fresh = http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl)
-        else:
-            fresh = http.client.HTTPConnection(host, port, timeout=timeout)
-        try:
-            fresh.connect()
-        except OSError as error:
-            fresh.close()
-            raise RequestNotSent(f"could not connect: {type(error).__name__}") from error
+        fresh = Connection(origin, timeout=timeout, ssl=ssl)  # RequestNotSent if it can't
         with self._lock:
             self.opened += 1
         return fresh
 
-    def give(self, origin: Origin, connection: http.client.HTTPConnection) -> None:
+    def give(self, origin: Origin, connection: Connection) -> None:
         """Hand a connection back after a complete answer."""
         with self._lock:
             stack = self._idle.setdefault(origin, [])
@@ -147,28 +278,28 @@ class KeepAliveWebClient(WebClient):
             return super()._perform_urllib_http_request_internal(url, req)
         origin, path = _origin(url)
         connection = self.pool.take(origin, timeout=self.timeout, ssl=self.ssl)
-        headers = dict(req.header_items())
+        # urllib's Request title-cases names and would add "Connection: close"; neither here.
+        headers = {name: value for name, value in req.header_items() if name != "Content-length"}
         try:
-            connection.request("POST", path, body=req.data, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-        except http.client.HTTPException as error:
-            # A malformed or cut-off answer: the request did reach the server.
-            connection.close()
-            raise ConnectionError(f"bad answer from Slack: {type(error).__name__}") from error
-        except BaseException:  # timeouts, resets: the connection's state is unknown
+            answer = connection.exchange(path, headers, req.data or b"")  # type: ignore[arg-type]
+        except BaseException:  # a timeout, a reset, a cut-off answer: its state is unknown
             connection.close()
             raise
-        if response.will_close:
-            connection.close()
-        else:
+        if answer.keep_alive:
             self.pool.give(origin, connection)
-        status, message = response.status, response.msg
-        if not 200 <= status < 300:
+        else:
+            connection.close()
+        media_type, charset = answer.content_type()
+        if not 200 <= answer.status < 300:
             # What urlopen raises for an error status, so slack_sdk reads 429s, their
             # Retry-After and error bodies as before.
-            raise HTTPError(url, status, response.reason, message, io.BytesIO(data))
-        if message.get_content_type() == "application/gzip":
-            return {"status": status, "headers": message, "body": data}
-        charset = message.get_content_charset() or "utf-8"
-        return {"status": status, "headers": message, "body": data.decode(charset)}
+            raise HTTPError(
+                url, answer.status, answer.reason, answer.message(), io.BytesIO(answer.body)
+            )
+        if media_type == "application/gzip":
+            return {"status": answer.status, "headers": answer.headers, "body": answer.body}
+        return {
+            "status": answer.status,
+            "headers": answer.headers,
+            "body": answer.body.decode(charset),
+        }

@@ -243,7 +243,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         # (tests count connections to see that clients keep them alive, and close idle ones
         # the way a server's keep-alive timeout does).
         self.connections = 0
-        self._idle: set[socket.socket] = set()
+        self._open: set[socket.socket] = set()
         self._idle_lock = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -251,19 +251,21 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             self.connections += 1
         super().process_request(request, client_address)
 
-    def waiting(self, connection: socket.socket, idle: bool) -> None:
-        """Note whether a connection is between requests (only those are closed as idle)."""
+    def opened(self, connection: socket.socket, is_open: bool) -> None:
+        """Note a connection's handler starting or ending."""
         with self._idle_lock:
-            if idle:
-                self._idle.add(connection)
+            if is_open:
+                self._open.add(connection)
             else:
-                self._idle.discard(connection)
+                self._open.discard(connection)
 
-    def close_idle(self) -> int:
-        """Close every kept-alive connection between requests, as a server's idle timeout
-        does; returns how many. A request being answered is not cut off."""
-        with self._idle_lock:
-            idle, self._idle = self._idle, set()
+    def close_idle(self, timeout: float = 5.0) -> int:
+        """Once no request is being answered, close every kept-alive connection, as a
+        server's idle timeout does; returns how many."""
+        with self.busy:
+            self.busy.wait_for(lambda: self.in_flight == 0, timeout=timeout)
+            with self._idle_lock:
+                idle, self._open = self._open, set()
         for connection in idle:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
@@ -277,15 +279,19 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 60
 
+    def handle(self) -> None:
+        self.server.opened(self.connection, True)
+        try:
+            super().handle()
+        finally:
+            self.server.opened(self.connection, False)
+
     def handle_one_request(self) -> None:
-        self.server.waiting(self.connection, True)
         try:
             self.raw_requestline = self.rfile.readline(65537)
         except (TimeoutError, OSError):
             self.close_connection = True
             return
-        finally:
-            self.server.waiting(self.connection, False)
         if not self.raw_requestline:
             self.close_connection = True
             return

@@ -164,3 +164,58 @@ def test_threads_each_use_a_connection_of_their_own_at_a_time(emulator: SlackEmu
     # At most one connection per thread in flight; every answer matched its own request.
     assert emulator.connections <= 8
     assert pool.opened == emulator.connections
+
+
+def serve_once(answers: list[bytes]) -> tuple[str, list[bytes], threading.Thread]:
+    """A raw server on 127.0.0.1 that reads one request per answer on one connection and
+    writes the answer as given (for what the emulator never sends: chunks, 1xx, close)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[bytes] = []
+
+    def run() -> None:
+        connection, _ = listener.accept()
+        with connection, listener:
+            reader = connection.makefile("rb")
+            for answer in answers:
+                head = b""
+                while not head.endswith(b"\r\n\r\n"):
+                    head += reader.readline()
+                length = next(
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                )
+                seen.append(head + reader.read(length))
+                connection.sendall(answer)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/api/", seen, thread
+
+
+def test_chunked_and_interim_answers_are_read_whole() -> None:
+    body = b'{"ok": true, "channel": "D1", "ts": "1.000001"}'
+    chunked = (
+        b"HTTP/1.1 100 Continue\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+        + f"{10:x}\r\n".encode() + body[:10] + b"\r\n"
+        + f"{len(body) - 10:x};ext=1\r\n".encode() + body[10:] + b"\r\n0\r\n\r\n"
+    )  # fmt: skip
+    closing = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    url, seen, thread = serve_once([chunked, closing])
+    client = make_client("xoxb-raw", base_url=url, timeout=5)
+    assert isinstance(client, KeepAliveWebClient)
+    pool = client.pool = ConnectionPool()
+    slack = Outbound(client, team_id=TEAM)
+    assert slack.post("U1", "one", []).ts == "1.000001"
+    assert slack.post("U1", "two", []).channel == "D1"  # the same connection, kept alive
+    thread.join(timeout=5)
+    assert len(seen) == 2 and seen[0].startswith(b"POST /api/chat.postMessage HTTP/1.1\r\n")
+    assert b"Authorization: Bearer xoxb-raw" in seen[0]
+    assert pool.opened == 1
+    # "Connection: close" was honoured: nothing is left to reuse.
+    assert sum(len(stack) for stack in pool._idle.values()) == 0
