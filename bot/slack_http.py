@@ -25,7 +25,6 @@ import select
 import socket
 import threading
 import time
-from email.message import Message
 from http.client import HTTPMessage
 from ssl import SSLContext, create_default_context
 from typing import Any
@@ -80,10 +79,14 @@ class Answer:
         return message
 
     def content_type(self) -> tuple[str, str]:
-        """(media type, charset) from Content-Type."""
-        parsed = Message()
-        parsed["content-type"] = self.headers.get("content-type", "application/json")
-        return parsed.get_content_type(), parsed.get_content_charset() or "utf-8"
+        """(media type, charset) from Content-Type (`application/json; charset=utf-8`)."""
+        media, *params = self.headers.get("content-type", "application/json").split(";")
+        charset = "utf-8"
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                charset = value.strip().strip('"')
+        return media.strip().lower(), charset
 
 
 class Connection:
