@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 import time
 from collections.abc import Callable
@@ -12,7 +11,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems
-from slack_emulator.state import APP_ID, Channel, State, User, Workspace, dm_channel_id
+from slack_emulator.state import (
+    APP_ID,
+    Channel,
+    State,
+    User,
+    Workspace,
+    dm_channel_id,
+    json_copy,
+)
 
 
 class ApiError(Exception):
@@ -146,7 +153,7 @@ def _message_body(
         "ts": state.next_ts(),
         "user": user or ws.bot_user_id,
         "text": text or "",
-        "blocks": copy.deepcopy(blocks) if blocks else [],
+        "blocks": json_copy(blocks) if blocks else [],
         "thread_ts": req.params.get("thread_ts") or None,
         "team": ws.id,
     }
@@ -161,7 +168,7 @@ def _message_body(
         raise ApiError("invalid_metadata_format")
     for key in ("attachments", "metadata"):
         if req.params.get(key):
-            message[key] = copy.deepcopy(req.params[key])
+            message[key] = json_copy(req.params[key])
     return message
 
 
@@ -357,7 +364,7 @@ def conversations_history(state: State, req: Request) -> dict[str, Any]:
     ]
     messages = []
     for message in found[:limit]:
-        shown = copy.deepcopy(message)
+        shown = json_copy(message)
         if not with_metadata:
             shown.pop("metadata", None)
         messages.append(shown)
@@ -378,7 +385,7 @@ def chat_post_message(state: State, req: Request) -> dict[str, Any]:
     channel = post_target(state, req.ws, req.str_param("channel"))
     message = _message_body(state, req.ws, req)
     append_message(state, channel.id, message)
-    return {"channel": channel.id, "ts": message["ts"], "message": copy.deepcopy(message)}
+    return {"channel": channel.id, "ts": message["ts"], "message": json_copy(message)}
 
 
 @method("chat.postEphemeral")
@@ -405,15 +412,15 @@ def chat_update(state: State, req: Request) -> dict[str, Any]:
     blocks = req.params.get("blocks") if has_blocks else message["blocks"]
     _check_message(text, blocks, req.params.get("attachments") or message.get("attachments"))
     message["text"] = text or ""
-    message["blocks"] = copy.deepcopy(blocks) if blocks else []
+    message["blocks"] = json_copy(blocks) if blocks else []
     if req.params.get("attachments") is not None:
-        message["attachments"] = copy.deepcopy(req.params["attachments"])
+        message["attachments"] = json_copy(req.params["attachments"])
     message["edited"] = {"user": req.ws.bot_user_id, "ts": state.next_ts()}
     return {
         "channel": channel.id,
         "ts": message["ts"],
         "text": message["text"],
-        "message": copy.deepcopy(message),
+        "message": json_copy(message),
     }
 
 
@@ -461,7 +468,7 @@ def chat_schedule_message(state: State, req: Request) -> dict[str, Any]:
         "channel": channel.id,
         "scheduled_message_id": scheduled_id,
         "post_at": post_at,
-        "message": copy.deepcopy(message),
+        "message": json_copy(message),
     }
 
 
@@ -475,7 +482,7 @@ def deliver_scheduled(state: State) -> int:
             pending.remove(item)
             if item["message"].get("metadata"):
                 continue
-            message = copy.deepcopy(item["message"])
+            message = json_copy(item["message"])
             message["ts"] = state.next_ts()
             append_message(state, channel_id, message)
             delivered += 1

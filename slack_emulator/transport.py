@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import copy
 import json
 import logging
 import socket
@@ -24,7 +23,7 @@ from slack_emulator.methods import METHODS, NO_AUTH, ApiError, Request, deliver_
 from slack_emulator.oauth import authorize_page
 from slack_emulator.response_urls import answer_response_url
 from slack_emulator.scopes import needed_scopes
-from slack_emulator.state import RecordedCall, State, Workspace
+from slack_emulator.state import RecordedCall, State, Workspace, json_copy
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ def handle_api(
                 token=token,
                 team_id=team_id,
                 status=status,
-                response=copy.deepcopy(response),
+                response=json_copy(response),
                 at=time.time(),
             )
         )
