@@ -20,6 +20,7 @@ arguments, which hold what people typed, tokens and response_urls.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -186,6 +187,8 @@ class Outbound:
                 return dict(data) if isinstance(data, dict) else {}
             except SlackApiError as error:
                 failure = self._failure(method, error)
+            except SlackFailure as error:  # already classified (the lean chat.postMessage)
+                failure = error
             except RequestNotSent as error:  # no connection: Slack never saw the request
                 failure = SlackFailure(method, type(error).__name__, "unavailable")
             except (SlackClientError, OSError) as error:  # timeouts, refused or lost connections
@@ -235,10 +238,41 @@ class Outbound:
             "blocks": [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks],
             **{k: v for k, v in extra.items() if v is not None},
         }
-        data = self._attempt(
-            "chat.postMessage", lambda: self.client.api_call("chat.postMessage", json=body)
-        )
+        if isinstance(self.client, KeepAliveWebClient) and self.client.lean:
+            data = self._attempt("chat.postMessage", lambda: self._post_lean(body))
+        else:
+            data = self._attempt(
+                "chat.postMessage", lambda: self.client.api_call("chat.postMessage", json=body)
+            )
         return Posted(str(data.get("channel", channel)), str(data.get("ts", "")))
+
+    def _post_lean(self, body: dict[str, Any]) -> dict[str, Any]:
+        """chat.postMessage straight over the kept-alive transport, for clients with no
+        retry handler (the scheduler's): Slack's answer read here, every failure raised as
+        the SlackFailure the SDK's path would have become."""
+        assert isinstance(self.client, KeepAliveWebClient)
+        answer = self.client.post_json("chat.postMessage", body)
+        try:
+            data = json.loads(answer.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            data = {"ok": False, "error": f"http_{answer.status}"}
+        if 200 <= answer.status < 300 and data.get("ok"):
+            return data
+        code = str(data.get("error") or f"http_{answer.status}")
+        kind = classify(code, answer.status)
+        retry_after: float | None = None
+        if kind == "rate_limited":
+            raw = answer.headers.get("retry-after")
+            try:
+                retry_after = float(raw) if raw else 1.0
+            except ValueError:
+                retry_after = 1.0
+        raise SlackFailure(
+            "chat.postMessage", code, kind, retry_after=retry_after,
+            maybe_done=kind == "unavailable",
+        )  # fmt: skip
 
     def post_ephemeral(self, channel: str, user: str, text: str, blocks: list[Any]) -> None:
         """chat.postEphemeral: shown to `user` only, in `channel`."""

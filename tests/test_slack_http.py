@@ -17,9 +17,21 @@ from slack_emulator import SlackEmulator
 TEAM = "T1"
 
 
-def outbound(emulator: SlackEmulator, pool: ConnectionPool, *, timeout: float = 5) -> Outbound:
-    client = make_client(emulator.token(TEAM), base_url=emulator.base_url, timeout=timeout)
-    assert isinstance(client, KeepAliveWebClient)
+# Both ways chat.postMessage goes: through slack_sdk (a client that waits out 429s, as the
+# app's) and straight over the transport (a client with no retry handler, as the scheduler's).
+LEAN = pytest.mark.parametrize("lean", [False, True], ids=["sdk", "lean"])
+
+
+def outbound(
+    emulator: SlackEmulator, pool: ConnectionPool, *, timeout: float = 5, lean: bool = False
+) -> Outbound:
+    client = make_client(
+        emulator.token(TEAM),
+        base_url=emulator.base_url,
+        timeout=timeout,
+        rate_limit_retries=0 if lean else 3,
+    )
+    assert isinstance(client, KeepAliveWebClient) and client.lean == lean
     client.pool = pool  # a pool of the test's own, so counts start at zero
     return Outbound(client, team_id=TEAM)
 
@@ -31,9 +43,10 @@ def texts(emulator: SlackEmulator) -> list[str]:
     return [str(m.get("text")) for m in sorted(stored, key=lambda m: float(m["ts"]))]
 
 
-def test_one_connection_carries_many_calls(emulator: SlackEmulator) -> None:
+@LEAN
+def test_one_connection_carries_many_calls(emulator: SlackEmulator, lean: bool) -> None:
     pool = ConnectionPool()
-    slack = outbound(emulator, pool)
+    slack = outbound(emulator, pool, lean=lean)
     for n in range(20):
         slack.post("U1", f"hello {n}", [])
     slack.user_info("U1")
@@ -42,11 +55,13 @@ def test_one_connection_carries_many_calls(emulator: SlackEmulator) -> None:
     assert texts(emulator) == [f"hello {n}" for n in range(20)]
 
 
+@LEAN
 def test_a_connection_the_server_closed_is_not_used_and_nothing_is_lost(
     emulator: SlackEmulator,
+    lean: bool,
 ) -> None:
     pool = ConnectionPool()
-    slack = outbound(emulator, pool)
+    slack = outbound(emulator, pool, lean=lean)
     slack.post("U1", "before", [])
     assert emulator.close_idle_connections() == 1
     # The client finds it closed before writing anything, and opens another.
@@ -65,11 +80,13 @@ def test_a_connection_idle_too_long_is_not_reused(emulator: SlackEmulator) -> No
     assert texts(emulator) == ["one", "two"]
 
 
+@LEAN
 def test_a_dropped_kept_alive_connection_never_sends_a_second_copy(
     emulator: SlackEmulator,
+    lean: bool,
 ) -> None:
     pool = ConnectionPool()
-    slack = outbound(emulator, pool)
+    slack = outbound(emulator, pool, lean=lean)
     slack.post("U1", "warm up", [])
     # Slack stores the message, then the reused connection is cut before any answer.
     emulator.store_then_drop("chat.postMessage")
@@ -84,11 +101,13 @@ def test_a_dropped_kept_alive_connection_never_sends_a_second_copy(
     assert emulator.connections == 2
 
 
+@LEAN
 def test_a_5xx_after_storing_is_not_resent_and_the_connection_stays(
     emulator: SlackEmulator,
+    lean: bool,
 ) -> None:
     pool = ConnectionPool()
-    slack = outbound(emulator, pool)
+    slack = outbound(emulator, pool, lean=lean)
     emulator.store_then_fail("chat.postMessage", status=500)
     with pytest.raises(SlackFailure) as failed:
         slack.post("U1", "stored, then 500", [])
@@ -99,8 +118,7 @@ def test_a_5xx_after_storing_is_not_resent_and_the_connection_stays(
 
 
 def test_429_still_carries_retry_after(emulator: SlackEmulator) -> None:
-    slack = outbound(emulator, ConnectionPool())
-    slack.client.retry_handlers = []  # as the scheduler's client: a 429 comes straight back
+    slack = outbound(emulator, ConnectionPool(), lean=True)  # a 429 comes straight back
     emulator.rate_limit("chat.postMessage", retry_after=7)
     with pytest.raises(SlackFailure) as failed:
         slack.post("U1", "limited", [])
@@ -109,9 +127,12 @@ def test_429_still_carries_retry_after(emulator: SlackEmulator) -> None:
     assert texts(emulator) == []
 
 
-def test_a_timeout_is_unavailable_maybe_done_and_not_resent(emulator: SlackEmulator) -> None:
+@LEAN
+def test_a_timeout_is_unavailable_maybe_done_and_not_resent(
+    emulator: SlackEmulator, lean: bool
+) -> None:
     pool = ConnectionPool()
-    slack = outbound(emulator, pool, timeout=1)
+    slack = outbound(emulator, pool, timeout=1, lean=lean)
     slack.post("U1", "warm up", [])
     emulator.latency = 2.0
     started = time.monotonic()
@@ -131,7 +152,9 @@ def test_no_connection_at_all_is_not_sent(emulator: SlackEmulator) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = make_client("xoxb-none", base_url=f"http://127.0.0.1:{port}/api/", timeout=2)
+    client = make_client(
+        "xoxb-none", base_url=f"http://127.0.0.1:{port}/api/", timeout=2, rate_limit_retries=0
+    )
     assert isinstance(client, KeepAliveWebClient)
     client.pool = ConnectionPool()
     with pytest.raises(SlackFailure) as failed:
@@ -140,9 +163,12 @@ def test_no_connection_at_all_is_not_sent(emulator: SlackEmulator) -> None:
     assert not failed.value.maybe_done  # refused before any byte was written
 
 
-def test_threads_each_use_a_connection_of_their_own_at_a_time(emulator: SlackEmulator) -> None:
+@LEAN
+def test_threads_each_use_a_connection_of_their_own_at_a_time(
+    emulator: SlackEmulator, lean: bool
+) -> None:
     pool = ConnectionPool()
-    slack = outbound(emulator, pool)
+    slack = outbound(emulator, pool, lean=lean)
     emulator.latency = 0.02  # so the threads overlap
     errors: list[BaseException] = []
 
