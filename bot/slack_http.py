@@ -121,6 +121,10 @@ class Connection:
         """True when the idle connection is readable: the server closed it (or sent
         something unasked), so it must not carry a request."""
         try:
+            if hasattr(select, "poll"):  # select() refuses descriptors past 1023
+                poller = select.poll()
+                poller.register(self.sock, select.POLLIN)
+                return bool(poller.poll(0))
             readable, _, _ = select.select([self.sock], [], [], 0)
         except (OSError, ValueError):
             return True
