@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 import secrets
 import time
 from collections.abc import Callable
@@ -13,7 +12,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems, slack_file_refs
-from slack_emulator.state import APP_ID, Channel, State, User, Workspace, dm_channel_id
+from slack_emulator.state import (
+    APP_ID,
+    Channel,
+    State,
+    User,
+    Workspace,
+    dm_channel_id,
+    json_copy,
+)
 
 
 class ApiError(Exception):
@@ -169,7 +176,7 @@ def _message_body(
         "ts": state.next_ts(),
         "user": user or ws.bot_user_id,
         "text": text or "",
-        "blocks": copy.deepcopy(blocks) if blocks else [],
+        "blocks": json_copy(blocks) if blocks else [],
         "thread_ts": req.params.get("thread_ts") or None,
         "team": ws.id,
     }
@@ -184,7 +191,7 @@ def _message_body(
         raise ApiError("invalid_metadata_format")
     for key in ("attachments", "metadata"):
         if req.params.get(key):
-            message[key] = copy.deepcopy(req.params[key])
+            message[key] = json_copy(req.params[key])
     return message
 
 
@@ -426,7 +433,7 @@ def conversations_history(state: State, req: Request) -> dict[str, Any]:
     ]
     messages = []
     for message in found[:limit]:
-        shown = copy.deepcopy(message)
+        shown = json_copy(message)
         if not with_metadata:
             shown.pop("metadata", None)
         messages.append(shown)
@@ -447,7 +454,7 @@ def chat_post_message(state: State, req: Request) -> dict[str, Any]:
     channel = post_target(state, req.ws, req.str_param("channel"))
     message = _message_body(state, req.ws, req)
     append_message(state, channel.id, message)
-    return {"channel": channel.id, "ts": message["ts"], "message": copy.deepcopy(message)}
+    return {"channel": channel.id, "ts": message["ts"], "message": json_copy(message)}
 
 
 @method("chat.postEphemeral")
@@ -480,15 +487,15 @@ def chat_update(state: State, req: Request) -> dict[str, Any]:
         req.params.get("attachments") or message.get("attachments"),
     )
     message["text"] = text or ""
-    message["blocks"] = copy.deepcopy(blocks) if blocks else []
+    message["blocks"] = json_copy(blocks) if blocks else []
     if req.params.get("attachments") is not None:
-        message["attachments"] = copy.deepcopy(req.params["attachments"])
+        message["attachments"] = json_copy(req.params["attachments"])
     message["edited"] = {"user": req.ws.bot_user_id, "ts": state.next_ts()}
     return {
         "channel": channel.id,
         "ts": message["ts"],
         "text": message["text"],
-        "message": copy.deepcopy(message),
+        "message": json_copy(message),
     }
 
 
@@ -536,7 +543,7 @@ def chat_schedule_message(state: State, req: Request) -> dict[str, Any]:
         "channel": channel.id,
         "scheduled_message_id": scheduled_id,
         "post_at": post_at,
-        "message": copy.deepcopy(message),
+        "message": json_copy(message),
     }
 
 
@@ -550,7 +557,7 @@ def deliver_scheduled(state: State) -> int:
             pending.remove(item)
             if item["message"].get("metadata"):
                 continue
-            message = copy.deepcopy(item["message"])
+            message = json_copy(item["message"])
             message["ts"] = state.next_ts()
             append_message(state, channel_id, message)
             delivered += 1

@@ -470,6 +470,16 @@ class SlackEmulator:
             if not server.busy.wait_for(lambda: server.in_flight == 0, timeout=timeout):
                 raise AssertionError(f"the emulator was still busy after {timeout}s")
 
+    @property
+    def connections(self) -> int:
+        """HTTP connections accepted so far (clients that keep them alive open few)."""
+        return self._server.connections if self._server is not None else 0
+
+    def close_idle_connections(self) -> int:
+        """Close the kept-alive connections waiting for a next request, as a server's idle
+        timeout does; returns how many."""
+        return self._server.close_idle() if self._server is not None else 0
+
     def reset_calls(self) -> None:
         """Forget recorded calls (state and faults stay)."""
         with self._state.lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 import threading
@@ -20,6 +21,20 @@ RESPONSE_URL_USES = 5
 # give no figure (apps.connections.open, Socket Mode pages): 30 s is the emulator's choice, far
 # longer than the SDK clients take (they connect as soon as the URL arrives).
 SOCKET_TICKET_SECONDS = 30.0
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, strings, numbers): what the emulator
+    stores and answers is always that, and copy.deepcopy, with its memo for shared and
+    cyclic objects, cost a third of the emulator's CPU per chat.postMessage in a fan-out.
+    Anything else is deep-copied as before."""
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return copy.deepcopy(value)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import copy
 import json
 import logging
 import socket
@@ -24,7 +23,7 @@ from slack_emulator.methods import METHODS, NO_AUTH, ApiError, Request, deliver_
 from slack_emulator.oauth import authorize_page
 from slack_emulator.response_urls import answer_response_url
 from slack_emulator.scopes import needed_scopes
-from slack_emulator.state import RecordedCall, State, Workspace
+from slack_emulator.state import RecordedCall, State, Workspace, json_copy
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ def handle_api(
                 token=token,
                 team_id=team_id,
                 status=status,
-                response=copy.deepcopy(response),
+                response=json_copy(response),
                 at=time.time(),
             )
         )
@@ -258,10 +257,75 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.busy = threading.Condition()
         self.in_flight = 0
         self.root_url = f"http://{address[0]}:{self.server_address[1]}"
+        # Every connection accepted so far, and the open ones waiting for their next request
+        # (tests count connections to see that clients keep them alive, and close idle ones
+        # the way a server's keep-alive timeout does).
+        self.connections = 0
+        self._open: set[socket.socket] = set()
+        self._idle_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._idle_lock:
+            self.connections += 1
+        super().process_request(request, client_address)
+
+    def opened(self, connection: socket.socket, is_open: bool) -> None:
+        """Note a connection's handler starting or ending."""
+        with self._idle_lock:
+            if is_open:
+                self._open.add(connection)
+            else:
+                self._open.discard(connection)
+
+    def close_idle(self, timeout: float = 5.0) -> int:
+        """Once no request is being answered, close every kept-alive connection, as a
+        server's idle timeout does; returns how many."""
+        with self.busy:
+            self.busy.wait_for(lambda: self.in_flight == 0, timeout=timeout)
+            with self._idle_lock:
+                idle, self._open = self._open, set()
+        for connection in idle:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        return len(idle)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
+    # HTTP/1.1 keeps connections alive between requests, as Slack's servers do (every
+    # answer carries Content-Length). An idle connection is closed after this many seconds.
+    protocol_version = "HTTP/1.1"
+    timeout = 60
+
+    def handle(self) -> None:
+        self.server.opened(self.connection, True)
+        try:
+            super().handle()
+        finally:
+            self.server.opened(self.connection, False)
+
+    def handle_one_request(self) -> None:
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            return
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        # The rest as http.server does it, with the request line already read.
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            return
+        if not self.parse_request():
+            return
+        method = getattr(self, "do_" + self.command, None)
+        if method is None:
+            self.send_error(501, f"Unsupported method ({self.command!r})")
+            return
+        method()
+        self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output clean: http.server would print every request to stderr."""

@@ -25,8 +25,9 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -406,10 +407,13 @@ def _render(tick: Tick, claimed: list[Claimed]) -> tuple[list[Unit], list[Claime
 
 
 def _fan_out(tick: Tick, units: list[Unit], dropped: list[Claimed]) -> list[Outcome]:
-    """Send every unit on a bounded pool, workspaces interleaved, a chunk at a time: each
-    chunk is marked `sending` before it starts and recorded when it is done, so a process
-    killed mid-pass leaves only its chunk in flight to be looked for in Slack, and the rest
-    of its claims to be sent as they are. One failure never stops the others."""
+    """Send every unit on a bounded pool, workspaces interleaved, a chunk (one unit per
+    worker) at a time: each chunk is marked `sending` before it is queued and recorded when
+    it is done, and the next one is queued before the last one is recorded, so the workers
+    never wait for the database while at most two chunks (2 x workers units, as many as one
+    chunk held before) are in flight: a process killed mid-pass leaves only those to be
+    looked for in Slack, and the rest of its claims to be sent as they are. One failure
+    never stops the others."""
     outcomes = _record(tick, [], dropped)
 
     def guarded(unit: Unit) -> Result:
@@ -422,23 +426,32 @@ def _fan_out(tick: Tick, units: list[Unit], dropped: list[Claimed]) -> list[Outc
     if not units:
         return outcomes
     ordered = interleave_teams(units)
-    workers = max(1, min(tick.config.workers, len(ordered)))
-    step = 2 * workers
-    instance = tick.config.instance
+    workers = step = max(1, min(tick.config.workers, len(ordered)))
+    instance, lease = tick.config.instance, tick.config.policy.lease
+    # The claims' lease runs from the pass's now; the items still waiting are renewed only
+    # when half of it is gone (renewing them all per chunk cost more than the sends).
+    renewed = tick.now
+    in_flight: deque[list[Future[Result]]] = deque()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline") as pool:
         for start in range(0, len(ordered), step):
             chunk, waiting = ordered[start : start + step], ordered[start + step :]
-            lease_until = tick.current() + tick.config.policy.lease
+            current = tick.current()
             with tick.services.db.session() as session:
                 due_items.mark_sending(
                     session, [i for u in chunk for i in u.ids], instance=instance,
-                    lease_until=lease_until,
+                    lease_until=current + lease,
                 )  # fmt: skip
-                due_items.renew(
-                    session, [i for u in waiting for i in u.ids], instance=instance,
-                    lease_until=lease_until,
-                )  # fmt: skip
-            outcomes += _record(tick, list(pool.map(guarded, chunk)), [])
+                if waiting and current - renewed > lease / 2:
+                    due_items.renew(
+                        session, [i for u in waiting for i in u.ids], instance=instance,
+                        lease_until=current + lease,
+                    )  # fmt: skip
+                    renewed = current
+            in_flight.append([pool.submit(guarded, unit) for unit in chunk])
+            while len(in_flight) > 1:
+                outcomes += _record(tick, [f.result() for f in in_flight.popleft()], [])
+        while in_flight:
+            outcomes += _record(tick, [f.result() for f in in_flight.popleft()], [])
     return outcomes
 
 
