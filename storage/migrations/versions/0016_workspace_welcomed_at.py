@@ -1,7 +1,7 @@
 """a workspace remembers that its admins were greeted
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 04:40:00.000000
 
 With a single bot token (no OAuth redirect naming an installer), the first start greets the
@@ -17,8 +17,8 @@ from alembic import op
 
 import storage.types
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """member pictures: the uploaded progress picture per member, reused while unchanged
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-02 04:40:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision = "0015"
-down_revision = "0014"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
