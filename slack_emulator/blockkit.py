@@ -79,6 +79,24 @@ ELEMENT_TYPES = (
 )
 
 
+RICH_TEXT_CONTAINERS = frozenset(
+    {"rich_text_section", "rich_text_list", "rich_text_preformatted", "rich_text_quote"}
+)
+# inline element type -> the field it cannot do without
+RICH_TEXT_INLINE = {
+    "text": "text",
+    "emoji": "name",
+    "link": "url",
+    "user": "user_id",
+    "channel": "channel_id",
+    "usergroup": "usergroup_id",
+    "broadcast": "range",
+    "date": "format",
+    "color": "value",
+    "canvas": "file_id",
+}
+
+
 def _problem(message: str, pointer: str) -> str:
     return f"[ERROR] {message} [json-pointer:{pointer}]"
 
@@ -402,8 +420,47 @@ class _Checker:
         )
 
     def block_rich_text(self, block: dict[str, Any], pointer: str) -> None:
-        if not isinstance(block.get("elements"), list):
+        # https://docs.slack.dev/reference/block-kit/blocks/rich-text-block: elements are
+        # sections, lists (of sections), preformatted and quote blocks, each holding inline
+        # elements; a `canvas` element needs the canvas's file_id
+        # (https://docs.slack.dev/reference/block-kit/block-elements/canvas-element).
+        elements = block.get("elements")
+        if not isinstance(elements, list):
             self.add("missing required field", f"{pointer}/elements")
+            return
+        for i, element in enumerate(elements):
+            at = f"{pointer}/elements/{i}"
+            kind = element.get("type") if isinstance(element, dict) else None
+            if kind not in RICH_TEXT_CONTAINERS:
+                self.add("must be a valid rich text element type", f"{at}/type")
+                continue
+            if not isinstance(element.get("elements"), list):
+                self.add("missing required field", f"{at}/elements")
+                continue
+            for j, inner in enumerate(element["elements"]):
+                where = f"{at}/elements/{j}"
+                if kind == "rich_text_list":
+                    if not isinstance(inner, dict) or inner.get("type") != "rich_text_section":
+                        self.add("must be a rich_text_section", f"{where}/type")
+                    else:
+                        self.rich_text_inline(inner.get("elements"), f"{where}/elements")
+                else:
+                    self.rich_text_inline([inner], where, single=True)
+
+    def rich_text_inline(self, elements: Any, pointer: str, *, single: bool = False) -> None:
+        """The inline elements of a rich text section (text, emoji, link, canvas, ...)."""
+        if not isinstance(elements, list):
+            self.add("missing required field", pointer)
+            return
+        for j, element in enumerate(elements):
+            at = pointer if single else f"{pointer}/{j}"
+            kind = element.get("type") if isinstance(element, dict) else None
+            required = RICH_TEXT_INLINE.get(kind) if isinstance(kind, str) else None
+            if required is None:
+                self.add("must be a valid rich text element type", f"{at}/type")
+                continue
+            if not isinstance(element.get(required), str) or not element[required]:
+                self.add("missing required field", f"{at}/{required}")
 
     def block_markdown(self, block: dict[str, Any], pointer: str) -> None:
         self.string(
@@ -413,6 +470,27 @@ class _Checker:
             min_len=1,
             required=True,
         )
+
+
+def canvas_refs(blocks: Any, pointer: str = "/blocks") -> Iterator[tuple[str, str]]:
+    """(json pointer, file_id) of every rich text `canvas` element in `blocks`."""
+    if not isinstance(blocks, list):
+        return
+    for i, block in enumerate(blocks):
+        if not isinstance(block, dict) or block.get("type") != "rich_text":
+            continue
+        for j, element in enumerate(block.get("elements") or []):
+            inner = element.get("elements") if isinstance(element, dict) else None
+            sections = inner if element.get("type") == "rich_text_list" else [element]
+            for k, section in enumerate(sections or []):
+                if not isinstance(section, dict):
+                    continue
+                for m, item in enumerate(section.get("elements") or []):
+                    if isinstance(item, dict) and item.get("type") == "canvas":
+                        where = f"{pointer}/{i}/elements/{j}"
+                        if element.get("type") == "rich_text_list":
+                            where += f"/elements/{k}"
+                        yield f"{where}/elements/{m}", str(item.get("file_id"))
 
 
 def message_problems(text: str | None, blocks: list[Any] | None) -> list[str]:

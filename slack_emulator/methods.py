@@ -11,7 +11,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems, slack_file_refs
+from slack_emulator.blockkit import (
+    MAX_FALLBACK_TEXT,
+    canvas_refs,
+    message_problems,
+    slack_file_refs,
+)
 from slack_emulator.state import (
     APP_ID,
     Channel,
@@ -161,6 +166,11 @@ def file_problems(state: State, team_id: str, blocks: Any, pointer: str = "/bloc
             or not str(record.get("mimetype") or "").startswith("image/")
         ):
             problems.append(f"[ERROR] invalid slack file [json-pointer:{where}]")
+    # A rich text canvas element must name a canvas of this workspace.
+    for where, file_id in canvas_refs(blocks, pointer):
+        canvas = state.canvases.get(file_id)
+        if canvas is None or canvas["team_id"] != team_id:
+            problems.append(f"[ERROR] invalid canvas [json-pointer:{where}]")
     return problems
 
 

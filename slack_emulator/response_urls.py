@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from slack_emulator.blockkit import MAX_FALLBACK_TEXT, message_problems
-from slack_emulator.methods import append_message
+from slack_emulator.methods import append_message, file_problems
 from slack_emulator.state import APP_ID, RESPONSE_URL_USES, RecordedCall, ResponseUrl, State
 
 Answer = tuple[int, dict[str, Any]]
@@ -72,6 +72,9 @@ def _apply(state: State, record: ResponseUrl | None, payload: Any) -> Answer:
     if isinstance(text, str) and len(text) > MAX_FALLBACK_TEXT:
         return _refused(400, "msg_too_long", "[ERROR] text is longer than 40,000 characters")
     problems = message_problems(text or None, blocks or None)
+    if blocks and not problems and record.team_id:
+        # The files and canvases the blocks name are checked as chat.postMessage checks them.
+        problems = file_problems(state, record.team_id, blocks)
     if blocks and problems:
         return 400, {
             "ok": False,

@@ -260,7 +260,10 @@ def test_the_portfolio_canvas_opens_in_the_sandbox(page, offline):
     page.fill("#composer-input", "/transition portfolio")
     page.press("#composer-input", "Enter")
     offline.emulator.wait_for("canvases.access.set", predicate=lambda c: c.ok)
-    page.click('.conv[data-conv="canvases"]')
+    # The reply links the canvas with Block Kit's canvas element; following it opens it.
+    link = page.locator("#messages a.canvas-link").last
+    expect(link).to_have_text("Transition portfolio", timeout=WEEK_MS)
+    link.click()
     expect(page.locator("#canvases h2")).to_have_text("Transition portfolio")
     expect(page.locator("#canvases .canvas-doc")).to_contain_text("## Problem discovery")
 

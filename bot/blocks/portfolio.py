@@ -5,12 +5,27 @@ from __future__ import annotations
 from bot.blocks.common import Block, context, section
 
 
-def canvas_ready(url: str, *, created: bool) -> tuple[str, list[Block]]:
-    """Told when the portfolio is in the member's canvas."""
+def canvas_ready(canvas_id: str, *, created: bool) -> tuple[str, list[Block]]:
+    """Told when the portfolio is in the member's canvas. The link is Block Kit's rich text
+    `canvas` element, which Slack renders as a link to the canvas itself, so no canvas
+    address is ever guessed (https://docs.slack.dev/reference/block-kit/block-elements/canvas-element)."""
     verb = "is ready" if created else "is up to date"
-    text = f":notebook: Your portfolio canvas {verb}: <{url}|open it>."
+    text = f":notebook: Your portfolio canvas {verb}."
+    link: Block = {
+        "type": "rich_text",
+        "elements": [
+            {
+                "type": "rich_text_section",
+                "elements": [
+                    {"type": "emoji", "name": "notebook"},
+                    {"type": "text", "text": f" Your portfolio canvas {verb}: "},
+                    {"type": "canvas", "file_id": canvas_id},
+                ],
+            }
+        ],
+    }
     return text, [
-        section(text),
+        link,
         context(
             ":lock: Only you can see it. To show it to someone: "
             "`/transition portfolio share @name`."

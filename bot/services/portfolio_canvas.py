@@ -40,11 +40,6 @@ class Delivered:
     canvas_id: str | None = None
 
 
-def canvas_url(team_id: str, canvas_id: str) -> str:
-    """The canvas's address in Slack (it opens in the app or the browser)."""
-    return f"https://app.slack.com/docs/{team_id}/{canvas_id}"
-
-
 def deliver(
     slack: Outbound, services: Services, *, team_id: str, user_id: str, portfolio: Portfolio
 ) -> Delivered:

@@ -10,7 +10,7 @@ from bot.blocks.personal_data import export_failed, portfolio_summary
 from bot.blocks.portfolio import SHARE_USAGE, canvas_ready, share_problem, shared
 from bot.outbound import Outbound, SlackFailure
 from bot.services.portfolio import compile_portfolio
-from bot.services.portfolio_canvas import MAX_SHARE, ShareError, canvas_url, deliver, share
+from bot.services.portfolio_canvas import MAX_SHARE, ShareError, deliver, share
 from handlers.listener import Answer, Incoming
 
 # Slack escapes a mention typed in a slash command as <@U123|name> (the |name is optional).
@@ -46,8 +46,8 @@ def run(req: Incoming, args: str) -> Answer:
             _tell(req, *export_failed())(slack)
             return
         if delivered.canvas_id is not None:
-            url = canvas_url(req.team_id, delivered.canvas_id)
-            _tell(req, *canvas_ready(url, created=delivered.how == "canvas_created"))(slack)
+            created = delivered.how == "canvas_created"
+            _tell(req, *canvas_ready(delivered.canvas_id, created=created))(slack)
 
     return Answer.reply(*portfolio_summary(portfolio.strong, states), then=publish)
 

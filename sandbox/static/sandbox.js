@@ -373,11 +373,51 @@
         wrap.appendChild(span);
         break;
       }
+      case "rich_text":
+        (block.elements || []).forEach((section) => {
+          const line = document.createElement("div");
+          line.className = "rich-text-section";
+          const items = section.type === "rich_text_list"
+            ? (section.elements || []).flatMap((inner) => inner.elements || [])
+            : section.elements || [];
+          items.forEach((item) => line.appendChild(richTextItem(item, names)));
+          wrap.appendChild(line);
+        });
+        break;
       default:
         wrap.className = "block unsupported";
         wrap.textContent = "[" + block.type + " block]";
     }
     return wrap;
+  }
+
+  // One inline element of a rich text block. A canvas element is Slack's link to a canvas:
+  // here it opens the "Your canvases" pane.
+  function richTextItem(item, names) {
+    if (item.type === "canvas") {
+      const link = document.createElement("a");
+      link.href = "#";
+      link.className = "canvas-link";
+      const canvas = ((state.last && state.last.canvases) || []).find((c) => c.id === item.file_id);
+      link.textContent = (canvas && canvas.title) || "Open the canvas";
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        const pane = document.querySelector('.conv[data-conv="canvases"]');
+        if (pane) pane.click();
+      });
+      return link;
+    }
+    if (item.type === "emoji") return textNode({ type: "mrkdwn", text: ":" + item.name + ":" }, names, "span");
+    if (item.type === "user") return textNode({ type: "mrkdwn", text: "<@" + item.user_id + ">" }, names, "span");
+    if (item.type === "link") {
+      const a = document.createElement("a");
+      a.textContent = item.text || item.url;
+      a.title = item.url;
+      return a;
+    }
+    const span = document.createElement("span");
+    span.textContent = item.text || "";
+    return span;
   }
 
   function renderBlocks(blocks, ctx) {
@@ -700,7 +740,9 @@
         note.textContent = "↳ in thread";
         body.appendChild(note);
       }
-      if (m.blocks && m.blocks.length && !(m.blocks[0] && m.blocks[0].type === "rich_text")) {
+      // What a member typed arrives as rich text whose plain text says the same; the
+      // app's own rich text (a canvas link) is rendered.
+      if (m.blocks && m.blocks.length && !(!isBot && m.blocks[0] && m.blocks[0].type === "rich_text")) {
         body.appendChild(renderBlocks(m.blocks, ctx));
       } else body.appendChild(textNode({ type: "mrkdwn", text: m.text }, ctx.names));
       if (!m.ephemeral) body.appendChild(messageTools(conv, data.id, m, isBot, inThread));

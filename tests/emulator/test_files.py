@@ -163,3 +163,57 @@ def test_url_private_is_served_only_with_the_workspace_token(emu, client):
     assert mine.headers["Content-Type"] == "image/png"
     # A slack_file may name the file by that url as well.
     client.chat_postMessage(channel="C1", text="x", blocks=[image({"url": url})])
+
+
+def canvas_link(file_id: object) -> dict:
+    return {
+        "type": "rich_text",
+        "elements": [
+            {
+                "type": "rich_text_section",
+                "elements": [
+                    {"type": "text", "text": "Open "},
+                    {"type": "canvas", "file_id": file_id},
+                ],
+            }
+        ],
+    }
+
+
+def test_a_rich_text_canvas_element_must_name_a_canvas_of_this_workspace(emu, client):
+    # https://docs.slack.dev/reference/block-kit/block-elements/canvas-element
+    mine = client.canvases_create(title="Mine")["canvas_id"]
+    theirs = WebClient(token=emu.token("T2"), base_url=emu.base_url).canvases_create(title="x")
+    for file_id in ("F00009999", theirs["canvas_id"]):
+        answer = error_of(
+            lambda f=file_id: client.chat_postMessage(
+                channel="C1", text="x", blocks=[canvas_link(f)]
+            )
+        )
+        assert answer["error"] == "invalid_blocks"
+        assert "invalid canvas [json-pointer:/blocks/0/elements/0/elements/1]" in str(answer)
+    client.chat_postMessage(channel="C1", text="x", blocks=[canvas_link(mine)])
+    assert len(emu.messages("C1")) == 1
+
+
+def test_rich_text_elements_are_checked_like_slack(client):
+    bad = [
+        {"type": "rich_text", "elements": [{"type": "paragraph", "elements": []}]},
+        {"type": "rich_text", "elements": [{"type": "rich_text_section"}]},
+        canvas_link(None),
+        {
+            "type": "rich_text",
+            "elements": [{"type": "rich_text_section", "elements": [{"type": "sparkle"}]}],
+        },
+        {
+            "type": "rich_text",
+            "elements": [
+                {"type": "rich_text_list", "style": "bullet", "elements": [{"type": "text"}]}
+            ],
+        },
+    ]
+    for block in bad:
+        answer = error_of(
+            lambda b=block: client.chat_postMessage(channel="C1", text="x", blocks=[b])
+        )
+        assert answer["error"] == "invalid_blocks", block

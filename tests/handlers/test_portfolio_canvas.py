@@ -40,7 +40,11 @@ def test_portfolio_goes_to_a_private_canvas_the_member_owns(slack):
     assert "Rival calendar" in canvas["markdown"]
     assert slack.emulator.calls_to("files.completeUploadExternal") == []
     [ready] = [c for c in private_replies(slack) if "canvas" in c.params["text"]]
-    assert f"app.slack.com/docs/T1/{canvas['id']}" in str(ready.params["blocks"])
+    # Linked with Block Kit's canvas element (Slack renders the link), no guessed address.
+    assert {"type": "canvas", "file_id": canvas["id"]} in ready.params["blocks"][0]["elements"][0][
+        "elements"
+    ]
+    assert "http" not in str(ready.params["blocks"])
     assert_valid_message(ready.params)
 
 
