@@ -72,8 +72,28 @@ class ChartData(Protocol):
     def members(self) -> int: ...
 
 
+class MemberStates:
+    """`active` and `members` from a program's counts of members by state: shared by the
+    digest's counts and the plain copy of them that travels to the drawing process."""
+
+    not_started: int
+    by_week: Mapping[int, int]
+    paused: int
+    finished: int
+
+    @property
+    def active(self) -> int:
+        """Members in weeks 1..weeks of the program, not paused."""
+        return sum(self.by_week.values())
+
+    @property
+    def members(self) -> int:
+        """Everyone counted: not started, active, paused and finished."""
+        return self.not_started + self.active + self.paused + self.finished
+
+
 @dataclass(frozen=True)
-class ChartRow:
+class ChartRow(MemberStates):
     """A program's counts in plain values: what travels to the drawing process (it need not
     import the digest's service, its database layer and all, to unpickle them)."""
 
@@ -93,16 +113,6 @@ class ChartRow:
             p.title, p.weeks, p.not_started, dict(p.by_week), p.paused, p.finished,
             p.deliverables_done, tuple(p.participation),
         )  # fmt: skip
-
-    @property
-    def active(self) -> int:
-        """Members in weeks 1..weeks, not paused."""
-        return sum(self.by_week.values())
-
-    @property
-    def members(self) -> int:
-        """Everyone counted."""
-        return self.not_started + self.active + self.paused + self.finished
 
 
 @dataclass(frozen=True)

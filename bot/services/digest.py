@@ -15,7 +15,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.pictures import digest_chart_apart
+from bot.pictures import MemberStates, digest_chart_apart
 from bot.programs import Program
 from bot.progress import local_date, program_week
 from bot.scheduling.due import cohort_of_period
@@ -72,7 +72,7 @@ class Attention:
 
 
 @dataclass(frozen=True)
-class ProgramDigest:
+class ProgramDigest(MemberStates):
     """One program's part of the digest."""
 
     program_id: str
@@ -88,16 +88,6 @@ class ProgramDigest:
     journaling: int = 0  # members who journaled on STEADY_JOURNAL_DAYS+ days
     participation: tuple[int, ...] = ()  # members who logged anything, per week, oldest first
     attention: Attention = Attention()
-
-    @property
-    def active(self) -> int:
-        """Members in weeks 1..weeks of the program, not paused."""
-        return sum(self.by_week.values())
-
-    @property
-    def members(self) -> int:
-        """Everyone counted: not started, active, paused and finished."""
-        return self.not_started + self.active + self.paused + self.finished
 
 
 @dataclass(frozen=True)
