@@ -22,9 +22,7 @@ def handle_submission(req: Incoming) -> Answer:
     name = state_value(view, ids.COHORT_NAME)
     program = state_value(view, ids.COHORT_PROGRAM)
     start_text = state_value(view, ids.COHORT_START)
-    block_id, action_id = ids.COHORT_CHANNEL
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
-    channel = element.get("selected_conversation") if isinstance(element, dict) else None
+    channel = state_value(view, ids.COHORT_CHANNEL)
     errors: dict[str, str] = {}
     if not name:
         errors[ids.COHORT_NAME[0]] = "Give the cohort a name."

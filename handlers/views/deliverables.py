@@ -15,7 +15,7 @@ from bot.services.deliverables import (
 from bot.services.prompt_state import prompt_state
 from handlers.listener import Answer, Incoming
 from handlers.prompt_messages import redraw_prompt
-from handlers.views.values import metadata, state_value
+from handlers.views.values import checked, metadata, state_value
 
 
 def handle_submission(req: Incoming) -> Answer:
@@ -26,8 +26,7 @@ def handle_submission(req: Incoming) -> Answer:
     field = ids.DELIVERABLE_EVIDENCE[0]
     if ref is None:
         return Answer.errors({field: "This form is out of date: reopen it."})
-    anyway_block, anyway_action = ids.DELIVERABLE_ANYWAY
-    anyway = view.get("state", {}).get("values", {}).get(anyway_block, {}).get(anyway_action)
+    anyway_block = ids.DELIVERABLE_ANYWAY[0]
     try:
         outcome = mark_deliverable_done(
             services,
@@ -36,7 +35,7 @@ def handle_submission(req: Incoming) -> Answer:
             program_id=ref.program_id,
             phase_key=ref.phase_key,
             evidence=state_value(view, ids.DELIVERABLE_EVIDENCE) or "",
-            anyway=isinstance(anyway, dict) and bool(anyway.get("selected_options")),
+            anyway=checked(view, ids.DELIVERABLE_ANYWAY),
         )
     except NotMetYet as error:
         # Shown beside the "anyway" box when the form has one (it was opened while the

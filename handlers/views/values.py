@@ -10,17 +10,25 @@ from bot.evidence import KindSpec
 from bot.text import without_nul
 
 
-def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
-    """The submitted value of one input (text, select, or date), stripped; None when empty."""
+def _element(view: dict[str, Any], ids: tuple[str, str]) -> dict[str, Any]:
+    """One input's submitted state, view.state.values[block_id][action_id] ({} when absent;
+    the edge has checked that what is there is an object)."""
     block_id, action_id = ids
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
-    if not isinstance(element, dict):
-        return None
+    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id)
+    return element if isinstance(element, dict) else {}
+
+
+def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
+    """The submitted value of one input (text, select, date or conversation), stripped; None
+    when empty."""
+    element = _element(view, ids)
     value: Any = element.get("value")
     if value is None and isinstance(element.get("selected_option"), dict):
         value = element["selected_option"].get("value")
     if value is None:
         value = element.get("selected_date")
+    if value is None:
+        value = element.get("selected_conversation")
     if not isinstance(value, str):
         return None
     return without_nul(value).strip() or None
@@ -28,9 +36,7 @@ def state_value(view: dict[str, Any], ids: tuple[str, str]) -> str | None:
 
 def checked(view: dict[str, Any], ids: tuple[str, str]) -> bool:
     """Whether a checkboxes input was submitted with anything ticked."""
-    block_id, action_id = ids
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
-    return isinstance(element, dict) and bool(element.get("selected_options"))
+    return bool(_element(view, ids).get("selected_options"))
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -72,9 +78,7 @@ def spec_values(spec: KindSpec, view: dict[str, Any]) -> dict[str, Any]:
 
 def _raw_value(view: dict[str, Any], ids: tuple[str, str]) -> str:
     """One text input's value exactly as submitted ("" when empty)."""
-    block_id, action_id = ids
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(action_id) or {}
-    value = element.get("value") if isinstance(element, dict) else None
+    value = _element(view, ids).get("value")
     return value if isinstance(value, str) else ""
 
 
