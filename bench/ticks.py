@@ -53,7 +53,7 @@ from bot.scheduling.pipeline import RunnerConfig, run_due_work
 from bot.services import Services
 from storage import due_items, participants
 from storage.db import Database
-from storage.models import DueItem, Participant, Workspace
+from storage.models import NOT_DUE, DueItem, Participant, Workspace
 
 # Wednesday 10:17 UTC: after Monday's prompts, before anyone's next item.
 NOW = datetime(2026, 11, 25, 10, 17, tzinfo=UTC)
@@ -110,8 +110,13 @@ def _rows(n: int, now: datetime = NOW) -> Iterator[tuple[Any, list[dict[str, Any
                 "status": status,
                 "joined_at": joined,
                 "updated_at": joined,
-                # Friday's recap or next Monday's prompt: always after now.
-                "next_due_at": now + timedelta(seconds=rng.randrange(3600, 5 * 86400)),
+                # Friday's recap or next Monday's prompt, always after now; a pause
+                # without a return date is never due (as set_status leaves it).
+                "next_due_at": (
+                    now + timedelta(seconds=rng.randrange(3600, 5 * 86400))
+                    if status != "paused"
+                    else NOT_DUE
+                ),
             }
         )
         prompt_at = now - timedelta(days=2, hours=2, minutes=17)

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
@@ -69,12 +69,25 @@ def _first(column: Any, *where: Any) -> Any:
 
 # Built once, so each pass finds it compiled in SQLAlchemy's cache: a few index probes in
 # one statement, the whole of a pass when nothing is due.
+# The paused range is bounded by `now` inside: paused enrollments without a return date sit
+# at the far end of it, and reading up to the first one with a date walked them all. The
+# unplanned-digest check is a one-row probe, which SQLite runs on the index even when every
+# workspace shares one digest hour (its EXISTS then chose to scan the table).
 _WAITING = select(
-    _first(P.c.next_due_at, P.c.status == "paused", P.c.away_until.is_not(None)).scalar_subquery()
+    _first(
+        P.c.next_due_at,
+        P.c.status == "paused",
+        P.c.next_due_at <= _NOW,
+        P.c.away_until.is_not(None),
+    ).scalar_subquery()
     <= _NOW,
     _first(P.c.next_due_at, P.c.status == "active").scalar_subquery() <= _NOW,
     or_(
-        exists().where(W.c.next_digest_at.is_(None)),
+        select(literal(1))
+        .where(W.c.next_digest_at.is_(None))
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None),
         _first(W.c.next_digest_at).scalar_subquery() <= _NOW,
     ),
     _first(W.c.probe_at, W.c.suspended.is_not(None)).scalar_subquery() <= _NOW,

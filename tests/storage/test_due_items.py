@@ -135,6 +135,92 @@ def test_the_pass_queries_read_the_open_items_indexes(database_url):
     db.dispose()
 
 
+def rows_read(db: Database, statement, **values) -> int:
+    """How much of the tables `statement` reads, as each database counts it: SQLite's
+    virtual machine steps (every row visited costs some), PostgreSQL's rows produced and
+    rows filtered away by every node of the executed plan."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            sent: list[tuple[str, object]] = []
+
+            def catch(_conn, _cursor, sql, parameters, *_args) -> None:
+                sent.append((sql, parameters))
+
+            event.listen(connection, "before_cursor_execute", catch)
+            connection.execute(statement, values)
+            event.remove(connection, "before_cursor_execute", catch)
+            [(sql, parameters)] = sent
+            [[plan]] = connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters
+            ).all()
+            connection.rollback()
+
+            def count(node: dict) -> int:
+                own = int(node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0))
+                own *= int(node.get("Actual Loops", 1))
+                return own + sum(count(child) for child in node.get("Plans", []))
+
+            return count(plan[0]["Plan"])
+        steps = 0
+
+        def step() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        raw = connection.connection.dbapi_connection
+        raw.set_progress_handler(step, 1)  # type: ignore[union-attr]
+        try:
+            connection.execute(statement, values).all()
+        finally:
+            raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
+        connection.rollback()
+        return steps
+
+
+def crowd(db: Database, n: int, *, first: int = 0) -> None:
+    """`n` more workspaces with their digest planned for the same hour, each with an
+    enrollment paused without a return date (never due) and one sent prompt."""
+    never = datetime(9999, 1, 1, tzinfo=UTC)
+    with db.engine.begin() as connection:
+        connection.execute(
+            insert(W),
+            [
+                {"team_id": f"TC{k}", "created_at": NOW, "next_digest_at": NOW + timedelta(days=5)}
+                for k in range(first, first + n)
+            ],
+        )
+        connection.execute(
+            insert(P),
+            [
+                {
+                    "team_id": f"TC{k}", "user_id": "U1", "program_id": "product-engineer",
+                    "background": "backend", "start_date": NOW.date(), "timezone": "UTC",
+                    "status": "paused", "paused_at": NOW, "joined_at": NOW, "updated_at": NOW,
+                    "next_due_at": never,
+                }
+                for k in range(first, first + n)
+            ],
+        )  # fmt: skip
+    with db.engine.begin() as connection:
+        connection.execute(text("ANALYZE"))  # statistics as a live database keeps them
+
+
+def test_a_quiet_pass_reads_the_same_whatever_the_size(database_url):
+    """Nothing due: `waiting` reads a few index entries, not one per paused enrollment or
+    per workspace. (It once walked every paused enrollment looking for a return date, and
+    scanned the workspaces for an unplanned digest when all shared the same hour.)"""
+    db = Database(database_url)
+    quiet(db)
+    crowd(db, 20)
+    small = rows_read(db, due_items._WAITING, now=NOW)
+    crowd(db, 2000, first=20)
+    large = rows_read(db, due_items._WAITING, now=NOW)
+    assert flags(db) == Waiting(False, False, False, False, False)
+    assert large <= small + 10, (small, large)
+    db.dispose()
+
+
 def test_a_claim_says_which_items_an_earlier_attempt_may_have_sent(database_url):
     """Items a dead owner left `sending` (or uncertain) come back `recovered`, to be looked
     for in Slack before a resend; the others are claimed fresh."""
