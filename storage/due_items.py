@@ -10,13 +10,14 @@ pass take disjoint batches; SQLite serialises writers, which gives the same guar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_, update
+from sqlalchemy import TextClause, and_, bindparam, func, literal, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
@@ -176,20 +177,33 @@ def plan(session: Session | Connection, items: Sequence[Planned], *, now: dateti
     return len(session.execute(statement, rows[0] if len(rows) == 1 else rows).all())
 
 
+@cache
+def _statuses_statement(dialect: str) -> TextClause:
+    """Every key of a batch travels in one JSON parameter, unpacked by the database and
+    joined to the queue's unique key: a bound parameter per key cost SQLAlchemy more than
+    the rest of planning the enrollment (a third of a prompt's planning, at 10,000)."""
+    if dialect == "postgresql":
+        source, part = "jsonb_array_elements(CAST(:keys AS jsonb)) AS k(v)", "k.v ->> {}"
+    else:
+        source, part = "json_each(:keys) AS k", "json_extract(k.value, '$[{}]')"
+    on = " AND ".join(
+        f"d.{column} = {part.format(n)}"
+        for n, column in enumerate(("team_id", "user_id", "kind", "period"))
+    )
+    return text(
+        f"SELECT d.team_id, d.user_id, d.kind, d.period, d.status FROM {source} "
+        f"JOIN due_item AS d ON {on}"
+    )
+
+
 def statuses(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
     """The status of each of these keys that is in the queue."""
     wanted = sorted(set(keys))
-    found: dict[Key, str] = {}
-    for start in range(0, len(wanted), 400):  # keeps the bound parameters few
-        chunk = wanted[start : start + 400]
-        rows = session.execute(
-            select(T.c.team_id, T.c.user_id, T.c.kind, T.c.period, T.c.status).where(
-                tuple_(T.c.team_id, T.c.user_id, T.c.kind, T.c.period).in_(chunk)
-            )
-        )
-        for team, user, kind, period, status in rows:
-            found[(team, user, kind, period)] = status
-    return found
+    if not wanted:
+        return {}
+    statement = _statuses_statement(session.get_bind().dialect.name)
+    rows = session.execute(statement, {"keys": json.dumps(wanted)})
+    return {(team, user, kind, period): status for team, user, kind, period, status in rows}
 
 
 def ready_teams(session: Session, *, instance: str, now: datetime, limit: int) -> list[str]:

@@ -244,3 +244,28 @@ def test_a_claim_says_which_items_an_earlier_attempt_may_have_sent(database_url)
     db.dispose()
     assert len(claimed) == 40
     assert sorted(c.user_id for c in claimed if c.recovered) == ["U20", "U3", "U7"]
+
+
+def test_statuses_answers_for_the_keys_asked_only(database_url):
+    """The keys travel as one JSON parameter: quotes, backslashes and non-ASCII periods come
+    back as they were planned; keys not in the queue are left out; 2,000 keys at once."""
+    db = Database(database_url)
+    odd = 'it\'s "week"\\3 – ünï'
+    with db.session() as session:
+        due_items.plan(
+            session,
+            [Planned("T1", "U1", "prompt", odd, NOW), Planned("T1", "U2", "recap", "w1", NOW)]
+            + [Planned("T2", f"U{k}", "prompt", "w1", NOW) for k in range(2000)],
+            now=NOW,
+        )
+        session.execute(update(T).where(T.c.user_id == "U2").values(status="sent"))
+    asked = [("T1", "U1", "prompt", odd), ("T1", "U2", "recap", "w1"), ("T1", "U1", "recap", odd)]
+    asked += [("T2", f"U{k}", "prompt", "w1") for k in range(2000)]
+    with db.session() as session:
+        found = due_items.statuses(session, asked)
+        assert due_items.statuses(session, []) == {}
+    assert found[("T1", "U1", "prompt", odd)] == "pending"
+    assert found[("T1", "U2", "recap", "w1")] == "sent"
+    assert ("T1", "U1", "recap", odd) not in found
+    assert len(found) == 2002
+    db.dispose()
