@@ -34,7 +34,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.fallback import fallback_text
 from bot.pictures import Picture
-from bot.slack_http import KeepAliveWebClient, RequestNotSent
+from bot.slack_http import Encoded, KeepAliveWebClient, RequestNotSent
 
 logger = logging.getLogger(__name__)
 
@@ -228,19 +228,25 @@ class Outbound:
 
     # -- messages -----------------------------------------------------------------------------
 
-    def post(self, channel: str, text: str, blocks: list[Any], **extra: Any) -> Posted:
-        """chat.postMessage (a user id as `channel` posts to the app's DM with them)."""
+    def post(self, channel: str, text: str, blocks: list[Any] | Encoded, **extra: Any) -> Posted:
+        """chat.postMessage (a user id as `channel` posts to the app's DM with them).
+        `blocks` may come encoded already (blocks many messages share)."""
         # Straight to api_call with the JSON body chat_postMessage would build: its own
         # preparation walks every block with a chain of isinstance checks to convert typed
         # ones (an eighth of the call's CPU in a fan-out); ours are dicts already, and typed
         # ones are converted here.
+        lean = isinstance(self.client, KeepAliveWebClient) and self.client.lean
+        if isinstance(blocks, Encoded):
+            given: Any = blocks if lean else blocks.decoded()
+        else:
+            given = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
         body = {
             "channel": channel,
             "text": text,
-            "blocks": [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks],
+            "blocks": given,
             **{k: v for k, v in extra.items() if v is not None},
         }
-        if isinstance(self.client, KeepAliveWebClient) and self.client.lean:
+        if lean:
             data = self._attempt("chat.postMessage", lambda: self._post_lean(body))
         else:
             data = self._attempt(

@@ -244,10 +244,22 @@ def set_away(
 
 
 def returning(session: Session, *, now: datetime, limit: int) -> list[Participant]:
-    """Enrollments away until a date that has come (paused ones without a date are never
-    due, so the range scan reads only these; the date is checked too, so a paused row
-    whose next_due_at was left behind is never resumed by itself)."""
-    return _due(session, status="paused", now=now, limit=limit, away=True)
+    """Enrollments away until a date that has come, soonest first: a range of the (status,
+    next_due_at) index (paused ones without a date are never due, so the scan reads only
+    these; the date is checked too, so a paused row whose next_due_at was left behind is
+    never resumed by itself). PostgreSQL: locked, SKIP LOCKED, like `to_plan`."""
+    query = (
+        select(Participant)
+        .where(
+            Participant.status == "paused",
+            col(Participant.next_due_at) <= now,
+            col(Participant.away_until).is_not(None),
+        )
+        .order_by(col(Participant.next_due_at), col(Participant.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(query).all())
 
 
 def add_many(session: Session, rows: list[Participant]) -> None:
@@ -255,27 +267,36 @@ def add_many(session: Session, rows: list[Participant]) -> None:
     session.add_all(rows)
 
 
-def to_plan(session: Session, *, now: datetime, limit: int) -> list[Participant]:
-    """Active enrollments whose next item is due to be planned, soonest first."""
-    return _due(session, status="active", now=now, limit=limit)
+class ToPlan(NamedTuple):
+    """What planning reads of an enrollment whose next item has come."""
+
+    id: int
+    team_id: str
+    user_id: str
+    program_id: str
+    start_date: date
+    timezone: str
+    joined_at: datetime
+    prompt_weekday: int | None
+    prompt_hour: int | None
 
 
-def _due(
-    session: Session, *, status: str, now: datetime, limit: int, away: bool = False
-) -> list[Participant]:
-    """Enrollments of `status` whose next_due_at has come, soonest first: a range of the
-    (status, next_due_at) index. On PostgreSQL the rows are locked, SKIP LOCKED, so
-    instances take disjoint batches."""
-    query = (
-        select(Participant)
-        .where(Participant.status == status, col(Participant.next_due_at) <= now)
-        .order_by(col(Participant.next_due_at), col(Participant.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    if away:
-        query = query.where(col(Participant.away_until).is_not(None))
-    return list(session.exec(query).all())
+# Plain rows, not model objects: building 500 SQLModel instances a batch cost as much as
+# the query (planning reads them once and writes back only next_due_at).
+_TO_PLAN = (
+    core_select(*(P.c[name] for name in ToPlan._fields))
+    .where(P.c.status == "active", P.c.next_due_at <= bindparam("now"))
+    .order_by(P.c.next_due_at, P.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+
+
+def to_plan(session: Session, *, now: datetime, limit: int) -> list[ToPlan]:
+    """Active enrollments whose next item has come, soonest first (PostgreSQL: locked, SKIP
+    LOCKED, so instances plan disjoint batches)."""
+    rows = session.execute(_TO_PLAN, {"now": now, "limit": limit})
+    return [ToPlan(*row) for row in rows]
 
 
 def set_next_due(session: Session, values: list[tuple[int, datetime]]) -> None:

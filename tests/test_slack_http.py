@@ -245,3 +245,30 @@ def test_chunked_and_interim_answers_are_read_whole() -> None:
     assert pool.opened == 1
     # "Connection: close" was honoured: nothing is left to reuse.
     assert sum(len(stack) for stack in pool._idle.values()) == 0
+
+
+def test_an_encoded_value_goes_into_the_body_as_it_is():
+    """A body with pre-encoded blocks is byte for byte the JSON of the same body with the
+    blocks as values (non-ASCII, quotes and nesting included), and one without is plain."""
+    import json
+
+    from bot.slack_http import Encoded, encode_body
+
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": 'Ünï "q" \\ <@U1>'}}]
+    body = {"channel": "U1", "text": "Wëek 2", "blocks": Encoded.of(blocks), "unfurl_links": False}
+    plain = {**body, "blocks": blocks}
+    assert encode_body(body) == json.dumps(plain).encode("utf-8")
+    assert json.loads(encode_body(body)) == plain
+    assert encode_body(plain) == json.dumps(plain).encode("utf-8")
+    assert Encoded.of(blocks).decoded() == blocks
+
+
+@LEAN
+def test_encoded_blocks_post_the_same_either_way(emulator: SlackEmulator, lean: bool) -> None:
+    from bot.slack_http import Encoded
+
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Wëek *2*"}}]
+    slack = outbound(emulator, ConnectionPool(), lean=lean)
+    slack.post("U1", "week 2", Encoded.of(blocks))
+    [call] = emulator.calls_to("chat.postMessage", True)
+    assert call.params["blocks"] == blocks

@@ -39,6 +39,7 @@ from bot.scheduling.due import CHECKINS, Policy
 from bot.scheduling.kinds import Message, renderers
 from bot.scheduling.plan import PLAN_BATCH, plan_digests, plan_enrollments, plan_returns
 from bot.services import Services
+from bot.slack_http import Encoded
 from storage import due_items, participants, workspaces
 from storage.due_items import DROPPED, FAILED, PENDING, UNCERTAIN, Claimed
 
@@ -179,6 +180,8 @@ class Unit:
     team_id: str
     message: Message
     items: list[Claimed]
+    # The message's blocks encoded once for every unit that shares them (see _render).
+    encoded: Encoded | None = None
 
     @property
     def recovered(self) -> bool:
@@ -396,12 +399,20 @@ def _render(tick: Tick, claimed: list[Claimed]) -> tuple[list[Unit], list[Claime
             messages.update(render(tick.services, session, items, tick.now))
     units: dict[int, Unit] = {}
     dropped: list[Claimed] = []
+    # Renderers hand everyone who gets the same prompt the same block list: encoded once.
+    # (Keyed by id() while `messages` holds every list, so no id is reused meanwhile.)
+    encoded: dict[int, Encoded] = {}
     for item in claimed:
         message = messages.get(item.id)
         if message is None:
             dropped.append(item)
             continue
-        unit = units.setdefault(id(message), Unit(item.team_id, message, []))
+        unit = units.get(id(message))
+        if unit is None:
+            blocks = message.blocks
+            if id(blocks) not in encoded:
+                encoded[id(blocks)] = Encoded.of(blocks)
+            unit = units[id(message)] = Unit(item.team_id, message, [], encoded[id(blocks)])
         unit.items.append(item)
     return list(units.values()), dropped
 
@@ -546,8 +557,9 @@ def _post_unit(slack: Outbound, unit: Unit, pictured: list[Block] | None) -> Pos
         logger.warning("%s went without its picture: Slack refused the image block",
                        unit.items[0].kind)  # fmt: skip
     return slack.post(
-        message.channel, message.text, message.blocks, metadata=metadata, unfurl_links=False
-    )
+        message.channel, message.text, unit.encoded or message.blocks, metadata=metadata,
+        unfurl_links=False,
+    )  # fmt: skip
 
 
 def _failed(tick: Tick, unit: Unit, failure: SlackFailure) -> Result:

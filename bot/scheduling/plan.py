@@ -29,7 +29,8 @@ from bot.services import Services
 from bot.services.participation import return_from_away
 from storage import cohorts, due_items, participants, workspaces
 from storage.due_items import PENDING, SKIPPED, Planned
-from storage.models import Participant, Workspace
+from storage.models import Workspace
+from storage.participants import ToPlan
 
 # Enrollments (and workspaces) planned per database round; a pass plans until none is left.
 PLAN_BATCH = 500
@@ -121,7 +122,7 @@ def plan_returns(services: Services, now: datetime, *, limit: int = PLAN_BATCH) 
     return PlanReport([], return_from_away(services, now, limit=limit))
 
 
-def own_times(times: WorkspaceTimes, p: Participant) -> WorkspaceTimes:
+def own_times(times: WorkspaceTimes, p: ToPlan) -> WorkspaceTimes:
     """The workspace's schedule with the member's own prompt day and hour, where set."""
     if p.prompt_weekday is None and p.prompt_hour is None:
         return times
@@ -151,5 +152,5 @@ def plan_digests(services: Services, now: datetime, *, limit: int = PLAN_BATCH) 
     return PlanReport(due, len(rows))
 
 
-def _candidate(p: Participant) -> Candidate:
+def _candidate(p: ToPlan) -> Candidate:
     return Candidate(p.team_id, p.user_id, p.program_id, p.start_date, p.timezone, p.joined_at)

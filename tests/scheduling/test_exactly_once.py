@@ -135,3 +135,31 @@ def test_tick_refuses_a_malformed_time(sched):
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert "not an ISO 8601 time" in err
+
+
+def test_people_who_get_the_same_prompt_share_one_encoding(sched, monkeypatch):
+    """Five identical prompts: their blocks are encoded once and reach Slack whole, each
+    message with its own recipient and items."""
+    from bot.slack_http import Encoded
+
+    encoded: list[str] = []
+    real = Encoded.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, value):
+        made = real(cls, value)
+        encoded.append(made.text)
+        return made
+
+    monkeypatch.setattr(Encoded, "of", classmethod(counting))
+    users = enroll_many(sched, 5)
+    sched.enroll("UY0001", background="design")  # another background: another prompt
+    report = sched.tick(MONDAY_NINE_BERLIN)
+    assert len(report.sent) == 6
+    assert len(encoded) == 2
+    posts = sched.posts()
+    assert sorted(c.params["channel"] for c in posts) == sorted([*users, "UY0001"])
+    same = [c for c in posts if c.params["channel"] in users]
+    assert all(c.params["blocks"] == same[0].params["blocks"] for c in same)
+    assert same[0].params["blocks"][0]["type"] == "header"
+    items = [c.params["metadata"]["event_payload"]["items"] for c in posts]
+    assert len({tuple(i) for i in items}) == 6
