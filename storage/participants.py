@@ -337,15 +337,28 @@ def remember_dms(session: Session, found: Sequence[tuple[str, str, str]]) -> Non
         session.execute(_REMEMBER_DM, rows)
 
 
-def in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Participant]:
-    """These people's enrollments in one workspace (any status)."""
-    found: list[Participant] = []
+class Enrolled(NamedTuple):
+    """What rendering a scheduled message reads of its member's enrollment."""
+
+    team_id: str
+    user_id: str
+    program_id: str
+    background: str
+
+
+def active_in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Enrolled]:
+    """These people's active enrollments in one workspace, as plain rows (a fan-out reads
+    one per message: model objects cost more than the query)."""
+    found: list[Enrolled] = []
     for start in range(0, len(user_ids), 500):
-        chunk = user_ids[start : start + 500]
-        query = select(Participant).where(
-            Participant.team_id == team_id, col(Participant.user_id).in_(chunk)
+        rows = session.execute(
+            core_select(P.c.team_id, P.c.user_id, P.c.program_id, P.c.background).where(
+                P.c.team_id == team_id,
+                P.c.user_id.in_(user_ids[start : start + 500]),
+                P.c.status == "active",
+            )
         )
-        found.extend(session.exec(query).all())
+        found.extend(Enrolled(*row) for row in rows)
     return found
 
 

@@ -20,6 +20,7 @@ from bot.skills import SKILLS
 from storage import checklists, deliverables, entries, participants, skills, workspaces
 from storage.due_items import Claimed
 from storage.models import Participant, Workspace
+from storage.participants import Enrolled
 
 # The completion message's picture goes under its header, progress line and congratulations.
 COMPLETION_PICTURE_AT = 3
@@ -114,24 +115,16 @@ def prompt_schedule(services: Services, *, team_id: str) -> tuple[int, int]:
 # -- the scheduled kinds this service renders: weekly prompt, nudge, completion --------------
 
 
-def active_participants(
-    session: Session, items: list[Claimed]
-) -> dict[tuple[str, str], Participant]:
+def active_participants(session: Session, items: list[Claimed]) -> dict[tuple[str, str], Enrolled]:
     """The active enrollments of the items' people, by (team, user)."""
-    return _participants(session, items)
-
-
-def _participants(session: Session, items: list[Claimed]) -> dict[tuple[str, str], Participant]:
-    """The active enrollments of the items' people, by (team, user)."""
-    found: dict[tuple[str, str], Participant] = {}
     by_team: dict[str, set[str]] = {}
     for item in items:
         by_team.setdefault(item.team_id, set()).add(item.user_id)
-    for team_id, users in by_team.items():
-        for p in participants.in_team(session, team_id=team_id, user_ids=sorted(users)):
-            if p.status == "active":
-                found[(p.team_id, p.user_id)] = p
-    return found
+    return {
+        (p.team_id, p.user_id): p
+        for team_id, users in by_team.items()
+        for p in participants.active_in_team(session, team_id=team_id, user_ids=sorted(users))
+    }
 
 
 def render_prompts(
@@ -140,7 +133,7 @@ def render_prompts(
     """The weekly prompts of a batch: what each person logged toward the phase, whether its
     deliverable is done, the boxes they ticked, and one rendering shared by everyone who
     would get the same one."""
-    people = _participants(session, items)
+    people = active_participants(session, items)
     done: set[tuple[str, str, str, str]] = set()
     counts: dict[tuple[str, str], dict[tuple[str, int], int]] = {}
     ticks: dict[tuple[str, str, str, str], frozenset[int]] = {}
@@ -212,7 +205,7 @@ def render_nudges(
     services: Services, session: Session, items: list[Claimed], now: datetime
 ) -> dict[int, Message | None]:
     """Mid-week nudges, dropped for anyone who marked the deliverable done meanwhile."""
-    people = _participants(session, items)
+    people = active_participants(session, items)
     out: dict[int, Message | None] = {}
     for item in items:
         participant = people.get((item.team_id, item.user_id))
@@ -238,7 +231,7 @@ def render_completions(
 ) -> dict[int, Message | None]:
     """The one message after a program's last week, with the run in numbers (read for the
     whole batch at once: entries by kind and week, deliverables done)."""
-    people = _participants(session, items)
+    people = active_participants(session, items)
     numbers: dict[tuple[str, str], RunNumbers] = {}
     for team_id in {i.team_id for i in items}:
         users = sorted(u for (t, u) in people if t == team_id)
