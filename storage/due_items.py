@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import TextClause, and_, bindparam, func, literal, or_, select, text, update
+from sqlalchemy import TextClause, and_, bindparam, case, func, literal, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
@@ -34,6 +34,8 @@ SKIPPED = "skipped"  # too late to matter
 FAILED = "failed"  # given up (the person cannot be reached, or Slack refused it)
 DROPPED = "dropped"  # nothing to say any more (the deliverable was done, the person left)
 OPEN = (PENDING, CLAIMED, SENDING, UNCERTAIN)
+MAYBE_SENT = (SENDING, UNCERTAIN)
+OWNED = (CLAIMED, SENDING, UNCERTAIN)  # the statuses a claim leaves an item in
 assert OPEN == OPEN_STATUSES, "storage/models.py's index must list the same statuses"
 
 Key = tuple[str, str, str, str]  # (team, user, kind, period)
@@ -300,7 +302,9 @@ def claim_ready(
         update(T)
         .where(T.c.id.in_(list(was)), IS_OPEN, T.c.ready_at <= now)
         .values(
-            status=CLAIMED,
+            # An item that may be in Slack keeps saying so: if this owner dies too before
+            # trying it, the next one still looks for it first.
+            status=case((T.c.status.in_(MAYBE_SENT), T.c.status), else_=CLAIMED),
             claimed_by=instance,
             ready_at=lease_until,
             attempts=T.c.attempts + 1,
@@ -328,7 +332,7 @@ def claim_ready(
             expires_at=row[6],
             attempts=row[7],
             payload=dict(row[8] or {}),
-            recovered=was[row[0]] in (SENDING, UNCERTAIN),
+            recovered=was[row[0]] in MAYBE_SENT,
         )
         for row in result
     ]
@@ -394,7 +398,7 @@ def mark_sending(
     if ids:
         session.execute(
             update(T)
-            .where(T.c.id.in_(ids), T.c.claimed_by == instance, T.c.status == CLAIMED)
+            .where(T.c.id.in_(ids), T.c.claimed_by == instance, T.c.status.in_(OWNED))
             .values(status=SENDING, ready_at=lease_until)
         )
 
@@ -404,7 +408,7 @@ def renew(session: Session, ids: Sequence[int], *, instance: str, lease_until: d
     if ids:
         session.execute(
             update(T)
-            .where(T.c.id.in_(ids), T.c.claimed_by == instance, T.c.status == CLAIMED)
+            .where(T.c.id.in_(ids), T.c.claimed_by == instance, T.c.status.in_(OWNED))
             .values(ready_at=lease_until)
         )
 
@@ -445,9 +449,7 @@ def release(
     values: dict[str, Any] = {"status": status, "ready_at": ready_at, "error": error}
     if undo_attempt:
         values["attempts"] = T.c.attempts - 1
-    session.execute(
-        update(T).where(T.c.id.in_(ids), T.c.status.in_((CLAIMED, SENDING))).values(**values)
-    )
+    session.execute(update(T).where(T.c.id.in_(ids), T.c.status.in_(OWNED)).values(**values))
 
 
 def finish(session: Session, ids: Sequence[int], *, status: str, error: str | None) -> None:

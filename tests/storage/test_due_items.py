@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, insert, text, update
+from sqlalchemy import event, insert, select, text, update
 
 from storage import due_items, workspaces
 from storage.db import Database
@@ -244,6 +244,44 @@ def test_a_claim_says_which_items_an_earlier_attempt_may_have_sent(database_url)
     db.dispose()
     assert len(claimed) == 40
     assert sorted(c.user_id for c in claimed if c.recovered) == ["U20", "U3", "U7"]
+
+
+def test_a_second_owner_dying_does_not_make_a_maybe_sent_item_fresh(database_url):
+    """An owner dies while sending; the next one claims the item (recovered) and dies too
+    before trying it: the third must still look in Slack first, since the first owner's
+    message may be there. (The claim once overwrote `sending` with `claimed`, and the third
+    owner took the item for one never tried.)"""
+    db = Database(database_url)
+    at = NOW - timedelta(minutes=5)
+    with db.session() as session:
+        due_items.plan(session, [Planned("T1", "U1", "prompt", "week-1", at)], now=at)
+
+    def claim(owner: str, now: datetime) -> list[due_items.Claimed]:
+        with db.session() as session:
+            return due_items.claim_ready(
+                session, teams=["T1"], instance=owner, now=now,
+                lease_until=now + timedelta(minutes=5), limit=10,
+            )  # fmt: skip
+
+    [first] = claim("a", NOW)
+    assert not first.recovered
+    with db.session() as session:
+        due_items.mark_sending(
+            session, [first.id], instance="a", lease_until=NOW + timedelta(minutes=5)
+        )
+    [second] = claim("b", NOW + timedelta(minutes=6))  # a died while sending
+    assert second.recovered
+    [third] = claim("c", NOW + timedelta(minutes=12))  # b died before trying it
+    assert third.recovered
+    # The owner that does try it marks it sending and records it as usual.
+    with db.session() as session:
+        due_items.mark_sending(
+            session, [third.id], instance="c", lease_until=NOW + timedelta(minutes=17)
+        )
+        due_items.mark_sent(session, [(third.id, "D1", "1.2")], instance="c", now=NOW)
+    with db.engine.connect() as connection:
+        assert connection.execute(select(T.c.status)).scalar_one() == "sent"
+    db.dispose()
 
 
 def test_statuses_answers_for_the_keys_asked_only(database_url):
