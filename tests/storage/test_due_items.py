@@ -13,7 +13,7 @@ from sqlalchemy import event, insert, select, text, update
 from storage import due_items, workspaces
 from storage.db import Database
 from storage.due_items import Planned, Waiting
-from storage.models import DueItem, Participant, Workspace
+from storage.models import NOT_DUE, DueItem, Participant, Workspace
 
 NOW = datetime(2026, 11, 25, 10, 17, tzinfo=UTC)
 T = DueItem.__table__  # type: ignore[attr-defined]
@@ -93,20 +93,27 @@ def test_each_kind_of_work_is_seen(database_url):
     db.dispose()
 
 
-def plan_of(db: Database, statement, **values) -> str:
-    """The query plan of `statement` run with these values, exactly as the database got it
-    (caught on its way out), as one string. On PostgreSQL table scans are discouraged, so
-    it uses an index whenever the statement lets it, whatever the table sizes."""
+def as_sent(connection, statement, values: dict) -> tuple[str, object]:
+    """Run `statement` and return its SQL and parameters exactly as the database got them
+    (caught on their way out)."""
     sent: list[tuple[str, object]] = []
 
     def catch(_conn, _cursor, sql, parameters, *_args) -> None:
         sent.append((sql, parameters))
 
+    event.listen(connection, "before_cursor_execute", catch)
+    connection.execute(statement, values)
+    event.remove(connection, "before_cursor_execute", catch)
+    [(sql, parameters)] = sent
+    return sql, parameters
+
+
+def plan_of(db: Database, statement, **values) -> str:
+    """The query plan of `statement` run with these values, exactly as the database got it
+    (caught on its way out), as one string. On PostgreSQL table scans are discouraged, so
+    it uses an index whenever the statement lets it, whatever the table sizes."""
     with db.engine.connect() as connection:
-        event.listen(connection, "before_cursor_execute", catch)
-        connection.execute(statement, values)
-        event.remove(connection, "before_cursor_execute", catch)
-        [(sql, parameters)] = sent
+        sql, parameters = as_sent(connection, statement, values)
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET enable_seqscan = off"))
             rows = connection.exec_driver_sql(f"EXPLAIN {sql}", parameters).all()
@@ -141,15 +148,7 @@ def rows_read(db: Database, statement, **values) -> int:
     rows filtered away by every node of the executed plan."""
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
-            sent: list[tuple[str, object]] = []
-
-            def catch(_conn, _cursor, sql, parameters, *_args) -> None:
-                sent.append((sql, parameters))
-
-            event.listen(connection, "before_cursor_execute", catch)
-            connection.execute(statement, values)
-            event.remove(connection, "before_cursor_execute", catch)
-            [(sql, parameters)] = sent
+            sql, parameters = as_sent(connection, statement, values)
             [[plan]] = connection.exec_driver_sql(
                 f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters
             ).all()
@@ -181,7 +180,6 @@ def rows_read(db: Database, statement, **values) -> int:
 def crowd(db: Database, n: int, *, first: int = 0) -> None:
     """`n` more workspaces with their digest planned for the same hour, each with an
     enrollment paused without a return date (never due) and one sent prompt."""
-    never = datetime(9999, 1, 1, tzinfo=UTC)
     with db.engine.begin() as connection:
         connection.execute(
             insert(W),
@@ -197,7 +195,7 @@ def crowd(db: Database, n: int, *, first: int = 0) -> None:
                     "team_id": f"TC{k}", "user_id": "U1", "program_id": "product-engineer",
                     "background": "backend", "start_date": NOW.date(), "timezone": "UTC",
                     "status": "paused", "paused_at": NOW, "joined_at": NOW, "updated_at": NOW,
-                    "next_due_at": never,
+                    "next_due_at": NOT_DUE,
                 }
                 for k in range(first, first + n)
             ],
