@@ -7,6 +7,7 @@ never the history of sent items or the items planned for the weeks ahead.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import event, insert, select, text, update
 
@@ -93,10 +94,10 @@ def test_each_kind_of_work_is_seen(database_url):
     db.dispose()
 
 
-def as_sent(connection, statement, values: dict) -> tuple[str, object]:
+def as_sent(connection, statement, values: dict) -> tuple[str, Any]:
     """Run `statement` and return its SQL and parameters exactly as the database got them
     (caught on their way out)."""
-    sent: list[tuple[str, object]] = []
+    sent: list[tuple[str, Any]] = []
 
     def catch(_conn, _cursor, sql, parameters, *_args) -> None:
         sent.append((sql, parameters))
