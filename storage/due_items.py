@@ -24,6 +24,7 @@ from sqlmodel import select as sqlmodel_select
 
 from storage.insert_once import insert_or_skip
 from storage.models import OPEN_STATUSES, DueItem, Participant, Workspace
+from storage.prepared import Prepared
 
 PENDING = "pending"
 CLAIMED = "claimed"  # an owner will send it; ready_at is the end of its lease
@@ -152,6 +153,24 @@ def _plan_statement(dialect: str) -> Any:
     return insert_or_skip(dialect, T, on=("team_id", "user_id", "kind", "period")).returning(T.c.id)
 
 
+_PLAN_KEYS = (
+    "team_id",
+    "user_id",
+    "kind",
+    "period",
+    "status",
+    "due_at",
+    "expires_at",
+    "ready_at",
+    "attempts",
+    "payload",
+    "created_at",
+)
+# One item in a Core transaction (a logged decision's revisit, on the request path): run on
+# the driver's cursor (storage/prepared.py).
+_PLAN_ONE = Prepared(_plan_statement, keys=_PLAN_KEYS)
+
+
 def plan(session: Session | Connection, items: Sequence[Planned], *, now: datetime) -> int:
     """Add items to the queue; an existing key is left as it is. Returns how many were new."""
     if not items:
@@ -172,10 +191,12 @@ def plan(session: Session | Connection, items: Sequence[Planned], *, now: dateti
         }
         for i in items
     ]
+    if isinstance(session, Connection) and len(rows) == 1:
+        return 0 if _PLAN_ONE.first(session, rows[0]) is None else 1
     bind = session.get_bind() if isinstance(session, Session) else session
     statement = _plan_statement(bind.dialect.name)
     # RETURNING counts what was new on both databases (an executemany's rowcount does not);
-    # one row (a decision's revisit, on the request path) skips executemany's batching.
+    # one row skips executemany's batching.
     return len(session.execute(statement, rows[0] if len(rows) == 1 else rows).all())
 
 

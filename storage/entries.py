@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_or_skip
 from storage.models import Entry
+from storage.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,25 @@ _BY_REPLAY_KEY = core_select(_ENTRY).where(
 )
 
 
+_NEW_ENTRY_KEYS = (
+    "team_id",
+    "user_id",
+    "kind",
+    "text",
+    "fields",
+    "program_week",
+    "client_key",
+    "created_at",
+)
+
+
 @cache
 def _insert_entry(dialect: str) -> Insert:
     return insert_or_skip(dialect, _ENTRY, on=_REPLAY_KEY).returning(_ENTRY.c.id)
+
+
+# The request path's INSERT, on the driver's cursor (storage/prepared.py).
+_INSERT_ENTRY = Prepared(_insert_entry, keys=_NEW_ENTRY_KEYS)
 
 
 def add_entry(
@@ -88,12 +105,11 @@ def add_entry(
         "client_key": client_key,
         "created_at": now,
     }
-    insert = _insert_entry(connection.dialect.name)
     key = {"team_id": team_id, "user_id": user_id, "client_key": client_key}
     # A second round only when the entry we collided with is deleted before we read it
     # (PostgreSQL; on SQLite this transaction holds the write lock from the INSERT on).
     for _ in range(3):
-        new_id = connection.execute(insert, values).scalar()
+        new_id = _INSERT_ENTRY.scalar(connection, values)
         if new_id is not None:
             return StoredEntry(id=new_id, **values), True
         found = connection.execute(_BY_REPLAY_KEY, key).mappings().first()

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from storage import workspaces
 from storage.insert_once import insert_once
 from storage.models import NOT_DUE, PLAN_NOW, Participant, Workspace
+from storage.prepared import Prepared
 
 P = Participant.__table__  # type: ignore[attr-defined]
 
@@ -72,6 +73,8 @@ _ENROLMENT_IN_WORKSPACE = (
     )
     .where(_WORKSPACE.c.team_id == bindparam("team_id"))
 )
+# Read on every /transition log: run on the driver's cursor (storage/prepared.py).
+_ENROLMENT_IN_WORKSPACE_NOW = Prepared(lambda _dialect: _ENROLMENT_IN_WORKSPACE)
 
 
 class EnrolmentInWorkspace(NamedTuple):
@@ -94,9 +97,7 @@ def get_enrolment_noting_workspace(
     """`get_enrolment` with the workspace's prompt hour and revisit delay, and the workspace
     gets its row if it has none (workspaces.note_workspace): one read on every request but
     a team's first."""
-    row = connection.execute(
-        _ENROLMENT_IN_WORKSPACE, {"team_id": team_id, "user_id": user_id}
-    ).first()
+    row = _ENROLMENT_IN_WORKSPACE_NOW.first(connection, {"team_id": team_id, "user_id": user_id})
     if row is None:
         workspaces.note_workspace(connection, team_id=team_id, now=now)
         return EnrolmentInWorkspace(

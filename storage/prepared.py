@@ -1,0 +1,143 @@
+"""Core statements rendered once per dialect and run on the driver's own cursor.
+
+SQLAlchemy's `Connection.execute` finds a statement's compiled form in its cache, builds an
+execution context, processes every parameter through it and wraps the cursor in a Result:
+about 50 µs of Python per statement when everything is warm, three times that on the
+request path under load (bench.latency; a logged decision is three statements). A
+`Prepared` statement does that work once per dialect: the SQL text, the order of its
+parameters, and the type processors SQLAlchemy itself would apply (`TypeEngine.dialect_impl`,
+then its `bind_processor` / `result_processor`), so what is stored and read back is the same as
+through `execute`. It runs inside the caller's transaction, on the same DBAPI connection
+(on SQLite, its cursor still takes the in-process write lock, storage/db.py), and it still
+fires SQLAlchemy's cursor events when something listens (tracing, our statement counts).
+
+Only for statements with plain bound parameters: expanding or literal-execute parameters
+(`IN` lists rendered at execute time) are refused when the statement is first rendered.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """One statement as one dialect runs it."""
+
+    sql: str
+    names: tuple[str, ...]  # the bound parameters, in the order a positional driver wants
+    binds: tuple[Processor, ...]  # the processor of each name, None when none applies
+    results: tuple[Processor, ...]  # the processor of each result column
+    positional: bool
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        processed = [
+            value if process is None else process(value)
+            for value, process in zip((values[n] for n in self.names), self.binds, strict=True)
+        ]
+        return (
+            tuple(processed) if self.positional else dict(zip(self.names, processed, strict=True))
+        )
+
+    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            value if process is None else process(value)
+            for value, process in zip(raw, self.results, strict=True)
+        )
+
+
+class Prepared:
+    """A statement for the hot path: `first` and `scalar` inside a Core transaction.
+
+    `build(dialect_name)` returns the statement (dialect-specific ones, such as an INSERT
+    ... ON CONFLICT, differ by dialect); `keys` names the columns an INSERT's values come
+    for, as `execute` would infer them from the first parameter set.
+    """
+
+    def __init__(
+        self, build: Callable[[str], Executable], *, keys: Sequence[str] | None = None
+    ) -> None:
+        self._build = build
+        self._keys = list(keys) if keys is not None else None
+        self._rendered: dict[str, _Rendered] = {}
+        self._lock = threading.Lock()
+
+    def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row (processed as SQLAlchemy would), or None."""
+        rendered = self._for(connection.dialect)
+        parameters = rendered.parameters(values)
+        dialect = connection.dialect
+        cursor = connection.connection.cursor()
+        try:
+            events = connection.dispatch
+            if events.before_cursor_execute:
+                events.before_cursor_execute(
+                    connection, cursor, rendered.sql, parameters, None, False
+                )
+            cursor.execute(rendered.sql, parameters)
+            if events.after_cursor_execute:
+                events.after_cursor_execute(
+                    connection, cursor, rendered.sql, parameters, None, False
+                )
+            raw = cursor.fetchone() if cursor.description is not None else None
+        except dialect.loaded_dbapi.Error as error:
+            # The same exception `execute` raises, without the parameters (journal text).
+            raise DBAPIError.instance(
+                rendered.sql,
+                None,
+                error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+            ) from error
+        finally:
+            cursor.close()
+        return None if raw is None else rendered.row(raw)
+
+    def scalar(self, connection: Connection, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or None."""
+        row = self.first(connection, values)
+        return None if row is None else row[0]
+
+    def _for(self, dialect: Dialect) -> _Rendered:
+        rendered = self._rendered.get(dialect.name)
+        if rendered is None:
+            with self._lock:
+                rendered = self._rendered.get(dialect.name)
+                if rendered is None:
+                    rendered = self._render(dialect)
+                    self._rendered[dialect.name] = rendered
+        return rendered
+
+    def _render(self, dialect: Dialect) -> _Rendered:
+        statement: Any = self._build(dialect.name)
+        compiled = statement.compile(dialect=dialect, column_keys=self._keys)
+        assert isinstance(compiled, SQLCompiler)
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            raise ValueError("a Prepared statement takes plain bound parameters only")
+        if compiled.escaped_bind_names:
+            raise ValueError("a Prepared statement's parameter names must need no escaping")
+        order = compiled.positiontup
+        names = tuple(order) if dialect.positional and order is not None else tuple(compiled.binds)
+        binds = tuple(
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in names
+        )
+        # An INSERT's RETURNING includes what the compiler adds by itself (PostgreSQL's
+        # primary key, "implicit returning"); a SELECT returns its columns.
+        returned = compiled.effective_returning
+        columns = statement.exported_columns if returned is None else returned
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        )
+        return _Rendered(compiled.string, names, binds, results, dialect.positional)

@@ -1,0 +1,137 @@
+"""Statements run on the driver's cursor store and read exactly what `Connection.execute`
+would, take part in the caller's transaction, raise SQLAlchemy's errors without the
+parameters, and stay visible to SQLAlchemy's cursor events; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from storage.db import Database
+from storage.insert_once import insert_or_skip
+from storage.models import Entry, Participant
+from storage.prepared import Prepared
+
+NOW = datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=UTC)
+E = Entry.__table__  # type: ignore[attr-defined]
+P = Participant.__table__  # type: ignore[attr-defined]
+VALUES = {
+    "team_id": "T1",
+    "user_id": "U1",
+    "kind": "decision",
+    "text": "Chose 'annual' \\ billing — 🚀",
+    "fields": {"decision": "annual", "nested": [1, "ü", None]},
+    "program_week": 3,
+    "client_key": "cmd:1",
+    "created_at": NOW,
+}
+KEYS = tuple(VALUES)
+REPLAY_KEY = ("team_id", "user_id", "client_key")
+INSERT = Prepared(
+    lambda dialect: insert_or_skip(dialect, E, on=REPLAY_KEY).returning(E.c.id), keys=KEYS
+)
+PLAIN_INSERT = Prepared(lambda _: E.insert(), keys=KEYS)
+BY_ID = Prepared(
+    lambda _: select(E.c.fields, E.c.created_at, E.c.text).where(E.c.id == bindparam("id"))
+)
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def test_a_row_written_and_read_back_matches_what_execute_does(db):
+    with db.write() as connection:
+        new_id = INSERT.scalar(connection, VALUES)
+        mine = connection.execute(select(E).where(E.c.id == new_id)).mappings().one()
+        # The same values through SQLAlchemy's own execute, for comparison.
+        theirs_id = connection.execute(
+            insert_or_skip(connection.dialect.name, E, on=REPLAY_KEY)
+            .returning(E.c.id)
+            .values(**{**VALUES, "client_key": "cmd:2"})
+        ).scalar_one()
+        theirs = connection.execute(select(E).where(E.c.id == theirs_id)).mappings().one()
+    assert isinstance(new_id, int)
+    for column in ("text", "fields", "created_at", "program_week", "kind"):
+        assert mine[column] == theirs[column] == VALUES[column], column
+    # Read back through a Prepared SELECT: the result processors apply (an aware UTC datetime,
+    # a dict from JSON), as Connection.execute gives them.
+    with db.engine.begin() as connection:
+        assert BY_ID.first(connection, {"id": new_id}) == (
+            VALUES["fields"],
+            NOW,
+            VALUES["text"],
+        )
+
+
+def test_a_date_column_comes_back_as_a_date(db):
+    read = Prepared(lambda _: select(P.c.start_date).where(P.c.user_id == bindparam("user_id")))
+    with db.write() as connection:
+        connection.execute(
+            P.insert().values(
+                team_id="T1",
+                user_id="U1",
+                program_id="product-engineer",
+                background="backend",
+                start_date=date(2026, 11, 2),
+                timezone="Europe/Berlin",
+                status="active",
+                joined_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        assert read.first(connection, {"user_id": "U1"}) == (date(2026, 11, 2),)
+        assert read.first(connection, {"user_id": "U2"}) is None
+
+
+def test_it_runs_inside_the_callers_transaction(db):
+    with pytest.raises(RuntimeError), db.write() as connection:
+        INSERT.scalar(connection, VALUES)
+        raise RuntimeError("the request failed after the INSERT")
+    with db.engine.connect() as connection:
+        assert connection.execute(select(E.c.id)).all() == []
+
+
+def test_a_skipped_insert_returns_no_row(db):
+    with db.write() as connection:
+        assert INSERT.first(connection, VALUES) is not None
+        assert INSERT.first(connection, VALUES) is None
+
+
+def test_a_driver_error_is_sqlalchemys_and_holds_no_parameter(db):
+    with db.write() as connection:
+        PLAIN_INSERT.first(connection, VALUES)
+    with pytest.raises(IntegrityError) as caught, db.write() as connection:
+        PLAIN_INSERT.first(connection, VALUES)  # the same author and key: unique constraint
+    assert isinstance(caught.value, DBAPIError)
+    message = str(caught.value)
+    assert "INSERT INTO entry" in message
+    # What was typed is not in it (PostgreSQL's own DETAIL names the conflicting key, as it
+    # does through Connection.execute with hide_parameters).
+    assert "[parameters" not in message
+    assert "annual" not in message and "billing" not in message
+
+
+def test_cursor_events_see_the_statement(db):
+    seen: list[str] = []
+    event.listen(db.write_engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    after: list[str] = []
+    event.listen(db.write_engine, "after_cursor_execute", lambda *a: after.append(a[2]))
+    with db.write() as connection:
+        INSERT.scalar(connection, VALUES)
+    assert len(seen) == len(after) == 1
+    assert seen[0].startswith("INSERT INTO entry") and "RETURNING" in seen[0]
+
+
+def test_expanding_parameters_are_refused_when_first_rendered(db):
+    listed = Prepared(
+        lambda _: select(E.c.id).where(E.c.kind.in_(bindparam("kinds", expanding=True)))
+    )
+    with db.write() as connection, pytest.raises(ValueError, match="plain bound parameters"):
+        listed.first(connection, {"kinds": ["decision"]})
