@@ -9,7 +9,8 @@ parameters, and the type processors SQLAlchemy itself would apply (`TypeEngine.d
 then its `bind_processor` / `result_processor`), so what is stored and read back is the same as
 through `execute`. It runs inside the caller's transaction, on the same DBAPI connection
 (on SQLite, its cursor still takes the in-process write lock, storage/db.py), and it still
-fires SQLAlchemy's cursor events when something listens (tracing, our statement counts).
+fires SQLAlchemy's cursor events when something listens on the engine (tracing, our
+statement counts; a listener on one Connection alone is not asked).
 
 Only for statements with plain bound parameters: expanding or literal-execute parameters
 (`IN` lists rendered at execute time) are refused when the statement is first rendered.
@@ -77,16 +78,21 @@ class Prepared:
         rendered = self._for(connection.dialect)
         parameters = rendered.parameters(values)
         dialect = connection.dialect
-        cursor = connection.connection.cursor()
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a Connection in a transaction holds its DBAPI connection
+        cursor = driver.cursor()
+        # Listeners are looked for on the engine (where tracing and tests attach them, and
+        # where class-wide ones land): a Connection's own dispatcher is built anew for each
+        # connection, and asking it cost more than the statement's parameters.
+        listening = connection.engine.dispatch
         try:
-            events = connection.dispatch
-            if events.before_cursor_execute:
-                events.before_cursor_execute(
+            if listening.before_cursor_execute:
+                connection.dispatch.before_cursor_execute(
                     connection, cursor, rendered.sql, parameters, None, False
                 )
             cursor.execute(rendered.sql, parameters)
-            if events.after_cursor_execute:
-                events.after_cursor_execute(
+            if listening.after_cursor_execute:
+                connection.dispatch.after_cursor_execute(
                     connection, cursor, rendered.sql, parameters, None, False
                 )
             raw = cursor.fetchone() if cursor.description is not None else None
