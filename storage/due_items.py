@@ -295,6 +295,36 @@ def _claim_pick(*, teams: Sequence[str], now: datetime, limit: int) -> Any:
     )
 
 
+# What a claim's RETURNING hands back, in the order `_claimed` reads it.
+_CLAIMED_COLUMNS = (
+    T.c.id,
+    T.c.team_id,
+    T.c.user_id,
+    T.c.kind,
+    T.c.period,
+    T.c.due_at,
+    T.c.expires_at,
+    T.c.attempts,
+    T.c.payload,
+)
+
+
+def _claimed(row: Any, *, recovered: bool) -> Claimed:
+    item_id, team_id, user_id, kind, period, due_at, expires_at, attempts, payload = row
+    return Claimed(
+        id=item_id,
+        team_id=team_id,
+        user_id=user_id,
+        kind=kind,
+        period=period,
+        due_at=due_at,
+        expires_at=expires_at,
+        attempts=attempts,
+        payload=dict(payload or {}),
+        recovered=recovered,
+    )
+
+
 def claim_ready(
     session: Session,
     *,
@@ -330,33 +360,9 @@ def claim_ready(
             ready_at=lease_until,
             attempts=T.c.attempts + 1,
         )
-        .returning(
-            T.c.id,
-            T.c.team_id,
-            T.c.user_id,
-            T.c.kind,
-            T.c.period,
-            T.c.due_at,
-            T.c.expires_at,
-            T.c.attempts,
-            T.c.payload,
-        )
+        .returning(*_CLAIMED_COLUMNS)
     )
-    claimed = [
-        Claimed(
-            id=row[0],
-            team_id=row[1],
-            user_id=row[2],
-            kind=row[3],
-            period=row[4],
-            due_at=row[5],
-            expires_at=row[6],
-            attempts=row[7],
-            payload=dict(row[8] or {}),
-            recovered=was[row[0]] in MAYBE_SENT,
-        )
-        for row in result
-    ]
+    claimed = [_claimed(row, recovered=was[row[0]] in MAYBE_SENT) for row in result]
     return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
 
@@ -383,33 +389,9 @@ def claim_person(
         .values(
             status=CLAIMED, claimed_by=instance, ready_at=lease_until, attempts=T.c.attempts + 1
         )
-        .returning(
-            T.c.id,
-            T.c.team_id,
-            T.c.user_id,
-            T.c.kind,
-            T.c.period,
-            T.c.due_at,
-            T.c.expires_at,
-            T.c.attempts,
-            T.c.payload,
-        )
+        .returning(*_CLAIMED_COLUMNS)
     )
-    return [
-        Claimed(
-            id=row[0],
-            team_id=row[1],
-            user_id=row[2],
-            kind=row[3],
-            period=row[4],
-            due_at=row[5],
-            expires_at=row[6],
-            attempts=row[7],
-            payload=dict(row[8] or {}),
-            recovered=False,
-        )
-        for row in rows
-    ]
+    return [_claimed(row, recovered=False) for row in rows]
 
 
 def mark_sending(
