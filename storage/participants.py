@@ -74,7 +74,7 @@ _ENROLMENT_IN_WORKSPACE = (
     .where(_WORKSPACE.c.team_id == bindparam("team_id"))
 )
 # Read on every /transition log: run on the driver's cursor (storage/prepared.py).
-_ENROLMENT_IN_WORKSPACE_NOW = Prepared(lambda _dialect: _ENROLMENT_IN_WORKSPACE)
+_READ_ENROLMENT_IN_WORKSPACE = Prepared(lambda _dialect: _ENROLMENT_IN_WORKSPACE)
 
 
 class EnrolmentInWorkspace(NamedTuple):
@@ -97,7 +97,7 @@ def get_enrolment_noting_workspace(
     """`get_enrolment` with the workspace's prompt hour and revisit delay, and the workspace
     gets its row if it has none (workspaces.note_workspace): one read on every request but
     a team's first."""
-    row = _ENROLMENT_IN_WORKSPACE_NOW.first(connection, {"team_id": team_id, "user_id": user_id})
+    row = _READ_ENROLMENT_IN_WORKSPACE.first(connection, {"team_id": team_id, "user_id": user_id})
     if row is None:
         workspaces.note_workspace(connection, team_id=team_id, now=now)
         return EnrolmentInWorkspace(
