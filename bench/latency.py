@@ -5,7 +5,8 @@ behind Starlette under uvicorn, as `transition-coach run` serves HTTP mode):
   - bare: a Bolt app whose /transition listener only acknowledges, with
     process_before_response=True like ours (with False, Bolt polls for the ack every 10 ms
     and the baseline would carry a floor ours does not);
-  - ours: the real app (`create_app`), SQLite file, logging at INFO as in production,
+  - ours: the real app (`create_app`), on a SQLite file (or, with `--database postgres`, a
+    database on a throwaway PostgreSQL server), logging at INFO as in production,
     every request a `/transition log <text>` by an enrolled member: the edge, Bolt, our
     middleware, the participant read, the INSERT, the confirmation's Block Kit.
 The Slack emulator (only asked for auth.test once) runs in this, the orchestrating, process.
@@ -40,6 +41,7 @@ Not part of pytest.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import logging
 import multiprocessing
@@ -60,6 +62,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from bench.support import fresh_database, postgres_server, postgres_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
@@ -337,9 +341,11 @@ def count_entries(url: str) -> int:
 class BenchServer:
     """One server in its own subprocess (`python -m bench.latency serve <which>`)."""
 
-    def __init__(self, which: str, *, token: str, api_url: str, tmp: Path) -> None:
+    def __init__(
+        self, which: str, *, token: str, api_url: str, tmp: Path, url: str | None = None
+    ) -> None:
         self.which = which
-        self.url = f"sqlite:///{tmp / f'{which}.db'}"
+        self.url = url or f"sqlite:///{tmp / f'{which}.db'}"
         if which == "ours":
             prepare_database(self.url)
         self.port = free_port()
@@ -406,11 +412,15 @@ def measure(
     tmp: Path,
     levels: tuple[tuple[int, int], ...],
     rounds: int,
+    ours_url: str | None = None,
 ) -> tuple[list[Level], list[Level], Level]:
     """Both servers up at once; each level in `rounds` rounds that alternate between them
     (bare, ours, then ours, bare, ...), so a slow spell of a shared machine falls on both
     and not on whichever ran second. Then, for reference, bare Bolt with its ack polling."""
-    servers = [BenchServer(w, token=token, api_url=api_url, tmp=tmp) for w in ("bare", "ours")]
+    servers = [
+        BenchServer("bare", token=token, api_url=api_url, tmp=tmp),
+        BenchServer("ours", token=token, api_url=api_url, tmp=tmp, url=ours_url),
+    ]
     polling = BenchServer("polling", token=token, api_url=api_url, tmp=tmp)
     try:
         for server in [*servers, polling]:
@@ -454,7 +464,9 @@ def machine_line() -> str:
     )
 
 
-def report(bare: list[Level], ours: list[Level], polled: Level, *, steal: float) -> None:
+def report(
+    bare: list[Level], ours: list[Level], polled: Level, *, steal: float, database: str
+) -> None:
     """Print both servers' figures, the ratios, and the targets."""
     levels = [*bare, *ours]
     load_us = sum(r.load_cpu for r in levels) / sum(r.requests for r in levels) * 1e6
@@ -463,7 +475,7 @@ def report(bare: list[Level], ours: list[Level], polled: Level, *, steal: float)
     print(f"{machine_line()}; CPU stolen by the host during the run: {steal:.0%}")
     print(
         "load: a separate process, one keep-alive connection per client, each request a "
-        "distinct signed /transition log; server CPU from /proc/<pid>/stat; SQLite file; "
+        f"distinct signed /transition log; server CPU from /proc/<pid>/stat; {database}; "
         f"load generator {load_us:.0f} µs CPU/request"
     )
     print(
@@ -520,6 +532,12 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=ROUNDS, help="alternating rounds per level (%(default)s)"
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="what ours stores in: a SQLite file, or a throwaway PostgreSQL (%(default)s)",
+    )
     args = parser.parse_args()
     if args.mode == "serve":
         serve(
@@ -539,12 +557,19 @@ def main() -> None:
     emulator = SlackEmulator().start()
     token = emulator.add_workspace(TEAM, name="Bench", domain="bench")
     spawn = multiprocessing.get_context("spawn")
-    stolen_before, total_before = steal_ticks()
     try:
-        with (
-            tempfile.TemporaryDirectory() as tmp,
-            ProcessPoolExecutor(max_workers=1, mp_context=spawn) as load,
-        ):
+        with contextlib.ExitStack() as stack:
+            ours_url, database = None, "SQLite file"
+            if args.database == "postgres":
+                server_url = stack.enter_context(postgres_server())
+                if server_url is None:
+                    raise SystemExit("--database postgres: PostgreSQL is not installed")
+                ours_url = stack.enter_context(fresh_database(server_url, "bench_latency"))
+                # The server's CPU is the bot's alone: PostgreSQL's own processes are not in it.
+                database = f"{postgres_version(ours_url)} on 127.0.0.1 (its CPU not counted)"
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            load = stack.enter_context(ProcessPoolExecutor(max_workers=1, mp_context=spawn))
+            stolen_before, total_before = steal_ticks()
             bare, ours, polled = measure(
                 load,
                 token=token,
@@ -552,11 +577,13 @@ def main() -> None:
                 tmp=Path(tmp),
                 levels=levels,
                 rounds=args.rounds,
+                ours_url=ours_url,
             )
+            stolen, total = steal_ticks()
     finally:
         emulator.stop()
-    stolen, total = steal_ticks()
-    report(bare, ours, polled, steal=(stolen - stolen_before) / max(1, total - total_before))
+    steal = (stolen - stolen_before) / max(1, total - total_before)
+    report(bare, ours, polled, steal=steal, database=database)
 
 
 if __name__ == "__main__":
