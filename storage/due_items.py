@@ -153,22 +153,9 @@ def _plan_statement(dialect: str) -> Any:
     return insert_or_skip(dialect, T, on=("team_id", "user_id", "kind", "period")).returning(T.c.id)
 
 
-_PLAN_KEYS = (
-    "team_id",
-    "user_id",
-    "kind",
-    "period",
-    "status",
-    "due_at",
-    "expires_at",
-    "ready_at",
-    "attempts",
-    "payload",
-    "created_at",
-)
 # One item in a Core transaction (a logged decision's revisit, on the request path): run on
 # the driver's cursor (storage/prepared.py).
-_PLAN_ONE = Prepared(_plan_statement, keys=_PLAN_KEYS)
+_PLAN_ONE = Prepared(_plan_statement)
 
 
 def plan(session: Session | Connection, items: Sequence[Planned], *, now: datetime) -> int:

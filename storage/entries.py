@@ -55,25 +55,13 @@ _BY_REPLAY_KEY = core_select(_ENTRY).where(
 )
 
 
-_NEW_ENTRY_KEYS = (
-    "team_id",
-    "user_id",
-    "kind",
-    "text",
-    "fields",
-    "program_week",
-    "client_key",
-    "created_at",
-)
-
-
 @cache
 def _insert_entry(dialect: str) -> Insert:
     return insert_or_skip(dialect, _ENTRY, on=_REPLAY_KEY).returning(_ENTRY.c.id)
 
 
 # The request path's INSERT, on the driver's cursor (storage/prepared.py).
-_INSERT_ENTRY = Prepared(_insert_entry, keys=_NEW_ENTRY_KEYS)
+_INSERT_ENTRY = Prepared(_insert_entry)
 
 
 def add_entry(

@@ -42,6 +42,8 @@ class _Rendered:
     positional: bool
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        if len(values) != len(self.names):  # a key the statement has no place for
+            raise ValueError(f"expected the values {sorted(self.names)}, got {sorted(values)}")
         processed = [
             value if process is None else process(value)
             for value, process in zip((values[n] for n in self.names), self.binds, strict=True)
@@ -61,21 +63,19 @@ class Prepared:
     """A statement for the hot path: `first` and `scalar` inside a Core transaction.
 
     `build(dialect_name)` returns the statement (dialect-specific ones, such as an INSERT
-    ... ON CONFLICT, differ by dialect); `keys` names the columns an INSERT's values come
-    for, as `execute` would infer them from the first parameter set.
+    ... ON CONFLICT, differ by dialect). An INSERT's columns are the keys of the first values
+    it is run with, as `execute` infers them from the first parameter set; values with other
+    keys later are refused, never silently left out.
     """
 
-    def __init__(
-        self, build: Callable[[str], Executable], *, keys: Sequence[str] | None = None
-    ) -> None:
+    def __init__(self, build: Callable[[str], Executable]) -> None:
         self._build = build
-        self._keys = list(keys) if keys is not None else None
         self._rendered: dict[str, _Rendered] = {}
         self._lock = threading.Lock()
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row (processed as SQLAlchemy would), or None."""
-        rendered = self._for(connection.dialect)
+        rendered = self._for(connection.dialect, values)
         parameters = rendered.parameters(values)
         dialect = connection.dialect
         driver = connection.connection.driver_connection
@@ -115,19 +115,19 @@ class Prepared:
         row = self.first(connection, values)
         return None if row is None else row[0]
 
-    def _for(self, dialect: Dialect) -> _Rendered:
+    def _for(self, dialect: Dialect, values: Mapping[str, Any]) -> _Rendered:
         rendered = self._rendered.get(dialect.name)
         if rendered is None:
             with self._lock:
                 rendered = self._rendered.get(dialect.name)
                 if rendered is None:
-                    rendered = self._render(dialect)
+                    rendered = self._render(dialect, list(values))
                     self._rendered[dialect.name] = rendered
         return rendered
 
-    def _render(self, dialect: Dialect) -> _Rendered:
+    def _render(self, dialect: Dialect, keys: list[str]) -> _Rendered:
         statement: Any = self._build(dialect.name)
-        compiled = statement.compile(dialect=dialect, column_keys=self._keys)
+        compiled = statement.compile(dialect=dialect, column_keys=keys)
         assert isinstance(compiled, SQLCompiler)
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise ValueError("a Prepared statement takes plain bound parameters only")

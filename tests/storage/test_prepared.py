@@ -28,12 +28,9 @@ VALUES = {
     "client_key": "cmd:1",
     "created_at": NOW,
 }
-KEYS = tuple(VALUES)
 REPLAY_KEY = ("team_id", "user_id", "client_key")
-INSERT = Prepared(
-    lambda dialect: insert_or_skip(dialect, E, on=REPLAY_KEY).returning(E.c.id), keys=KEYS
-)
-PLAIN_INSERT = Prepared(lambda _: E.insert(), keys=KEYS)
+INSERT = Prepared(lambda dialect: insert_or_skip(dialect, E, on=REPLAY_KEY).returning(E.c.id))
+PLAIN_INSERT = Prepared(lambda _: E.insert())
 BY_ID = Prepared(
     lambda _: select(E.c.fields, E.c.created_at, E.c.text).where(E.c.id == bindparam("id"))
 )
@@ -49,17 +46,26 @@ def db(database_url):
 def test_a_row_written_and_read_back_matches_what_execute_does(db):
     with db.write() as connection:
         new_id = INSERT.scalar(connection, VALUES)
-        mine = connection.execute(select(E).where(E.c.id == new_id)).mappings().one()
         # The same values through SQLAlchemy's own execute, for comparison.
         theirs_id = connection.execute(
             insert_or_skip(connection.dialect.name, E, on=REPLAY_KEY)
             .returning(E.c.id)
             .values(**{**VALUES, "client_key": "cmd:2"})
         ).scalar_one()
+        columns = ("text", "fields", "created_at", "program_week", "kind")
+        mine = connection.execute(select(E).where(E.c.id == new_id)).mappings().one()
         theirs = connection.execute(select(E).where(E.c.id == theirs_id)).mappings().one()
+        # And as stored, read past every type processor: the same bytes either way.
+        as_stored = (
+            "SELECT text, CAST(fields AS TEXT), CAST(created_at AS TEXT), program_week, kind"
+            " FROM entry WHERE id = {}"
+        )
+        raw_mine = connection.exec_driver_sql(as_stored.format(int(new_id))).one()
+        raw_theirs = connection.exec_driver_sql(as_stored.format(int(theirs_id))).one()
     assert isinstance(new_id, int)
-    for column in ("text", "fields", "created_at", "program_week", "kind"):
+    for column in columns:
         assert mine[column] == theirs[column] == VALUES[column], column
+    assert tuple(raw_mine) == tuple(raw_theirs)
     # Read back through a Prepared SELECT: the result processors apply (an aware UTC datetime,
     # a dict from JSON), as Connection.execute gives them.
     with db.engine.begin() as connection:
@@ -127,6 +133,15 @@ def test_cursor_events_see_the_statement(db):
         INSERT.scalar(connection, VALUES)
     assert len(seen) == len(after) == 1
     assert seen[0].startswith("INSERT INTO entry") and "RETURNING" in seen[0]
+
+
+def test_values_with_a_key_the_insert_has_no_column_for_are_refused(db):
+    """The INSERT's columns come from its first values; a later extra key is an error, never
+    a value silently left out."""
+    with db.write() as connection:
+        INSERT.scalar(connection, VALUES)
+        with pytest.raises(ValueError, match="expected the values"):
+            INSERT.scalar(connection, {**VALUES, "client_key": "cmd:3", "post_ts": "1.2"})
 
 
 def test_expanding_parameters_are_refused_when_first_rendered(db):
