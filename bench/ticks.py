@@ -300,7 +300,7 @@ def time_claims(db: Database, n: int, runs: int) -> list[float]:
         with db.session() as session:
             claimed = due_items.claim_ready(
                 session,
-                teams=[who],
+                team_id=who,
                 instance="bench-claim",
                 now=NOW,
                 lease_until=NOW + timedelta(minutes=5),

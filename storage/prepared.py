@@ -37,30 +37,35 @@ class _Rendered:
 
     sql: str
     names: tuple[str, ...]  # the bound parameters, in the order a positional driver wants
+    keys: frozenset[str]  # the values it takes (a name may be used twice in the SQL)
+    constants: Mapping[str, Any]  # the statement's own values (a `+ 1`, SQLite's OFFSET 0)
     binds: tuple[Processor, ...]  # the processor of each name, None when none applies
-    results: tuple[Processor, ...]  # the processor of each result column
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # the result columns to process
     positional: bool
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        if len(values) != len(self.names):  # a key the statement has no place for
-            raise ValueError(f"expected the values {sorted(self.names)}, got {sorted(values)}")
+        if values.keys() != self.keys:  # a value left out, or one it has no place for
+            raise ValueError(f"expected the values {sorted(self.keys)}, got {sorted(values)}")
+        given = (values[n] if n in self.keys else self.constants[n] for n in self.names)
         processed = [
             value if process is None else process(value)
-            for value, process in zip((values[n] for n in self.names), self.binds, strict=True)
+            for value, process in zip(given, self.binds, strict=True)
         ]
         return (
             tuple(processed) if self.positional else dict(zip(self.names, processed, strict=True))
         )
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(
-            value if process is None else process(value)
-            for value, process in zip(raw, self.results, strict=True)
-        )
+        if not self.results:
+            return tuple(raw)
+        row = list(raw)
+        for index, process in self.results:  # most columns need none (ids, text, integers)
+            row[index] = process(row[index])
+        return tuple(row)
 
 
 class Prepared:
-    """A statement for the hot path: `first` and `scalar` inside a Core transaction.
+    """A statement for the hot path: `first`, `all` and `scalar` inside a Core transaction.
 
     `build(dialect_name)` returns the statement (dialect-specific ones, such as an INSERT
     ... ON CONFLICT, differ by dialect). An INSERT's columns are the keys of the first values
@@ -75,6 +80,17 @@ class Prepared:
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row (processed as SQLAlchemy would), or None."""
+        rendered, raw = self._run(connection, values, every=False)
+        return rendered.row(raw[0]) if raw else None
+
+    def all(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row (processed as SQLAlchemy would)."""
+        rendered, raw = self._run(connection, values, every=True)
+        return [rendered.row(row) for row in raw]
+
+    def _run(
+        self, connection: Connection, values: Mapping[str, Any], *, every: bool
+    ) -> tuple[_Rendered, Sequence[Sequence[Any]]]:
         rendered = self._for(connection.dialect, values)
         parameters = rendered.parameters(values)
         dialect = connection.dialect
@@ -95,7 +111,13 @@ class Prepared:
                 connection.dispatch.after_cursor_execute(
                     connection, cursor, rendered.sql, parameters, None, False
                 )
-            raw = cursor.fetchone() if cursor.description is not None else None
+            if cursor.description is None:
+                raw: Sequence[Sequence[Any]] = []
+            elif every:
+                raw = cursor.fetchall()
+            else:
+                one = cursor.fetchone()
+                raw = [] if one is None else [one]
         except dialect.loaded_dbapi.Error as error:
             # The same exception `execute` raises, without the parameters (journal text).
             raise DBAPIError.instance(
@@ -108,7 +130,7 @@ class Prepared:
             ) from error
         finally:
             cursor.close()
-        return None if raw is None else rendered.row(raw)
+        return rendered, raw
 
     def scalar(self, connection: Connection, values: Mapping[str, Any]) -> Any:
         """The first column of the first row, or None."""
@@ -139,11 +161,29 @@ class Prepared:
             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in names
         )
+        # A parameter built with its value (not `bindparam(name)` alone) is the statement's
+        # own: `build` sees nothing but the dialect's name, so such a value is a constant.
+        constants = {
+            name: compiled.binds[name].effective_value
+            for name in names
+            if not compiled.binds[name].required
+        }
         # An INSERT's RETURNING includes what the compiler adds by itself (PostgreSQL's
         # primary key, "implicit returning"); a SELECT returns its columns.
         returned = compiled.effective_returning
         columns = statement.exported_columns if returned is None else returned
-        results = tuple(
+        processors = (
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         )
-        return _Rendered(compiled.string, names, binds, results, dialect.positional)
+        results = tuple(
+            (index, process) for index, process in enumerate(processors) if process is not None
+        )
+        return _Rendered(
+            compiled.string,
+            names,
+            frozenset(names) - constants.keys(),
+            constants,
+            binds,
+            results,
+            dialect.positional,
+        )

@@ -352,7 +352,7 @@ def _send_round(tick: Tick) -> list[Outcome] | None:
         for team_id in lanes:
             claimed += due_items.claim_ready(
                 session,
-                teams=[team_id],
+                team_id=team_id,
                 instance=config.instance,
                 now=now,
                 lease_until=lease_until,

@@ -136,11 +136,41 @@ def test_the_pass_queries_read_the_open_items_indexes(database_url):
         "ix_workspace_probe_at",
     ):
         assert index in plan, plan
-    claim = due_items._claim_pick(teams=["T1"], now=NOW, limit=500)
-    assert "ix_due_item_open" in plan_of(db, claim)
     ready = due_items._ready_teams_query(instance="i", now=NOW, limit=50)
     assert "ix_due_item_open_ready" in plan_of(db, ready)
     db.dispose()
+
+
+def test_a_prompt_hour_claim_reads_its_workspace_then_each_item_by_key(database_url):
+    """At the prompt hour every workspace has items ready. A claim picks its workspace's
+    through the (team, ready time) index and then finds each by primary key; PostgreSQL
+    once hash-joined the pick against every workspace's ready items instead, for each claim."""
+    db = Database(database_url)
+    at = NOW - timedelta(minutes=1)
+    with db.session() as session:
+        due_items.plan(
+            session,
+            [
+                Planned(f"T{team}", f"U{k}", "prompt", "week-2", at)
+                for team in range(20)
+                for k in range(250)
+            ],
+            now=at,
+        )
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+    claim = due_items._claim_ready(db.engine.dialect.name)
+    values = {"team": "T3", "now": NOW, "limit": 500, "instance": "i", "lease_until": NOW}
+    plan = plan_of(db, claim, **values)
+    db.dispose()
+    if db.engine.dialect.name == "postgresql":
+        assert "on ix_due_item_open " in plan, plan
+        assert "Index Scan using due_item_pkey" in plan, plan
+    else:
+        assert "USING INDEX ix_due_item_open " in plan, plan
+        assert "USING INTEGER PRIMARY KEY" in plan, plan
+    assert "ix_due_item_open_ready" not in plan, plan
 
 
 def rows_read(db: Database, statement, **values) -> int:
@@ -234,7 +264,7 @@ def test_a_claim_says_which_items_an_earlier_attempt_may_have_sent(database_url)
     with db.session() as session:
         claimed = due_items.claim_ready(
             session,
-            teams=["T1"],
+            team_id="T1",
             instance="i",
             now=NOW,
             lease_until=NOW + timedelta(minutes=5),
@@ -258,7 +288,7 @@ def test_a_second_owner_dying_does_not_make_a_maybe_sent_item_fresh(database_url
     def claim(owner: str, now: datetime) -> list[due_items.Claimed]:
         with db.session() as session:
             return due_items.claim_ready(
-                session, teams=["T1"], instance=owner, now=now,
+                session, team_id="T1", instance=owner, now=now,
                 lease_until=now + timedelta(minutes=5), limit=10,
             )  # fmt: skip
 

@@ -150,3 +150,25 @@ def test_expanding_parameters_are_refused_when_first_rendered(db):
     )
     with db.write() as connection, pytest.raises(ValueError, match="plain bound parameters"):
         listed.first(connection, {"kinds": ["decision"]})
+
+
+def test_all_rows_and_the_statements_own_values(db):
+    """`all` hands back every row, processed; a value written into the statement (a `+ 1`,
+    a LIMIT's OFFSET 0 on SQLite) is its own, and a parameter used twice is given once."""
+    with db.write() as connection:
+        for n in range(3):
+            INSERT.scalar(connection, {**VALUES, "client_key": f"cmd:{n}", "program_week": n})
+    weeks = Prepared(
+        lambda _: (
+            select((E.c.program_week + 1).label("next"), E.c.created_at)
+            .where(E.c.created_at >= bindparam("since"), E.c.created_at <= bindparam("since"))
+            .order_by(E.c.program_week)
+            .limit(bindparam("limit"))
+        )
+    )
+    with db.engine.begin() as connection:
+        rows = weeks.all(connection, {"since": NOW, "limit": 2})
+        assert rows == [(1, NOW), (2, NOW)]
+        assert weeks.all(connection, {"since": NOW, "limit": 0}) == []
+        with pytest.raises(ValueError, match="expected the values"):
+            weeks.all(connection, {"since": NOW})  # a value left out
