@@ -15,6 +15,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     SQLite drops time zones; storing naive UTC everywhere keeps comparisons and
     ordering identical on both databases.
+
+    The zone is taken off and put back with `datetime.combine`, not `datetime.replace`:
+    on Python 3.11 `replace` costs several times as much, and every datetime read or
+    written goes through here (a prompt-hour claim of 500 items reads 1,000).
     """
 
     impl = DateTime
@@ -26,10 +30,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        utc = value.astimezone(UTC)
+        return datetime.combine(utc.date(), utc.time())  # time() carries no zone
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         """Attach UTC to what the database returns."""
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        return datetime.combine(value.date(), value.time(), UTC)
