@@ -73,11 +73,21 @@ def encode_body(body: dict[str, Any]) -> bytes:
     """A JSON request body; `Encoded` values go in as they are."""
     if not any(isinstance(value, Encoded) for value in body.values()):
         return json.dumps(body).encode("utf-8")
-    fields = (
-        f"{json.dumps(key)}: {value.text if isinstance(value, Encoded) else json.dumps(value)}"
-        for key, value in body.items()
-    )
-    return ("{" + ", ".join(fields) + "}").encode("utf-8")
+    # The plain fields between encoded ones are encoded a run at a time (one dumps call
+    # each, braces trimmed), which gives the same bytes as encoding the whole body.
+    parts: list[str] = []
+    run: dict[str, Any] = {}
+    for key, value in body.items():
+        if isinstance(value, Encoded):
+            if run:
+                parts.append(json.dumps(run)[1:-1])
+                run = {}
+            parts.append(f"{json.dumps(key)}: {value.text}")
+        else:
+            run[key] = value
+    if run:
+        parts.append(json.dumps(run)[1:-1])
+    return ("{" + ", ".join(parts) + "}").encode("utf-8")
 
 
 class RequestNotSent(ConnectionError):

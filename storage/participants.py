@@ -300,13 +300,18 @@ def to_plan(session: Session, *, now: datetime, limit: int) -> list[ToPlan]:
     return [ToPlan(*row) for row in rows]
 
 
+_SET_NEXT_DUE = Prepared(
+    lambda _: (
+        update(P)
+        .where(P.c.id == bindparam("pid"))
+        .values(next_due_at=bindparam("at", type_=P.c.next_due_at.type))
+    )
+)
+
+
 def set_next_due(session: Session, values: list[tuple[int, datetime]]) -> None:
-    """Record when each enrollment (by id) next needs the scheduler."""
-    if values:
-        session.execute(
-            update(P).where(P.c.id == bindparam("pid")).values(next_due_at=bindparam("at")),
-            [{"pid": pid, "at": at} for pid, at in values],
-        )
+    """Record when each enrollment (by id) next needs the scheduler (one executemany)."""
+    _SET_NEXT_DUE.many(session.connection(), [{"pid": pid, "at": at} for pid, at in values])
 
 
 def replan_team(session: Session, *, team_id: str) -> int:
@@ -319,14 +324,16 @@ def replan_team(session: Session, *, team_id: str) -> int:
 
 # Built once, run as one executemany per batch of sends: per message, building and running
 # a statement of its own cost more than the rest of recording the send.
-_REMEMBER_DM = (
-    update(P)
-    .where(
-        P.c.team_id == bindparam("team"),
-        P.c.user_id == bindparam("user"),
-        P.c.dm_channel_id.is_(None),
+_REMEMBER_DM = Prepared(
+    lambda _: (
+        update(P)
+        .where(
+            P.c.team_id == bindparam("team"),
+            P.c.user_id == bindparam("user"),
+            P.c.dm_channel_id.is_(None),
+        )
+        .values(dm_channel_id=bindparam("channel"))
     )
-    .values(dm_channel_id=bindparam("channel"))
 )
 
 
@@ -334,8 +341,7 @@ def remember_dms(session: Session, found: Sequence[tuple[str, str, str]]) -> Non
     """Keep the D… id of the app's DM with each person, (team, user, channel), learned
     from messages sent there; a person whose DM is known already is left as is."""
     rows = [{"team": team, "user": user, "channel": channel} for team, user, channel in found]
-    if rows:
-        session.execute(_REMEMBER_DM, rows)
+    _REMEMBER_DM.many(session.connection(), rows)
 
 
 class Enrolled(NamedTuple):

@@ -21,14 +21,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
-
-Processor = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True)
@@ -38,22 +36,19 @@ class _Rendered:
     sql: str
     names: tuple[str, ...]  # the bound parameters, in the order a positional driver wants
     keys: frozenset[str]  # the values it takes (a name may be used twice in the SQL)
-    constants: Mapping[str, Any]  # the statement's own values (a `+ 1`, SQLite's OFFSET 0)
-    binds: tuple[Processor, ...]  # the processor of each name, None when none applies
+    constants: Mapping[str, Any]  # the statement's own values, processed already
+    binds: tuple[tuple[int, Callable[[Any], Any]], ...]  # the given values to process
     results: tuple[tuple[int, Callable[[Any], Any]], ...]  # the result columns to process
     positional: bool
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         if values.keys() != self.keys:  # a value left out, or one it has no place for
             raise ValueError(f"expected the values {sorted(self.keys)}, got {sorted(values)}")
-        given = (values[n] if n in self.keys else self.constants[n] for n in self.names)
-        processed = [
-            value if process is None else process(value)
-            for value, process in zip(given, self.binds, strict=True)
-        ]
-        return (
-            tuple(processed) if self.positional else dict(zip(self.names, processed, strict=True))
-        )
+        merged = {**self.constants, **values} if self.constants else values
+        row = [merged[name] for name in self.names]
+        for index, process in self.binds:  # most need none (ids, text, integers)
+            row[index] = process(row[index])
+        return tuple(row) if self.positional else dict(zip(self.names, row, strict=True))
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         if not self.results:
@@ -65,7 +60,8 @@ class _Rendered:
 
 
 class Prepared:
-    """A statement for the hot path: `first`, `all` and `scalar` inside a Core transaction.
+    """A statement for the hot path: `first`, `all`, `scalar`, `run` and `many` inside a
+    Core transaction.
 
     `build(dialect_name)` returns the statement (dialect-specific ones, such as an INSERT
     ... ON CONFLICT, differ by dialect). An INSERT's columns are the keys of the first values
@@ -80,19 +76,37 @@ class Prepared:
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row (processed as SQLAlchemy would), or None."""
-        rendered, raw = self._run(connection, values, every=False)
+        rendered, raw = self._run(connection, [values], fetch="one")
         return rendered.row(raw[0]) if raw else None
 
     def all(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every row (processed as SQLAlchemy would)."""
-        rendered, raw = self._run(connection, values, every=True)
+        rendered, raw = self._run(connection, [values], fetch="all")
         return [rendered.row(row) for row in raw]
 
+    def run(self, connection: Connection, values: Mapping[str, Any]) -> None:
+        """Run it once, for what it does (an UPDATE: no rows back)."""
+        self._run(connection, [values], fetch="one")
+
+    def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run the statement once per set of values, as one executemany (no rows back)."""
+        if rows:
+            self._run(connection, rows, fetch=None)
+
     def _run(
-        self, connection: Connection, values: Mapping[str, Any], *, every: bool
+        self,
+        connection: Connection,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        fetch: Literal["one", "all"] | None,
     ) -> tuple[_Rendered, Sequence[Sequence[Any]]]:
-        rendered = self._for(connection.dialect, values)
-        parameters = rendered.parameters(values)
+        rendered = self._for(connection.dialect, rows[0])
+        many = fetch is None
+        parameters: Any = (
+            [rendered.parameters(values) for values in rows]
+            if many
+            else rendered.parameters(rows[0])
+        )
         dialect = connection.dialect
         driver = connection.connection.driver_connection
         assert driver is not None  # a Connection in a transaction holds its DBAPI connection
@@ -101,21 +115,23 @@ class Prepared:
         # where class-wide ones land): a Connection's own dispatcher is built anew for each
         # connection, and asking it cost more than the statement's parameters.
         listening = connection.engine.dispatch
+        raw: Sequence[Sequence[Any]] = []
         try:
             if listening.before_cursor_execute:
                 connection.dispatch.before_cursor_execute(
-                    connection, cursor, rendered.sql, parameters, None, False
+                    connection, cursor, rendered.sql, parameters, None, many
                 )
-            cursor.execute(rendered.sql, parameters)
+            if many:
+                cursor.executemany(rendered.sql, parameters)
+            else:
+                cursor.execute(rendered.sql, parameters)
             if listening.after_cursor_execute:
                 connection.dispatch.after_cursor_execute(
-                    connection, cursor, rendered.sql, parameters, None, False
+                    connection, cursor, rendered.sql, parameters, None, many
                 )
-            if cursor.description is None:
-                raw: Sequence[Sequence[Any]] = []
-            elif every:
+            if cursor.description is not None and fetch == "all":
                 raw = cursor.fetchall()
-            else:
+            elif cursor.description is not None and fetch == "one":
                 one = cursor.fetchone()
                 raw = [] if one is None else [one]
         except dialect.loaded_dbapi.Error as error:
@@ -157,17 +173,23 @@ class Prepared:
             raise ValueError("a Prepared statement's parameter names must need no escaping")
         order = compiled.positiontup
         names = tuple(order) if dialect.positional and order is not None else tuple(compiled.binds)
-        binds = tuple(
+        processes = [
             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in names
-        )
+        ]
         # A parameter built with its value (not `bindparam(name)` alone) is the statement's
-        # own: `build` sees nothing but the dialect's name, so such a value is a constant.
-        constants = {
-            name: compiled.binds[name].effective_value
-            for name in names
-            if not compiled.binds[name].required
-        }
+        # own: `build` sees nothing but the dialect's name, so such a value is a constant,
+        # processed here once.
+        constants = {}
+        for name, process in zip(names, processes, strict=True):
+            if not compiled.binds[name].required:
+                value = compiled.binds[name].effective_value
+                constants[name] = value if process is None else process(value)
+        binds = tuple(
+            (index, process)
+            for index, (name, process) in enumerate(zip(names, processes, strict=True))
+            if process is not None and name not in constants
+        )
         # An INSERT's RETURNING includes what the compiler adds by itself (PostgreSQL's
         # primary key, "implicit returning"); a SELECT returns its columns.
         returned = compiled.effective_returning

@@ -163,14 +163,21 @@ def test_a_prompt_hour_claim_reads_its_workspace_then_each_item_by_key(database_
     claim = due_items._claim_ready(db.engine.dialect.name)
     values = {"team": "T3", "now": NOW, "limit": 500, "instance": "i", "lease_until": NOW}
     plan = plan_of(db, claim, **values)
+    # Marking a chunk of them sending finds each by primary key too (the ids travel as one
+    # array parameter).
+    sending = due_items._MARK_SENDING._build(db.engine.dialect.name)
+    sending_plan = plan_of(db, sending, ids=list(range(1, 97)), instance="i", lease_until=NOW)
     db.dispose()
     if db.engine.dialect.name == "postgresql":
         assert "on ix_due_item_open " in plan, plan
         assert "Index Scan using due_item_pkey" in plan, plan
+        assert "due_item_pkey" in sending_plan, sending_plan
     else:
         assert "USING INDEX ix_due_item_open " in plan, plan
         assert "USING INTEGER PRIMARY KEY" in plan, plan
+        assert "USING INTEGER PRIMARY KEY" in sending_plan, sending_plan
     assert "ix_due_item_open_ready" not in plan, plan
+    assert "Seq Scan" not in sending_plan and "SCAN due_item" not in sending_plan, sending_plan
 
 
 def rows_read(db: Database, statement, **values) -> int:

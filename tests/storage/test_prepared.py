@@ -172,3 +172,43 @@ def test_all_rows_and_the_statements_own_values(db):
         assert weeks.all(connection, {"since": NOW, "limit": 0}) == []
         with pytest.raises(ValueError, match="expected the values"):
             weeks.all(connection, {"since": NOW})  # a value left out
+
+
+def test_many_runs_once_per_set_of_values_in_the_callers_transaction(db):
+    """`many` is one executemany: every set of values processed (an aware datetime stored as
+    `execute` stores it), cursor events told it is a many, and rolled back with the caller."""
+    with db.write() as connection:
+        ids = [INSERT.scalar(connection, {**VALUES, "client_key": f"cmd:{n}"}) for n in range(3)]
+    stamp = Prepared(
+        lambda _: (
+            E.update()
+            .where(E.c.id == bindparam("entry_id"))
+            .values(
+                text=bindparam("new_text"), created_at=bindparam("at", type_=E.c.created_at.type)
+            )
+        )
+    )
+    later = datetime(2026, 11, 24, 8, 30, 0, 5, tzinfo=UTC)
+    seen: list[bool] = []
+    event.listen(db.write_engine, "before_cursor_execute", lambda *a: seen.append(a[-1]))
+    with db.write() as connection:
+        stamp.many(
+            connection,
+            [{"entry_id": i, "new_text": f"edited {i}", "at": later} for i in ids[:2]],
+        )
+        stamp.many(connection, [])  # nothing to do: no statement
+    assert seen == [True]
+    with db.engine.connect() as connection:
+        rows = connection.execute(select(E.c.id, E.c.text, E.c.created_at).order_by(E.c.id)).all()
+    assert [tuple(r) for r in rows] == [
+        (ids[0], f"edited {ids[0]}", later),
+        (ids[1], f"edited {ids[1]}", later),
+        (ids[2], VALUES["text"], NOW),
+    ]
+    with pytest.raises(RuntimeError), db.write() as connection:
+        stamp.many(connection, [{"entry_id": ids[2], "new_text": "lost", "at": later}])
+        raise RuntimeError("the pass failed after recording")
+    with db.engine.connect() as connection:
+        assert (
+            connection.execute(select(E.c.text).where(E.c.id == ids[2])).scalar() == VALUES["text"]
+        )
