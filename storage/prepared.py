@@ -13,7 +13,8 @@ fires SQLAlchemy's cursor events when something listens on the engine (tracing, 
 statement counts; a listener on one Connection alone is not asked).
 
 Only for statements with plain bound parameters: expanding or literal-execute parameters
-(`IN` lists rendered at execute time) are refused when the statement is first rendered.
+(`IN` lists rendered at execute time) are refused when the statement is first rendered. A
+parameter the statement was built with a value for (a `+ 1`) is its own constant.
 """
 
 from __future__ import annotations
@@ -76,32 +77,32 @@ class Prepared:
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row (processed as SQLAlchemy would), or None."""
-        rendered, raw = self._run(connection, [values], fetch="one")
+        rendered, raw = self._run(connection, [values], many=False, fetch="one")
         return rendered.row(raw[0]) if raw else None
 
     def all(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every row (processed as SQLAlchemy would)."""
-        rendered, raw = self._run(connection, [values], fetch="all")
+        rendered, raw = self._run(connection, [values], many=False, fetch="all")
         return [rendered.row(row) for row in raw]
 
     def run(self, connection: Connection, values: Mapping[str, Any]) -> None:
         """Run it once, for what it does (an UPDATE: no rows back)."""
-        self._run(connection, [values], fetch="one")
+        self._run(connection, [values], many=False, fetch=None)
 
     def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run the statement once per set of values, as one executemany (no rows back)."""
         if rows:
-            self._run(connection, rows, fetch=None)
+            self._run(connection, rows, many=True, fetch=None)
 
     def _run(
         self,
         connection: Connection,
         rows: Sequence[Mapping[str, Any]],
         *,
+        many: bool,
         fetch: Literal["one", "all"] | None,
     ) -> tuple[_Rendered, Sequence[Sequence[Any]]]:
         rendered = self._for(connection.dialect, rows[0])
-        many = fetch is None
         parameters: Any = (
             [rendered.parameters(values) for values in rows]
             if many
