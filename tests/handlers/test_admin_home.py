@@ -62,9 +62,11 @@ def test_admins_change_settings_with_menus_and_members_see_no_controls(slack):
         {"selected_option": select_value("10")["selected_option"]},
     )
     select(slack, "U1", ids.ADMIN_ADD_SELECT, {"selected_user": "U2"})
-    slack.emulator.wait_for(
-        "views.publish", predicate=lambda c: "<@U2>" in str(c.params["view"]), timeout=5
-    )
+    # The three changes run after their acks, side by side: wait for each one's own answer.
+    for said in ("on Wednesdays", "at 10:00 local time", "<@U2> is now a bot admin"):
+        slack.emulator.wait_for(
+            "chat.postMessage", predicate=lambda c, said=said: said in str(c.params), timeout=5
+        )
     stored = settings(slack)
     assert (stored.prompt_weekday, stored.prompt_hour) == (2, 10)
     # U2 is a bot admin now; a member who is not sees no controls, and a forged click is refused.
