@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspaces", type=int, default=100, help="workspaces (100)")
     parser.add_argument("--naive", type=int, default=300, help="one-by-one prompts (300)")
     parser.add_argument("--latency", type=float, default=0.15, help="emulator latency (0.15 s)")
-    parser.add_argument("--workers", type=int, default=96, help="sending threads (96)")
+    parser.add_argument("--workers", type=int, default=192, help="sending threads (192)")
     parser.add_argument("--lanes", type=int, default=100, help="workspaces per instance (100)")
     parser.add_argument(
         "--two-workspaces", type=int, default=200, help="workspaces for runs with two (200)"

@@ -48,7 +48,7 @@ class Settings:
     programs_dir: Path | None = None
     log_level: str = "INFO"
     # Scheduler fan-out: worker threads, and chat.postMessage per second per workspace.
-    scheduler_workers: int = 8
+    scheduler_workers: int = 64
     scheduler_rate: float = 5.0
     slack_timeout: float = 10.0  # seconds per Web API call
     # Extra knobs tests and the offline mode set; never read from the environment.
@@ -160,9 +160,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}.")
 
-    workers_text = _get(env, "SCHEDULER_WORKERS") or "8"
-    if not workers_text.isdigit() or not 1 <= int(workers_text) <= 64:
-        raise ConfigError(f"SCHEDULER_WORKERS must be a number from 1 to 64, got {workers_text!r}.")
+    workers_text = _get(env, "SCHEDULER_WORKERS") or "64"
+    if not workers_text.isdigit() or not 1 <= int(workers_text) <= 512:
+        raise ConfigError(
+            f"SCHEDULER_WORKERS must be a number from 1 to 512, got {workers_text!r}."
+        )
     rate_text = _get(env, "SCHEDULER_RATE") or "5"
     try:
         rate = float(rate_text)

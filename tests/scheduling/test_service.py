@@ -82,6 +82,43 @@ def test_the_workspace_rate_limiter_spaces_messages(sched):
     assert time.monotonic() - other < 0.05
 
 
+class RecordingLimiter(RateLimiter):
+    """Notes which thread waited for a workspace's turn, and how long."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        super().__init__(rate, burst)
+        self.waits: list[tuple[str, float]] = []
+
+    def reserve(self, team_id: str) -> float:
+        wait = super().reserve(team_id)
+        self.waits.append((threading.current_thread().name, wait))
+        return wait
+
+
+def test_the_pass_waits_for_each_workspace_s_turn_so_its_workers_only_send(sched):
+    """A worker waiting for a workspace's turn is a worker not sending: at Slack's pace
+    every message would hold one for its wait as well as its send, and 96 of them sent at
+    0.72 of the workspaces' budget (bench.fanout). The pass itself waits for each turn and
+    queues the message when it has come."""
+    for user in ("U1", "U2", "U3", "U4"):
+        sched.enroll(user)
+    limiter = RecordingLimiter(rate=20.0, burst=1)
+    started = time.monotonic()
+    report = run_due_work(
+        sched.services,
+        sched.client_for_team(),
+        WEEK1,
+        config=config(workers=4, per_workspace_rate=20.0, burst=1),
+        limiter=limiter,
+    )
+    assert len(report.sent) == 4
+    assert time.monotonic() - started >= 3 / 20  # one at once, three more at 20 a second
+    me = threading.current_thread().name
+    waited = [(thread, wait) for thread, wait in limiter.waits if wait > 0]
+    assert len(waited) == 3, limiter.waits
+    assert {thread for thread, _ in waited} == {me}
+
+
 def test_fan_out_alternates_workspaces():
     items = [Due("prompt", t, u, "p") for t, u in [("A", "1"), ("A", "2"), ("A", "3"), ("B", "1")]]
     assert [(d.team_id, d.user_id) for d in interleave_teams(items)] == [
