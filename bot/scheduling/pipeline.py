@@ -518,13 +518,9 @@ def _send(tick: Tick, unit: Unit) -> Result:
             if found is not None:
                 return Result(unit, "recovered", f"found ts {found[1]}", *found)
         pictured = _with_picture(slack, unit)
-        turn_taken = True  # by _fan_out, before the unit was queued
+        # The turn was taken before the unit was queued (_when_its_turn); a 429 since holds.
+        tick.limiter.wait_out_pause(team_id)
         while True:
-            if turn_taken:
-                tick.limiter.wait_out_pause(team_id)  # a 429 since then still holds
-                turn_taken = False
-            else:
-                tick.limiter.acquire(team_id)
             try:
                 posted = _post_unit(slack, unit, pictured)
                 return Result(unit, "sent", "", posted.channel, posted.ts)
@@ -540,6 +536,7 @@ def _send(tick: Tick, unit: Unit) -> Result:
                 if wait > WAIT_IN_PASS:
                     tick.stop_team(team_id, "rate limited")
                     return Result(unit, "paused", failure.error, retry_after=wait)
+                tick.limiter.acquire(team_id)  # a turn of its own for the next try
     except SlackFailure as failure:
         return _failed(tick, unit, failure)
 
