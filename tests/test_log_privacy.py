@@ -129,23 +129,36 @@ def planted_payload(kind: str | None, **extra):
 
 
 def oversize(slack, fields: dict[str, str]):
-    """POST a signed form too large for the app (requests reads the early 413 answer)."""
+    """POST a signed form too large for the app, the way a forger would: the whole length
+    announced, the first 32 kB sent (the typed text among them), then the answer read. The
+    app refuses on the announced length and closes; a client still writing megabytes then
+    may meet a reset that drops the 413 before it is read (seen once in CI)."""
+    import socket
     import time
     import urllib.parse
 
-    import requests
-
     from slack_emulator.slack_requests import SlackHTTPResponse, signature
 
-    body = urllib.parse.urlencode(fields)
+    body = urllib.parse.urlencode(fields).encode()
     ts = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": signature(SIGNING_SECRET, ts, body),
-    }
-    response = requests.post(slack.url, data=body.encode(), headers=headers, timeout=10)
-    return SlackHTTPResponse(response.status_code, dict(response.headers), response.text, 0)
+    url = urllib.parse.urlsplit(slack.url)
+    head = (
+        f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nX-Slack-Request-Timestamp: {ts}\r\n"
+        f"X-Slack-Signature: {signature(SIGNING_SECRET, ts, body.decode())}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
+        connection.sendall(head + body[: 32 * 1024])
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    header_text, _, text = rest.partition(b"\r\n\r\n")
+    headers = dict(
+        line.split(": ", 1) for line in header_text.decode().split("\r\n") if ": " in line
+    )
+    return SlackHTTPResponse(int(status_line.split()[1]), headers, text.decode(), 0)
 
 
 # debug_log comes first: pytest builds fixtures in this order, so the root logger is at DEBUG
