@@ -36,7 +36,7 @@ from bot.blocks.common import Block
 from bot.blocks.pictures import image_block, with_image
 from bot.outbound import NotInstalledError, Outbound, Posted, SlackFailure
 from bot.scheduling.due import CHECKINS, Policy
-from bot.scheduling.kinds import Message, renderers
+from bot.scheduling.kinds import Message, Renderer, renderers
 from bot.scheduling.plan import PLAN_BATCH, plan_digests, plan_enrollments, plan_returns
 from bot.services import Services
 from bot.slack_http import Encoded
@@ -393,18 +393,23 @@ def _send_round(tick: Tick) -> list[Outcome] | None:
 def _render(tick: Tick, claimed: list[Claimed]) -> tuple[list[Unit], list[Claimed]]:
     """Each item's message, by the service that owns its kind; items that share one message
     (check-ins for one person) become one unit."""
-    by_kind: dict[str, list[Claimed]] = {}
-    for item in claimed:
-        by_kind.setdefault(item.kind, []).append(item)
+    # Grouped by renderer, not by kind: kinds that share one (a follow-up and a revisit)
+    # must reach it together to go out in one message.
     registry = renderers()
+    by_renderer: dict[Renderer, list[Claimed]] = {}
     messages: dict[int, Message | None] = {}
+    unknown: set[str] = set()
+    for item in claimed:
+        render = registry.get(item.kind)
+        if render is None:
+            unknown.add(item.kind)
+            messages[item.id] = None
+            continue
+        by_renderer.setdefault(render, []).append(item)
+    for kind in sorted(unknown):
+        logger.error("no renderer for scheduled kind %r: dropped", kind)
     with tick.services.db.session() as session:
-        for kind, items in by_kind.items():
-            render = registry.get(kind)
-            if render is None:
-                logger.error("no renderer for scheduled kind %r: dropped", kind)
-                messages.update({i.id: None for i in items})
-                continue
+        for render, items in by_renderer.items():
             messages.update(render(tick.services, session, items, tick.now))
     units: dict[int, Unit] = {}
     dropped: list[Claimed] = []

@@ -150,3 +150,29 @@ def test_a_stale_revisit_is_skipped_once_not_sent(slack):
     assert dms_to(slack, "U1") == []
     assert {i.status for i in items(slack, "revisit")} == {"skipped"}
     assert run_pass(slack, morning(51)).outcomes == []
+
+
+def test_a_follow_up_and_a_revisit_due_together_go_out_as_one_message(slack):
+    """A ship post's follow-up and a decision's revisit, due the same morning for one
+    person, travel in one DM. (The pipeline once rendered each kind on its own, so the
+    two check-ins went out as two messages a few milliseconds apart.)"""
+    from tests.handlers.test_ship import ship
+
+    update(slack.services, team_id="T1", revisit_days=7)
+    ship(slack)
+    slack.command("log We chose to ship the export email first")
+    report = run_pass(slack, morning(8))
+    assert len(report.of("sent", "followup")) == 1
+    assert len(report.of("sent", "revisit")) == 1
+    checkins = [
+        c
+        for c in dms_to(slack, "U1")
+        if "What does the data say now?" in str(c.params["blocks"])
+        or "turn out" in str(c.params["blocks"])
+    ]
+    assert len(checkins) == 1, [c.params["text"] for c in checkins]
+    shown = str(checkins[0].params["blocks"])
+    assert "What does the data say now?" in shown and "turn out" in shown
+    assert_valid_message(checkins[0].params)
+    stamps = {i.message_ts for i in items(slack, "followup") + items(slack, "revisit")}
+    assert stamps == {checkins[0].response["ts"]}
