@@ -26,10 +26,9 @@ SOCKET_TICKET_SECONDS = 30.0
 
 def json_copy(value: Any) -> Any:
     """A deep copy of JSON-shaped data (dicts, lists, strings, numbers): what the emulator
-    stores and answers is always that. Copied by `marshal`, in C: a prompt's blocks take a
-    third of the time a Python walk over them took, and the walk (itself three times faster
-    than copy.deepcopy, with its memo) was a quarter of the emulator's CPU per
-    chat.postMessage in a fan-out. Anything marshal refuses is deep-copied as before."""
+    stores and answers is always that. Copied by `marshal`, in C: a prompt's 4.5 kB of
+    blocks in 21 us, against 64 us for a Python walk over them (chat.postMessage copies
+    them three times). Anything marshal refuses is deep-copied."""
     try:
         return marshal.loads(marshal.dumps(value))
     except ValueError:  # not JSON-shaped (a subclass, an object): the general way

@@ -283,6 +283,14 @@ def huge_command(slack, size: int) -> bytes:
     return body.encode()
 
 
+def chunks_past_the_cap(body: bytes) -> Iterator[bytes]:
+    """`body` framed as chunks, a little over the 2 MiB cap of it, then nothing: the app must
+    answer without the rest, and nothing is written after it can have refused."""
+    piece = 64 * 1024
+    for start in range(0, 2 * 1024 * 1024 + piece, piece):
+        yield b"%x\r\n%s\r\n" % (piece, body[start : start + piece])
+
+
 def test_a_body_announced_over_the_cap_is_refused_before_it_arrives(slack, records):
     body = huge_command(slack, TEN_MB)
     head = signed_head(slack, body, **{"Content-Length": str(len(body))})
@@ -299,15 +307,8 @@ def test_a_body_announced_over_the_cap_is_refused_before_it_arrives(slack, recor
 def test_a_chunked_body_is_cut_off_at_the_cap(slack, records):
     body = huge_command(slack, TEN_MB)
     head = signed_head(slack, body, **{"Transfer-Encoding": "chunked"})
-    piece = 64 * 1024
-
-    def chunks() -> Iterator[bytes]:
-        # A little over 2 MiB, then nothing: the app must answer without the rest.
-        for start in range(0, 2 * 1024 * 1024 + piece, piece):
-            yield b"%x\r\n%s\r\n" % (piece, body[start : start + piece])
-
     LEDGER.add("malformed.sent")
-    status, waited = raw_post(slack, head, chunks())
+    status, waited = raw_post(slack, head, chunks_past_the_cap(body))
     assert status == 413
     assert waited < 2
     assert records.tracebacks() == []
@@ -317,26 +318,16 @@ def test_a_chunked_body_is_cut_off_at_the_cap(slack, records):
 
 
 def test_an_oversize_body_leaves_nothing_of_itself_in_the_log(slack, records):
-
     body = huge_command(slack, 3 * 1024 * 1024)
     LEDGER.add("malformed.sent")
     # Sent as a forger would, once with its length announced (the first 32 kB written) and
     # once chunked (no length: refused once past the cap), and never a byte written after
     # the app can have refused: a client still writing when the app answers 413 and closes
     # meets a reset that can drop the answer (requests writing all 3 MB did, once in CI).
-    from bot.edge import MAX_BODY_BYTES
-
     announced = signed_head(slack, body, **{"Content-Length": str(len(body))})
     whole, _ = raw_post(slack, announced, [body[: 32 * 1024]])
-    piece = 64 * 1024
-    over_the_cap = body[: MAX_BODY_BYTES + piece]
-    framed = [
-        b"%x\r\n%s\r\n" % (len(part), part)
-        for part in (over_the_cap[i : i + piece] for i in range(0, len(over_the_cap), piece))
-    ]
-    chunked, _ = raw_post(
-        slack, signed_head(slack, body, **{"Transfer-Encoding": "chunked"}), framed
-    )
+    chunked_head = signed_head(slack, body, **{"Transfer-Encoding": "chunked"})
+    chunked, _ = raw_post(slack, chunked_head, chunks_past_the_cap(body))
     assert whole == chunked == 413
     logged = [r.getMessage() for r in records.records]
     assert any("413" in line for line in logged)
