@@ -208,10 +208,73 @@ def plan(session: Session | Connection, items: Sequence[Planned], *, now: dateti
     if isinstance(session, Connection) and len(rows) == 1:
         return 0 if _PLAN_ONE.first(session, rows[0]) is None else 1
     bind = session.get_bind() if isinstance(session, Session) else session
-    statement = _plan_statement(bind.dialect.name)
-    # RETURNING counts what was new on both databases (an executemany's rowcount does not);
-    # one row skips executemany's batching.
-    return len(session.execute(statement, rows[0] if len(rows) == 1 else rows).all())
+    if len(rows) > 1:
+        return _plan_many(session, bind.dialect, items, now=now)
+    # RETURNING counts what was new on both databases (an executemany's rowcount does not).
+    return len(session.execute(_plan_statement(bind.dialect.name), rows[0]).all())
+
+
+# The columns a batch of planned items fills from its own values, and their PostgreSQL types.
+_PLANNED = (
+    ("team_id", "varchar"),
+    ("user_id", "varchar"),
+    ("kind", "varchar"),
+    ("period", "varchar"),
+    ("status", "varchar"),
+    ("due_at", "timestamp"),
+    ("expires_at", "timestamp"),
+    ("payload", "text"),  # JSON text
+)
+
+
+@cache
+def _plan_many_statement(dialect: str) -> TextClause:
+    """A batch of items in one INSERT ... SELECT whose SQL is the same whatever its size.
+
+    SQLAlchemy's executemany-with-RETURNING renders a VALUES row per item: for a planning
+    batch of 500, 5,500 placeholders that psycopg parses afresh on every call (it caches
+    only short statements), 56 ms of the 100 a batch took at the prompt hour. Here each
+    column travels as one array (PostgreSQL's unnest), or the rows as one JSON array
+    (SQLite's json_each); an existing key is left as it is, as one at a time."""
+    names = [name for name, _ in _PLANNED]
+    into = f"INSERT INTO due_item ({', '.join(names)}, ready_at, attempts, created_at) "
+    tail = " ON CONFLICT (team_id, user_id, kind, period) DO NOTHING RETURNING id"
+    if dialect == "postgresql":
+        arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _PLANNED)
+        picked = ", ".join(f"CAST(t.{n} AS json)" if n == "payload" else f"t.{n}" for n in names)
+        source = f"unnest({arrays}) AS t({', '.join(names)})"
+        ready = "t.due_at"
+    else:
+        picked = ", ".join(
+            f"json(json_extract(value, '$[{k}]'))"
+            if n == "payload"
+            else f"json_extract(value, '$[{k}]')"
+            for k, n in enumerate(names)
+        )
+        # (`WHERE true`: SQLite would read an ON CONFLICT right after FROM as the join's.)
+        source = "json_each(:rows) WHERE true"
+        ready = f"json_extract(value, '$[{names.index('due_at')}]')"
+    return text(f"{into}SELECT {picked}, {ready}, 0, :created_at FROM {source}{tail}")
+
+
+def _plan_many(
+    session: Session | Connection, dialect: Any, items: Sequence[Planned], *, now: datetime
+) -> int:
+    # Naive UTC, as the column stores it (a string on SQLite), through its own processors.
+    stamp = T.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+    rows = [
+        (i.team_id, i.user_id, i.kind, i.period, i.status, stamp(i.due_at),
+         None if i.expires_at is None else stamp(i.expires_at), i.payload)
+        for i in items
+    ]  # fmt: skip
+    values: dict[str, Any] = {"created_at": stamp(now)}
+    if dialect.name == "postgresql":
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        columns[-1] = [json.dumps(payload) for payload in columns[-1]]
+        values.update({name: column for (name, _), column in zip(_PLANNED, columns, strict=True)})
+    else:
+        values["rows"] = json.dumps(rows)
+    return len(session.execute(_plan_many_statement(dialect.name), values).all())
 
 
 @cache

@@ -6,6 +6,7 @@ never the history of sent items or the items planned for the weeks ahead.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -342,4 +343,46 @@ def test_statuses_answers_for_the_keys_asked_only(database_url):
     assert found[("T1", "U2", "recap", "w1")] == "sent"
     assert ("T1", "U1", "recap", odd) not in found
     assert len(found) == 2002
+    db.dispose()
+
+
+def stored(db: Database, period_prefix: str) -> list[tuple[Any, ...]]:
+    """Every column of the items whose period starts with the prefix, by key (id left out)."""
+    columns = [c for c in T.c if c.name not in ("id", "period")]
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(T.c.period, *columns)
+            .where(T.c.period.like(f"{period_prefix}%"))
+            .order_by(T.c.team_id, T.c.user_id, T.c.kind, T.c.period)
+        ).all()
+    return [(row[0].split(":", 1)[1], *row[1:]) for row in rows]
+
+
+def test_a_batch_is_stored_as_one_at_a_time_and_leaves_existing_keys_alone(database_url):
+    db = Database(database_url)
+    at = NOW + timedelta(microseconds=123456)  # microseconds survive the trip
+    items = [
+        Planned("T1", "U1", "prompt", "week-2", at, at + timedelta(days=6), {"week": 2}),
+        Planned("T1", "", "digest", "2026-W48", at, None, {}),
+        Planned("T2", "U9", "revisit", "entry-7", at, None, {"entry_id": 7, "n": [1, "é"]}),
+        Planned("T2", "U9", "prompt", "week-1", at, None, {"missed_previous": True}, "skipped"),
+    ]
+    with db.session() as session:
+        for item in items:  # the path of a single item (a join, a logged decision)
+            assert due_items.plan(session, [replace(item, period="one:" + item.period)], now=at)
+    batch = [replace(item, period="many:" + item.period) for item in items]
+    with db.session() as session:
+        assert due_items.plan(session, batch, now=at) == 4
+    assert stored(db, "many:") == stored(db, "one:")
+    with db.session() as session:  # planned again, with a repeat inside the batch: nothing new
+        session.execute(update(T).where(T.c.period.like("many:%")).values(status="sent"))
+        again = [replace(b, due_at=at + timedelta(hours=1)) for b in batch]
+        assert due_items.plan(session, [*again, again[0]], now=at) == 0
+        fresh = Planned("T3", "U1", "prompt", "many:week-1", at)
+        assert due_items.plan(session, [*again, fresh, fresh], now=at) == 1
+    with db.engine.connect() as connection:
+        kept = connection.execute(
+            select(T.c.status, T.c.due_at).where(T.c.period.like("many:%"), T.c.team_id != "T3")
+        ).all()
+    assert kept == [("sent", at)] * 4
     db.dispose()
