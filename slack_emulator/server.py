@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from slack_emulator.http_server import EmulatorHTTPServer
 from slack_emulator.methods import append_message, deliver_scheduled
 from slack_emulator.socket_mode import (
     ACK_DEADLINE_SECONDS,
@@ -23,7 +24,6 @@ from slack_emulator.socket_mode import (
     SocketModeServer,
 )
 from slack_emulator.state import Channel, Fault, OAuthCode, RecordedCall, State, User
-from slack_emulator.transport import EmulatorHTTPServer
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +69,7 @@ class SlackEmulator:
         server = EmulatorHTTPServer((self.host, self.port), self._state, lambda: self.latency)
         self._server = server
         self.port = server.server_address[1]
-        # A short poll interval keeps stop() fast.
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()
         self._stopped.clear()
         self._scheduler = threading.Thread(target=self._post_scheduled, daemon=True)

@@ -7,13 +7,9 @@ import binascii
 import contextlib
 import json
 import logging
-import socket
-import threading
 import time
-from collections.abc import Callable
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -238,163 +234,39 @@ def serve_file(state: State, path: str, authorization: str) -> tuple[int, str, b
         return 200, str(record.get("mimetype") or "application/octet-stream"), record["content"]
 
 
-class EmulatorHTTPServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer carrying the emulator state; handler threads are daemons."""
-
-    daemon_threads = True
-    # socketserver's default listen backlog is 5: a client opening more connections at once
-    # (the scheduler's sending threads) would see some refused or reset, which Slack never
-    # does for a handful of connections.
-    request_queue_size = 1024
-
-    def __init__(
-        self, address: tuple[str, int], state: State, latency: Callable[[], float]
-    ) -> None:
-        super().__init__(address, _Handler)
-        self.state = state
-        self.latency = latency
-        # Requests being answered now (wait_idle waits for none).
-        self.busy = threading.Condition()
-        self.in_flight = 0
-        self.root_url = f"http://{address[0]}:{self.server_address[1]}"
-        # Every connection accepted so far, and the open ones waiting for their next request
-        # (tests count connections to see that clients keep them alive, and close idle ones
-        # the way a server's keep-alive timeout does).
-        self.connections = 0
-        self._open: set[socket.socket] = set()
-        self._idle_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._idle_lock:
-            self.connections += 1
-        super().process_request(request, client_address)
-
-    def opened(self, connection: socket.socket, is_open: bool) -> None:
-        """Note a connection's handler starting or ending."""
-        with self._idle_lock:
-            if is_open:
-                self._open.add(connection)
-            else:
-                self._open.discard(connection)
-
-    def close_idle(self, timeout: float = 5.0) -> int:
-        """Once no request is being answered, close every kept-alive connection, as a
-        server's idle timeout does; returns how many."""
-        with self.busy:
-            self.busy.wait_for(lambda: self.in_flight == 0, timeout=timeout)
-            with self._idle_lock:
-                idle, self._open = self._open, set()
-        for connection in idle:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        return len(idle)
+# What the server writes back for one request: (status, content type, body, extra headers);
+# status DROP: close the connection instead of answering.
+Reply = tuple[int, str, bytes, dict[str, str]]
+JSON_TYPE = "application/json; charset=utf-8"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: EmulatorHTTPServer
-    # HTTP/1.1 keeps connections alive between requests, as Slack's servers do (every
-    # answer carries Content-Length). An idle connection is closed after this many seconds.
-    protocol_version = "HTTP/1.1"
-    timeout = 60
-
-    def handle(self) -> None:
-        self.server.opened(self.connection, True)
-        try:
-            super().handle()
-        finally:
-            self.server.opened(self.connection, False)
-
-    def handle_one_request(self) -> None:
-        try:
-            self.raw_requestline = self.rfile.readline(65537)
-        except (TimeoutError, OSError):
-            self.close_connection = True
-            return
-        if not self.raw_requestline:
-            self.close_connection = True
-            return
-        # The rest as http.server does it, with the request line already read.
-        if len(self.raw_requestline) > 65536:
-            self.requestline = self.request_version = self.command = ""
-            self.send_error(414)
-            return
-        if not self.parse_request():
-            return
-        method = getattr(self, "do_" + self.command, None)
-        if method is None:
-            self.send_error(501, f"Unsupported method ({self.command!r})")
-            return
-        method()
-        self.wfile.flush()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output clean: http.server would print every request to stderr."""
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
-        with self.server.busy:
-            self.server.in_flight += 1
-        try:
-            self._answer()
-        finally:
-            with self.server.busy:
-                self.server.in_flight -= 1
-                self.server.busy.notify_all()
-
-    def _answer(self) -> None:
-        server = self.server
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        json_type = "application/json; charset=utf-8"
-        headers: dict[str, str] = {}
-        if url.path.startswith("/api/"):
-            status, payload, headers = handle_api(
-                server.state,
-                url.path[len("/api/") :],
-                url.query,
-                body,
-                dict(self.headers.items()),
-                server.root_url,
-            )
-            data, content_type = json.dumps(payload).encode(), json_type
-        elif url.path.startswith("/respond/") and self.command == "POST":
-            status, payload = answer_response_url(
-                server.state, url.path[len("/respond/") :], body, self.headers.get("Content-Type")
-            )
-            data, content_type = json.dumps(payload).encode(), json_type
-        elif url.path == "/oauth/v2/authorize" and self.command == "GET":
-            status, headers, text = authorize_page(server.state, url.query)
-            data, content_type = text.encode(), "text/plain; charset=utf-8"
-        elif url.path.startswith("/files-pri/") and self.command == "GET":
-            status, content_type, data = serve_file(
-                server.state, url.path, self.headers.get("Authorization", "")
-            )
-        elif url.path.startswith("/upload/") and self.command == "POST":
-            file_id = url.path[len("/upload/") :]
-            status, text = handle_upload(
-                server.state, file_id, body, self.headers.get("Content-Type", "")
-            )
-            data, content_type = text.encode(), "text/plain; charset=utf-8"
-        else:
-            status, content_type = 404, json_type
-            data = json.dumps({"ok": False, "error": "not_found"}).encode()
-        latency = server.latency()
-        if latency > 0:
-            time.sleep(latency)  # simulated network time for benchmarks
-        if status == DROP:
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+def route(
+    state: State, command: str, target: str, headers: dict[str, str], body: bytes, root_url: str
+) -> Reply:
+    """Answer one HTTP request by its path: the Web API, response_urls, the OAuth consent
+    page, uploaded files. `headers` keep the client's spelling; looked up case-blind."""
+    url = urlsplit(target)
+    lower = {k.lower(): v for k, v in headers.items()}
+    extra: dict[str, str] = {}
+    if url.path.startswith("/api/"):
+        status, payload, extra = handle_api(
+            state, url.path[len("/api/") :], url.query, body, headers, root_url
+        )
+        return status, JSON_TYPE, json.dumps(payload).encode(), extra
+    if url.path.startswith("/respond/") and command == "POST":
+        status, payload = answer_response_url(
+            state, url.path[len("/respond/") :], body, lower.get("content-type")
+        )
+        return status, JSON_TYPE, json.dumps(payload).encode(), extra
+    if url.path == "/oauth/v2/authorize" and command == "GET":
+        status, extra, text = authorize_page(state, url.query)
+        return status, "text/plain; charset=utf-8", text.encode(), extra
+    if url.path.startswith("/files-pri/") and command == "GET":
+        status, content_type, data = serve_file(state, url.path, lower.get("authorization", ""))
+        return status, content_type, data, extra
+    if url.path.startswith("/upload/") and command == "POST":
+        status, text = handle_upload(
+            state, url.path[len("/upload/") :], body, lower.get("content-type", "")
+        )
+        return status, "text/plain; charset=utf-8", text.encode(), extra
+    return 404, JSON_TYPE, json.dumps({"ok": False, "error": "not_found"}).encode(), extra
