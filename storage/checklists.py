@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_once
 from storage.models import ChecklistTick
+from storage.people import Person, rows_for
 
-Key = tuple[str, str, str]  # (user, program, phase)
+Ticked = tuple[str, str, str, str]  # (team, user, program, phase)
 
 
 def set_item(
@@ -62,18 +63,18 @@ def ticked(
     return frozenset(rows)
 
 
-def ticked_for(
-    session: Session, *, team_id: str, user_ids: Sequence[str]
-) -> dict[Key, frozenset[int]]:
-    """Ticked activities of these people (a batch of prompts), by (user, program, phase)."""
-    if not user_ids:
-        return {}
-    rows = session.exec(
-        select(ChecklistTick).where(
-            ChecklistTick.team_id == team_id, col(ChecklistTick.user_id).in_(list(user_ids))
-        )
-    ).all()
-    found: dict[Key, set[int]] = {}
-    for r in rows:
-        found.setdefault((r.user_id, r.program_id, r.phase_key), set()).add(r.item)
+def _ticks_sql(people_join: str, dialect: str) -> str:
+    return (
+        "SELECT c.team_id, c.user_id, c.program_id, c.phase_key, c.item FROM " + people_join
+        + f" {ChecklistTick.__tablename__} AS c"
+        " ON c.team_id = people.team_id AND c.user_id = people.user_id"
+    )  # fmt: skip
+
+
+def ticked_for(session: Session, people: Iterable[Person]) -> dict[Ticked, frozenset[int]]:
+    """Ticked activities of these (team, user) people (a batch of prompts), by (team, user,
+    program, phase)."""
+    found: dict[Ticked, set[int]] = {}
+    for team, user, program, phase, item in rows_for(session, _ticks_sql, people):
+        found.setdefault((team, user, program, phase), set()).add(int(item))
     return {key: frozenset(items) for key, items in found.items()}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from storage.insert_once import insert_once
 from storage.models import DeliverableDone
+from storage.people import Person, rows_for
 
 
 def mark_done(
@@ -92,17 +94,14 @@ def count_done(
     return int(session.exec(query).one())
 
 
-def done_keys(session: Session, *, team_id: str, user_ids: list[str]) -> set[tuple[str, str, str]]:
-    """(user, program, phase key) of every deliverable these participants marked done."""
-    found: set[tuple[str, str, str]] = set()
-    for start in range(0, len(user_ids), 500):
-        rows = session.exec(
-            select(
-                DeliverableDone.user_id, DeliverableDone.program_id, DeliverableDone.phase_key
-            ).where(
-                DeliverableDone.team_id == team_id,
-                col(DeliverableDone.user_id).in_(user_ids[start : start + 500]),
-            )
-        ).all()
-        found.update((u, p, k) for u, p, k in rows)
-    return found
+def _done_sql(people_join: str, dialect: str) -> str:
+    return (
+        "SELECT d.team_id, d.user_id, d.program_id, d.phase_key FROM " + people_join
+        + f" {DeliverableDone.__tablename__} AS d"
+        " ON d.team_id = people.team_id AND d.user_id = people.user_id"
+    )  # fmt: skip
+
+
+def done_keys(session: Session, people: Iterable[Person]) -> set[tuple[str, str, str, str]]:
+    """(team, user, program, phase key) of every deliverable these people marked done."""
+    return {(t, u, p, k) for t, u, p, k in rows_for(session, _done_sql, people)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from storage import workspaces
 from storage.insert_once import insert_once
 from storage.models import NOT_DUE, PLAN_NOW, Participant, Workspace
+from storage.people import Person, rows_for
 from storage.prepared import Prepared
 
 P = Participant.__table__  # type: ignore[attr-defined]
@@ -353,20 +354,19 @@ class Enrolled(NamedTuple):
     background: str
 
 
-def active_in_team(session: Session, *, team_id: str, user_ids: list[str]) -> list[Enrolled]:
-    """These people's active enrollments in one workspace, as plain rows (a fan-out reads
+def _active_sql(people_join: str, dialect: str) -> str:
+    return (
+        "SELECT p.team_id, p.user_id, p.program_id, p.background FROM " + people_join
+        + f" {Participant.__tablename__} AS p"
+        f" ON p.team_id = people.team_id AND p.user_id = people.user_id"
+        " WHERE p.status = 'active'"
+    )  # fmt: skip
+
+
+def active_among(session: Session, people: Iterable[Person]) -> list[Enrolled]:
+    """The active enrollments of these (team, user) people, as plain rows (a fan-out reads
     one per message: model objects cost more than the query)."""
-    found: list[Enrolled] = []
-    for start in range(0, len(user_ids), 500):
-        rows = session.execute(
-            core_select(P.c.team_id, P.c.user_id, P.c.program_id, P.c.background).where(
-                P.c.team_id == team_id,
-                P.c.user_id.in_(user_ids[start : start + 500]),
-                P.c.status == "active",
-            )
-        )
-        found.extend(Enrolled(*row) for row in rows)
-    return found
+    return [Enrolled(*row) for row in rows_for(session, _active_sql, people)]
 
 
 def set_rhythm(

@@ -117,14 +117,8 @@ def prompt_schedule(services: Services, *, team_id: str) -> tuple[int, int]:
 
 def active_participants(session: Session, items: list[Claimed]) -> dict[tuple[str, str], Enrolled]:
     """The active enrollments of the items' people, by (team, user)."""
-    by_team: dict[str, set[str]] = {}
-    for item in items:
-        by_team.setdefault(item.team_id, set()).add(item.user_id)
-    return {
-        (p.team_id, p.user_id): p
-        for team_id, users in by_team.items()
-        for p in participants.active_in_team(session, team_id=team_id, user_ids=sorted(users))
-    }
+    found = participants.active_among(session, ((i.team_id, i.user_id) for i in items))
+    return {(p.team_id, p.user_id): p for p in found}
 
 
 def render_prompts(
@@ -134,23 +128,10 @@ def render_prompts(
     deliverable is done, the boxes they ticked, and one rendering shared by everyone who
     would get the same one."""
     people = active_participants(session, items)
-    done: set[tuple[str, str, str, str]] = set()
-    counts: dict[tuple[str, str], dict[tuple[str, int], int]] = {}
-    ticks: dict[tuple[str, str, str, str], frozenset[int]] = {}
-    for team_id in {i.team_id for i in items}:
-        users = sorted(u for (t, u) in people if t == team_id)
-        done.update(
-            (team_id, *key)
-            for key in deliverables.done_keys(session, team_id=team_id, user_ids=users)
-        )
-        for user, by_kind_week in entries.counts_by_kind_and_week(
-            session, team_id=team_id, user_ids=users
-        ).items():
-            counts[(team_id, user)] = by_kind_week
-        for (user, program_id, phase_key), items_ticked in checklists.ticked_for(
-            session, team_id=team_id, user_ids=users
-        ).items():
-            ticks[(team_id, user, program_id, phase_key)] = items_ticked
+    # One statement each for the whole batch, whatever its workspaces (storage/people.py).
+    done = deliverables.done_keys(session, people)
+    counts = entries.counts_by_kind_and_week(session, people)
+    ticks = checklists.ticked_for(session, people)
     shared: dict[tuple[object, ...], tuple[str, list[Block]]] = {}
     out: dict[int, Message | None] = {}
     for item in items:
@@ -232,26 +213,22 @@ def render_completions(
     """The one message after a program's last week, with the run in numbers (read for the
     whole batch at once: entries by kind and week, deliverables done)."""
     people = active_participants(session, items)
+    counts = entries.counts_by_kind_and_week(session, people)
+    done_count: dict[tuple[str, str], int] = {}
+    for team_id, user, program_id, _phase in deliverables.done_keys(session, people):
+        if program_id == people[(team_id, user)].program_id:
+            done_count[(team_id, user)] = done_count.get((team_id, user), 0) + 1
     numbers: dict[tuple[str, str], RunNumbers] = {}
-    for team_id in {i.team_id for i in items}:
-        users = sorted(u for (t, u) in people if t == team_id)
-        counts = entries.counts_by_kind_and_week(session, team_id=team_id, user_ids=users)
-        done_count: dict[str, int] = {}
-        for user, program_id, _phase in deliverables.done_keys(
-            session, team_id=team_id, user_ids=users
-        ):
-            if program_id == people[(team_id, user)].program_id:
-                done_count[user] = done_count.get(user, 0) + 1
-        for user in users:
-            by_kind_week = counts.get(user, {})
-            by_kind: dict[str, int] = {}
-            for (kind, _week), n in by_kind_week.items():
-                by_kind[kind] = by_kind.get(kind, 0) + n
-            numbers[(team_id, user)] = RunNumbers(
-                by_kind=by_kind,
-                weeks_with_entries=len({week for (_kind, week) in by_kind_week if week >= 1}),
-                deliverables_done=done_count.get(user, 0),
-            )
+    for person in people:
+        by_kind_week = counts.get(person, {})
+        by_kind: dict[str, int] = {}
+        for (kind, _week), n in by_kind_week.items():
+            by_kind[kind] = by_kind.get(kind, 0) + n
+        numbers[person] = RunNumbers(
+            by_kind=by_kind,
+            weeks_with_entries=len({week for (_kind, week) in by_kind_week if week >= 1}),
+            deliverables_done=done_count.get(person, 0),
+        )
     out: dict[int, Message | None] = {}
     for item in items:
         participant = people.get((item.team_id, item.user_id))
