@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Table, and_, bindparam, func, update
+from sqlalchemy import Table, and_, bindparam, func, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
@@ -310,9 +310,30 @@ _SET_NEXT_DUE = Prepared(
 )
 
 
+# PostgreSQL: a planning batch's times as two arrays in one statement (see remember_dms).
+_SET_NEXT_DUE_ARRAYS = text(
+    "UPDATE participant AS p SET next_due_at = s.at"
+    " FROM unnest(CAST(:ids AS bigint[]), CAST(:ats AS timestamp[])) AS s(id, at)"
+    " WHERE p.id = s.id"
+)
+
+
 def set_next_due(session: Session, values: list[tuple[int, datetime]]) -> None:
-    """Record when each enrollment (by id) next needs the scheduler (one executemany)."""
-    _SET_NEXT_DUE.many(session.connection(), [{"pid": pid, "at": at} for pid, at in values])
+    """Record when each enrollment (by id) next needs the scheduler, in one statement
+    (SQLite: one executemany)."""
+    if not values:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Naive UTC, as the column stores it, through the column type's own processor.
+        stamp = P.c.next_due_at.type.dialect_impl(connection.dialect).bind_processor(
+            connection.dialect
+        )
+        ids = [pid for pid, _ in values]
+        ats = [at if stamp is None else stamp(at) for _, at in values]
+        connection.execute(_SET_NEXT_DUE_ARRAYS, {"ids": ids, "ats": ats})
+        return
+    _SET_NEXT_DUE.many(connection, [{"pid": pid, "at": at} for pid, at in values])
 
 
 def replan_team(session: Session, *, team_id: str) -> int:
@@ -338,11 +359,29 @@ _REMEMBER_DM = Prepared(
 )
 
 
+# PostgreSQL: a chunk's DMs as three arrays in one statement (see due_items.mark_sent).
+_REMEMBER_DM_ARRAYS = text(
+    "UPDATE participant AS p SET dm_channel_id = s.channel"
+    " FROM unnest(CAST(:teams AS text[]), CAST(:users AS text[]), CAST(:channels AS text[]))"
+    " AS s(team_id, user_id, channel)"
+    " WHERE p.team_id = s.team_id AND p.user_id = s.user_id AND p.dm_channel_id IS NULL"
+)
+
+
 def remember_dms(session: Session, found: Sequence[tuple[str, str, str]]) -> None:
     """Keep the D… id of the app's DM with each person, (team, user, channel), learned
     from messages sent there; a person whose DM is known already is left as is."""
+    if not found:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        teams, users, channels = (list(column) for column in zip(*found, strict=True))
+        connection.execute(
+            _REMEMBER_DM_ARRAYS, {"teams": teams, "users": users, "channels": channels}
+        )
+        return
     rows = [{"team": team, "user": user, "channel": channel} for team, user, channel in found]
-    _REMEMBER_DM.many(session.connection(), rows)
+    _REMEMBER_DM.many(connection, rows)
 
 
 class Enrolled(NamedTuple):

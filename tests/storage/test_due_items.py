@@ -386,3 +386,42 @@ def test_a_batch_is_stored_as_one_at_a_time_and_leaves_existing_keys_alone(datab
         ).all()
     assert kept == [("sent", at)] * 4
     db.dispose()
+
+
+def test_a_chunk_of_sends_is_recorded_in_one_statement_each_with_its_own_message(database_url):
+    """mark_sent takes a chunk at once (PostgreSQL: one UPDATE over arrays): each item gets
+    its own channel and ts, and an item another owner claimed since is left alone."""
+    db = Database(database_url)
+    with db.session() as session:
+        due_items.plan(
+            session, [Planned("T1", f"U{k}", "prompt", "week-1", NOW) for k in range(3)], now=NOW
+        )
+    with db.session() as session:
+        mine = due_items.claim_ready(
+            session, team_id="T1", instance="a", now=NOW,
+            lease_until=NOW + timedelta(minutes=5), limit=10,
+        )  # fmt: skip
+        session.execute(update(T).where(T.c.user_id == "U2").values(claimed_by="b"))
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    sent_at = NOW + timedelta(seconds=3)
+    with db.session() as session:
+        due_items.mark_sent(
+            session, [(i.id, f"D{i.user_id}", f"1.{i.user_id}") for i in mine],
+            instance="a", now=sent_at,
+        )  # fmt: skip
+    updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(T.c.user_id, T.c.status, T.c.channel, T.c.message_ts, T.c.sent_at).order_by(
+                T.c.user_id
+            )
+        ).all()
+    db.dispose()
+    if db.engine.dialect.name == "postgresql":
+        assert len(updates) == 1, updates
+    assert [tuple(r) for r in rows] == [
+        ("U0", "sent", "DU0", "1.U0", sent_at),
+        ("U1", "sent", "DU1", "1.U1", sent_at),
+        ("U2", "claimed", None, None, None),
+    ]

@@ -3,7 +3,7 @@ same statement."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -81,3 +81,34 @@ def test_a_teams_first_request_writes_its_workspace_row_then_reads_the_enrolment
     assert workspace_rows(db) == 1
     assert read(db, user_id="U9").enrolment is None
     assert workspace_rows(db) == 1
+
+
+def test_a_batch_of_next_due_times_and_dms_is_stored_each_to_its_own_enrollment(db):
+    """set_next_due and remember_dms take a batch at once (PostgreSQL: one UPDATE over
+    arrays each); every enrollment gets its own value, and a DM already known stays."""
+    for user in ("U1", "U2", "U3"):
+        enroll(db, user_id=user)
+    with db.session() as session:
+        ids = {u: participants.get_participant(session, team_id="T1", user_id=u).id
+               for u in ("U1", "U2", "U3")}  # fmt: skip
+        participants.remember_dms(session, [("T1", "U3", "DKNOWN")])
+    seen = statements(db)
+    at = {u: NOW + timedelta(days=k, minutes=30) for k, u in enumerate(("U1", "U2", "U3"))}
+    with db.session() as session:
+        participants.set_next_due(session, [(ids[u], at[u]) for u in ("U1", "U2", "U3")])
+        participants.remember_dms(
+            session, [("T1", "U1", "D1"), ("T1", "U2", "D2"), ("T1", "U3", "DNEW")]
+        )
+    if db.engine.dialect.name == "postgresql":
+        assert len([s for s in seen if s.lstrip().upper().startswith("UPDATE")]) == 2, seen
+    with db.session() as session:
+        found = {
+            u: participants.get_participant(session, team_id="T1", user_id=u)
+            for u in ("U1", "U2", "U3")
+        }
+    assert {u: p.next_due_at for u, p in found.items()} == at
+    assert {u: p.dm_channel_id for u, p in found.items()} == {
+        "U1": "D1",
+        "U2": "D2",
+        "U3": "DKNOWN",
+    }
