@@ -425,3 +425,34 @@ def test_a_chunk_of_sends_is_recorded_in_one_statement_each_with_its_own_message
         ("U1", "sent", "DU1", "1.U1", sent_at),
         ("U2", "claimed", None, None, None),
     ]
+
+
+def test_claimed_payloads_are_each_item_s_own_though_decoded_once(database_url):
+    """A claim decodes each distinct payload text once (the prompt hour's batch carries a
+    few); every item still gets a dict of its own, and nested ones are decoded afresh."""
+    db = Database(database_url)
+    nested = {"week": 1, "message": {"blocks": [{"type": "section"}]}, "note": "it's ü"}
+    with db.session() as session:
+        due_items.plan(
+            session,
+            [Planned("T1", f"U{k}", "prompt", "week-2", NOW, None, {"week": 2}) for k in range(3)]
+            + [Planned("T1", f"U{k}", "snooze", "s1", NOW, None, nested) for k in range(2)]
+            + [Planned("T1", "U9", "digest", "w", NOW, None, {})],
+            now=NOW,
+        )
+    with db.session() as session:
+        claimed = due_items.claim_ready(
+            session, team_id="T1", instance="a", now=NOW,
+            lease_until=NOW + timedelta(minutes=5), limit=10,
+        )  # fmt: skip
+    db.dispose()
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for item in claimed:
+        by_kind.setdefault(item.kind, []).append(item.payload)
+    assert by_kind == {"prompt": [{"week": 2}] * 3, "snooze": [nested] * 2, "digest": [{}]}
+    first, second, _ = by_kind["prompt"]
+    first["week"] = 99
+    assert second == {"week": 2}
+    one, other = by_kind["snooze"]
+    one["message"]["blocks"].append({"type": "divider"})
+    assert other == nested
