@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_once
 from storage.models import ChecklistTick
-from storage.people import Person, rows_for
+from storage.people import Person, joined, rows_for
 
 Ticked = tuple[str, str, str, str]  # (team, user, program, phase)
 
@@ -66,8 +66,7 @@ def ticked(
 def _ticks_sql(people_join: str, dialect: str) -> str:
     return (
         "SELECT c.team_id, c.user_id, c.program_id, c.phase_key, c.item FROM " + people_join
-        + f" {ChecklistTick.__tablename__} AS c"
-        " ON c.team_id = people.team_id AND c.user_id = people.user_id"
+        + joined(ChecklistTick.__tablename__, "c")
     )  # fmt: skip
 
 

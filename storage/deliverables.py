@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from storage.insert_once import insert_once
 from storage.models import DeliverableDone
-from storage.people import Person, rows_for
+from storage.people import Person, joined, rows_for
 
 
 def mark_done(
@@ -97,8 +97,7 @@ def count_done(
 def _done_sql(people_join: str, dialect: str) -> str:
     return (
         "SELECT d.team_id, d.user_id, d.program_id, d.phase_key FROM " + people_join
-        + f" {DeliverableDone.__tablename__} AS d"
-        " ON d.team_id = people.team_id AND d.user_id = people.user_id"
+        + joined(str(DeliverableDone.__tablename__), "d")
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from storage.insert_once import insert_or_skip
 from storage.models import Entry
-from storage.people import Person, rows_for
+from storage.people import Person, joined, rows_for
 from storage.prepared import Prepared
 
 
@@ -277,9 +277,8 @@ def _counts_sql(people_join: str, dialect: str) -> str:
     by_person = " INDEXED BY ix_entry_team_user_created" if dialect == "sqlite" else ""
     return (
         "SELECT e.team_id, e.user_id, e.kind, e.program_week, count(*) FROM " + people_join
-        + f" {Entry.__tablename__} AS e{by_person}"
-        f" ON e.team_id = people.team_id AND e.user_id = people.user_id"
-        " WHERE e.program_week IS NOT NULL"
+        + joined(str(Entry.__tablename__), "e", by_person)
+        + " WHERE e.program_week IS NOT NULL"
         " GROUP BY e.team_id, e.user_id, e.kind, e.program_week"
     )  # fmt: skip
 

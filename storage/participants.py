@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from storage import workspaces
 from storage.insert_once import insert_once
 from storage.models import NOT_DUE, PLAN_NOW, Participant, Workspace
-from storage.people import Person, rows_for
+from storage.people import Person, joined, rows_for
 from storage.prepared import Prepared
 
 P = Participant.__table__  # type: ignore[attr-defined]
@@ -396,9 +396,8 @@ class Enrolled(NamedTuple):
 def _active_sql(people_join: str, dialect: str) -> str:
     return (
         "SELECT p.team_id, p.user_id, p.program_id, p.background FROM " + people_join
-        + f" {Participant.__tablename__} AS p"
-        f" ON p.team_id = people.team_id AND p.user_id = people.user_id"
-        " WHERE p.status = 'active'"
+        + joined(str(Participant.__tablename__), "p")
+        + " WHERE p.status = 'active'"
     )  # fmt: skip
 
 

@@ -38,6 +38,13 @@ def _people_join(dialect: str) -> str:
     )
 
 
+def joined(table: str, alias: str, hint: str = "") -> str:
+    """The table joined to the list by each pair, what a Build puts after `people_join`
+    (`hint`: SQLite's INDEXED BY clause, if any)."""
+    on = f"{alias}.team_id = people.team_id AND {alias}.user_id = people.user_id"
+    return f" {table} AS {alias}{hint} ON {on}"
+
+
 @cache
 def _statement(build: Build, dialect: str) -> TextClause:
     return text(build(_people_join(dialect), dialect))
