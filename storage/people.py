@@ -18,8 +18,9 @@ from sqlalchemy import TextClause, text
 from sqlmodel import Session
 
 Person = tuple[str, str]  # (team_id, user_id)
-# Builds a statement's SQL, for a dialect, from what goes between FROM and the table joined
-# to the list: `"SELECT ... FROM " + people_join + " entry AS e ON e.team_id = ..."`.
+# Builds a statement's SQL from (people_join, dialect): people_join is what goes between FROM
+# and the table joined to the list, which `joined` then writes with its ON clause:
+# `"SELECT e.kind FROM " + people_join + joined("entry", "e") + " WHERE ..."`.
 Build = Callable[[str, str], str]
 
 
