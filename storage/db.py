@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
@@ -290,6 +291,12 @@ class Database:
         # connection). Writes are one at a time on SQLite anyway (the write lock, shared
         # with the main engine), so one connection costs them no concurrency.
         self.write_engine = self.engine
+        # SQLite: that connection stays checked out between writes, each caller taking its
+        # turn on the guard. A pool checkout and a new Connection per write cost more Python
+        # than the INSERT (bench.latency at 10 clients: 1.15 -> 1.07 ms of CPU per request,
+        # p99 24 -> 14 ms).
+        self._writer_guard = threading.Lock()
+        self._writer: Connection | None = None
         if url.startswith("sqlite"):
             self.write_engine = make_engine(
                 url,
@@ -306,8 +313,24 @@ class Database:
         """A Core transaction for a short write (a few statements, no ORM session or
         objects) that commits on success and rolls back on error: the hot request path.
         On SQLite, callers take turns on one connection, so nothing slow belongs here."""
-        with self.write_engine.begin() as connection:
-            yield connection
+        if self.write_engine is self.engine:  # PostgreSQL: its pool, row locks
+            with self.write_engine.begin() as connection:
+                yield connection
+            return
+        if not self._writer_guard.acquire(timeout=WRITE_LOCK_TIMEOUT):
+            raise SQLAlchemyTimeoutError(
+                f"the SQLite write connection was not free after {WRITE_LOCK_TIMEOUT:.0f} s"
+            )
+        try:
+            writer = self._writer
+            if writer is None or writer.invalidated:  # first use, or lost to an error
+                if writer is not None:
+                    writer.close()  # hands its pool slot back (the pool holds one)
+                writer = self._writer = self.write_engine.connect()
+            with writer.begin():
+                yield writer
+        finally:
+            self._writer_guard.release()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -328,6 +351,10 @@ class Database:
         """Close pooled connections (after the last checkpoint, on SQLite)."""
         if self.checkpointer is not None:
             self.checkpointer.stop()
+        with self._writer_guard:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
         self.engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()
