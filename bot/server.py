@@ -30,8 +30,11 @@ EVENTS_PATH = "/slack/events"
 # plus short database calls: 40 threads only take turns on the GIL in 5 ms slices and
 # answer out of order. With 8, /transition log at 50 clients answered its 1% slowest in
 # 283 ms instead of 453-471 ms, and bare Bolt's in 82 ms instead of 127-185 ms (bench.latency,
-# same machine, back to back); PostgreSQL's waits still overlap, within its pool of 10.
-DISPATCH_THREADS = 8
+# same machine, back to back). With 4 rather than 8, on PostgreSQL (whose round trips hand the
+# GIL over at every statement): 1.55-1.61 instead of 1.74-1.79 ms of CPU per request at 10
+# and 50 clients, p99 at 50 clients 91 instead of 118 ms; on SQLite no difference beyond the
+# noise. Four still overlap PostgreSQL's waits, well within its pool of 10.
+DISPATCH_THREADS = 4
 
 
 def build_asgi(app: App) -> Starlette:
