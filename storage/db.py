@@ -8,14 +8,16 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
+
+from storage.writers import HeldWriters, OneWriter
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ _MIGRATION_LOCK_ID = 7_242_019
 # SQLite's busy handler: as long as busy_timeout would have waited.
 WRITE_LOCK_TIMEOUT = 30.0
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+T = TypeVar("T")
 
 
 class SQLiteWriteLock:
@@ -291,12 +294,6 @@ class Database:
         # connection). Writes are one at a time on SQLite anyway (the write lock, shared
         # with the main engine), so one connection costs them no concurrency.
         self.write_engine = self.engine
-        # SQLite: that connection stays checked out between writes, each caller taking its
-        # turn on the guard. A pool checkout and a new Connection per write cost more Python
-        # than the INSERT (bench.latency at 10 clients: 1.15 -> 1.07 ms of CPU per request,
-        # p99 24 -> 14 ms).
-        self._writer_guard = threading.Lock()
-        self._writer: Connection | None = None
         if url.startswith("sqlite"):
             self.write_engine = make_engine(
                 url,
@@ -307,30 +304,40 @@ class Database:
             )
             if _is_file(url):
                 self.checkpointer = WalCheckpointer(self.engine)
+        # Connections held between writes, not checked out of the pool for each one
+        # (storage/writers.py). bench.latency at 10 clients, back to back: SQLite 1.15 ->
+        # 1.07 ms of server CPU per request, PostgreSQL 1.58-1.62 -> 1.43-1.45 ms.
+        self._writers: OneWriter | HeldWriters = (
+            OneWriter(self.write_engine, wait_seconds=WRITE_LOCK_TIMEOUT)
+            if url.startswith("sqlite")
+            else HeldWriters(self.write_engine)
+        )
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A Core transaction for a short write (a few statements, no ORM session or
         objects) that commits on success and rolls back on error: the hot request path.
         On SQLite, callers take turns on one connection, so nothing slow belongs here."""
-        if self.write_engine is self.engine:  # PostgreSQL: its pool, row locks
-            with self.write_engine.begin() as connection:
-                yield connection
-            return
-        if not self._writer_guard.acquire(timeout=WRITE_LOCK_TIMEOUT):
-            raise SQLAlchemyTimeoutError(
-                f"the SQLite write connection was not free after {WRITE_LOCK_TIMEOUT:.0f} s"
-            )
-        try:
-            writer = self._writer
-            if writer is None or writer.invalidated:  # first use, or lost to an error
-                if writer is not None:
-                    writer.close()  # hands its pool slot back (the pool holds one)
-                writer = self._writer = self.write_engine.connect()
-            with writer.begin():
-                yield writer
-        finally:
-            self._writer_guard.release()
+        with self._writers.transaction() as connection:
+            yield connection
+
+    def run_write(self, work: Callable[[Connection], T]) -> T:
+        """`work` in a `write()` transaction, run once more on a fresh connection when the
+        first attempt lost its connection before committing (a held connection the server
+        dropped): nothing of that attempt was kept. A failure at the commit itself is not
+        retried, since the commit may have reached the server."""
+        for attempt in (1, 2):
+            reached_commit = False
+            try:
+                with self.write() as connection:
+                    result = work(connection)
+                    reached_commit = True
+                return result
+            except DBAPIError as error:
+                if reached_commit or attempt == 2 or not error.connection_invalidated:
+                    raise
+                logger.warning("a write lost its database connection; trying it again")
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -351,10 +358,7 @@ class Database:
         """Close pooled connections (after the last checkpoint, on SQLite)."""
         if self.checkpointer is not None:
             self.checkpointer.stop()
-        with self._writer_guard:
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
+        self._writers.close()
         self.engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()

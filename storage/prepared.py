@@ -136,6 +136,11 @@ class Prepared:
                 one = cursor.fetchone()
                 raw = [] if one is None else [one]
         except dialect.loaded_dbapi.Error as error:
+            # A connection the server dropped is invalidated, as `execute` does, so that
+            # whoever holds it replaces it (storage/writers.py) rather than reusing it.
+            lost = dialect.is_disconnect(error, driver, cursor)
+            if lost:
+                connection.invalidate(error)
             # The same exception `execute` raises, without the parameters (journal text).
             raise DBAPIError.instance(
                 rendered.sql,
@@ -143,6 +148,7 @@ class Prepared:
                 error,
                 dialect.loaded_dbapi.Error,
                 hide_parameters=True,
+                connection_invalidated=lost,
                 dialect=dialect,
             ) from error
         finally:

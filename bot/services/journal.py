@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from bot.kinds import ENTRY_KINDS
 from bot.progress import local_date, program_week
 from bot.services import Services
@@ -49,20 +51,22 @@ def log_entry(
     if not text.strip():
         raise ValueError("an entry needs text")
     now = services.clock.now()
+
     # Core statements, no ORM session: one indexed read (the enrolment and its workspace's
     # settings, noting the workspace when it has no row) and the INSERT (SQLite: under the
     # in-process write lock, storage/db.py); a new decision adds its revisit to the queue.
-    with services.db.write() as connection:
+    # Run again on a fresh connection if the database dropped the one it had (run_write).
+    def store(connection: Connection) -> LogOutcome:
         found = participants.get_enrolment_noting_workspace(
             connection, team_id=team_id, user_id=user_id, now=now
         )
         enrolment = found.enrolment
+        filed: int | None = None
         if enrolment is not None and enrolment.status != "left":
-            if week is None:
-                week = program_week(enrolment.start_date, local_date(now, enrolment.timezone))
-            week = week if week >= 1 else None  # logged before week 1 starts
-        else:
-            week = None
+            filed = week
+            if filed is None:
+                filed = program_week(enrolment.start_date, local_date(now, enrolment.timezone))
+            filed = filed if filed >= 1 else None  # logged before week 1 starts
         stored, created = entries.add_entry(
             connection,
             team_id=team_id,
@@ -70,7 +74,7 @@ def log_entry(
             kind=kind,
             text=text,
             fields=fields or {},
-            program_week=week,
+            program_week=filed,
             client_key=client_key,
             now=now,
         )
@@ -80,4 +84,6 @@ def log_entry(
                 stored, timezone=timezone, hour=found.prompt_hour, days=found.revisit_days
             )
             due_items.plan(connection, [item], now=now)
-    return LogOutcome(stored=stored, created=created, enrolled=enrolment is not None)
+        return LogOutcome(stored=stored, created=created, enrolled=enrolment is not None)
+
+    return services.db.run_write(store)

@@ -270,19 +270,6 @@ def test_a_database_that_never_writes_starts_no_checkpoint_thread(database_url):
     database.dispose()
 
 
-def test_writes_take_turns_on_one_connection_checked_out_once(db):
-    """No pool checkout per write: the write connection stays out between writes."""
-    checkouts: list[object] = []
-    event.listen(db.write_engine, "checkout", lambda dbapi, *_: checkouts.append(dbapi))
-    seen = set()
-    for _ in range(5):
-        with db.write() as connection:
-            seen.add(id(connection))
-            add(connection)
-    assert len(checkouts) == 1 and len(seen) == 1
-    assert count(db) == 5
-
-
 def test_a_write_connection_lost_to_an_error_is_replaced_and_nothing_half_written_stays(db):
     with pytest.raises(RuntimeError), db.write() as connection:
         add(connection, text="never committed")
