@@ -43,6 +43,7 @@ from sqlmodel import select as sqlmodel_select
 from storage.insert_once import insert_or_skip
 from storage.models import OPEN_STATUSES, DueItem, Participant, Workspace
 from storage.prepared import Prepared
+from storage.types import stored_form
 
 PENDING = "pending"
 CLAIMED = "claimed"  # an owner will send it; ready_at is the end of its lease
@@ -262,8 +263,7 @@ def _plan_many_statement(dialect: str) -> TextClause:
 def _plan_many(
     session: Session | Connection, dialect: Any, items: Sequence[Planned], *, now: datetime
 ) -> int:
-    # Naive UTC, as the column stores it (a string on SQLite), through its own processors.
-    stamp = T.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+    stamp = stored_form(T.c.due_at, dialect)
     rows = [
         (i.team_id, i.user_id, i.kind, i.period, i.status, stamp(i.due_at),
          None if i.expires_at is None else stamp(i.expires_at), i.payload)

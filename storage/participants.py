@@ -16,6 +16,7 @@ from storage.insert_once import insert_once
 from storage.models import NOT_DUE, PLAN_NOW, Participant, Workspace
 from storage.people import Person, joined, rows_for
 from storage.prepared import Prepared
+from storage.types import stored_form
 
 P = Participant.__table__  # type: ignore[attr-defined]
 
@@ -325,12 +326,9 @@ def set_next_due(session: Session, values: list[tuple[int, datetime]]) -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        # Naive UTC, as the column stores it, through the column type's own processor.
-        stamp = P.c.next_due_at.type.dialect_impl(connection.dialect).bind_processor(
-            connection.dialect
-        )
+        stamp = stored_form(P.c.next_due_at, connection.dialect)
         ids = [pid for pid, _ in values]
-        ats = [at if stamp is None else stamp(at) for _, at in values]
+        ats = [stamp(at) for _, at in values]
         connection.execute(_SET_NEXT_DUE_ARRAYS, {"ids": ids, "ats": ats})
         return
     _SET_NEXT_DUE.many(connection, [{"pid": pid, "at": at} for pid, at in values])

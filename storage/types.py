@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,3 +39,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return datetime.combine(value.date(), value.time(), UTC)
+
+
+def stored_form(column: Any, dialect: Dialect) -> Callable[[Any], Any]:
+    """What `column`'s own type makes of a value on `dialect` (a UTCDateTime: naive UTC, a
+    string on SQLite), for values SQLAlchemy does not process itself: the elements of an array
+    or of a JSON document bound to a text statement."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else _as_is
+
+
+def _as_is(value: Any) -> Any:
+    return value
