@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from storage.models import Entry
+from tests.postgres_restart import drop_every_connection
 from tests.reliability.ledger import LEDGER
 
 
@@ -46,17 +47,7 @@ def test_postgresql_connections_killed_then_the_bot_reconnects(slack):
     if slack.services.db.engine.dialect.name != "postgresql":
         pytest.skip("a PostgreSQL server restart drops every connection")
     assert "Saved" in slack.command("log Before the restart").json()["text"]
-    # What a server restart does to the pool: every open connection is gone.
-    admin = create_engine(slack.services.db.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        killed = connection.execute(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        ).scalar_one()
-    admin.dispose()
-    assert killed >= 1
+    assert drop_every_connection(slack.services.db.url) >= 1
     LEDGER.add("faults.injected")
     response = slack.command("log After the restart")
     assert response.status == 200

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -15,6 +15,7 @@ from storage import entries
 from storage.db import Database
 from storage.models import Entry
 from storage.writers import HeldWriters
+from tests.postgres_restart import drop_every_connection
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 E = Entry.__table__  # type: ignore[attr-defined]
@@ -119,16 +120,7 @@ def test_a_server_restart_under_a_held_connection_loses_no_write(db):
     postgres_only(db)
     with db.write() as connection:
         add(connection, "before")
-    admin = create_engine(db.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        killed = connection.execute(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        ).scalar_one()
-    admin.dispose()
-    assert killed >= 1
+    assert drop_every_connection(db.url) >= 1
     calls = []
 
     def work(connection: Connection) -> None:
