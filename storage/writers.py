@@ -23,6 +23,24 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 
+@contextmanager
+def _transaction(connection: Connection) -> Iterator[None]:
+    """`connection.begin()`, and after a failure whatever the driver still holds rolled back:
+    a COMMIT that failed can leave the transaction open (SQLite's does when the database is
+    busy), and the next write's COMMIT would then keep what this one was told was lost. The
+    pool does the same when a connection comes back to it; a held one never comes back."""
+    try:
+        with connection.begin():
+            yield
+    except BaseException:
+        if not connection.invalidated:
+            try:
+                connection.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+            except Exception:  # it is unusable then: a new one replaces it
+                connection.invalidate()
+        raise
+
+
 class OneWriter:
     """One connection for every write, each caller waiting its turn (SQLite)."""
 
@@ -45,7 +63,7 @@ class OneWriter:
                 if connection is not None:
                     connection.close()  # hands its pool slot back (the pool holds one)
                 connection = self._connection = self._engine.connect()
-            with connection.begin():
+            with _transaction(connection):
                 yield connection
         finally:
             self._turn.release()
@@ -75,7 +93,7 @@ class HeldWriters:
         """A transaction on a held connection: committed on success, rolled back on error."""
         connection = self._take()
         try:
-            with connection.begin():
+            with _transaction(connection):
                 yield connection
         finally:
             self._give_back(connection)

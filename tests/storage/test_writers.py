@@ -132,8 +132,10 @@ def test_a_server_restart_under_a_held_connection_loses_no_write(db):
     assert texts(db) == ["before", "after"]
 
 
-def test_a_failure_at_the_commit_is_not_tried_again(db):
-    """The commit may have reached the server: running the write again could store it twice."""
+def test_a_failure_at_the_commit_is_not_tried_again_and_leaves_nothing_open(db):
+    """The commit may have reached the server: running the write again could store it twice.
+    And the held connection must not carry the failed transaction into the next write, whose
+    COMMIT would keep it (it did, before the roll-back in storage/writers.py)."""
 
     def fail_commit(_connection: Connection) -> None:
         raise lost_connection()
@@ -148,6 +150,9 @@ def test_a_failure_at_the_commit_is_not_tried_again(db):
     with pytest.raises(DBAPIError):
         db.run_write(work)
     assert len(calls) == 1
+    event.remove(db.write_engine, "commit", fail_commit)
+    db.run_write(work)  # the connection it was on is still fit for the next write
+    assert texts(db) == ["once"]
 
 
 def test_other_database_errors_are_not_tried_again(db):
