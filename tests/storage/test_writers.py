@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -167,3 +168,32 @@ def test_other_database_errors_are_not_tried_again(db):
     assert len(calls) == 1
     with db.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(Entry)).scalar_one() == 0
+
+
+def test_eight_threads_writing_at_once_each_keep_to_a_connection_and_lose_nothing(db):
+    barrier = threading.Barrier(8)
+    used: set[int] = set()
+    failures: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(25):
+
+                def work(connection: Connection, i: int = i) -> None:
+                    used.add(id(connection))
+                    add(connection, f"{n}.{i}", key=f"cmd:{n}.{i}")
+
+                db.run_write(work)
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert sorted(texts(db)) == sorted(f"{n}.{i}" for n in range(8) for i in range(25))
+    assert len(used) <= 8  # never more connections than writes at once
+    assert db.write_engine.pool.checkedout() <= 8
