@@ -29,6 +29,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
+_CURSOR = "prepared_statements_cursor"  # its key in a pooled connection's `info`
+
 
 @dataclass(frozen=True)
 class _Rendered:
@@ -62,7 +64,8 @@ class _Rendered:
 
 class Prepared:
     """A statement for the hot path: `first`, `all`, `scalar`, `run` and `many` inside a
-    Core transaction.
+    Core transaction. `first`, `all` and `scalar` are for statements that return rows (a
+    SELECT, or a write with RETURNING); `run` and `many` for the others.
 
     `build(dialect_name)` returns the statement (dialect-specific ones, such as an INSERT
     ... ON CONFLICT, differ by dialect). An INSERT's columns are the keys of the first values
@@ -109,9 +112,19 @@ class Prepared:
             else rendered.parameters(rows[0])
         )
         dialect = connection.dialect
-        driver = connection.connection.driver_connection
+        proxied = connection.connection
+        driver = proxied.driver_connection
         assert driver is not None  # a Connection in a transaction holds its DBAPI connection
-        cursor = driver.cursor()
+        # psycopg builds a cursor's adapters and state anew for each one, so on PostgreSQL
+        # the DBAPI connection keeps one for these statements (in the pool's per-connection
+        # `info`, which is cleared when the connection is replaced). A sqlite3 cursor costs
+        # next to nothing, and one left open can keep its statement, and a read, open.
+        reuse = dialect.name == "postgresql"
+        cursor = proxied.info.get(_CURSOR) if reuse else None
+        if cursor is None:
+            cursor = driver.cursor()
+            if reuse:
+                proxied.info[_CURSOR] = cursor
         # Listeners are looked for on the engine (where tracing and tests attach them, and
         # where class-wide ones land): a Connection's own dispatcher is built anew for each
         # connection, and asking it cost more than the statement's parameters.
@@ -130,12 +143,17 @@ class Prepared:
                 connection.dispatch.after_cursor_execute(
                     connection, cursor, rendered.sql, parameters, None, many
                 )
-            if cursor.description is not None and fetch == "all":
+            # No look at cursor.description first: psycopg builds it anew on each reading.
+            # A statement asked for rows returns them (a SELECT, or a RETURNING).
+            if fetch == "all":
                 raw = cursor.fetchall()
-            elif cursor.description is not None and fetch == "one":
+            elif fetch == "one":
                 one = cursor.fetchone()
                 raw = [] if one is None else [one]
         except dialect.loaded_dbapi.Error as error:
+            if reuse:  # a cursor that failed is not handed to the next statement
+                proxied.info.pop(_CURSOR, None)
+                reuse = False  # so `finally` closes it
             # A connection the server dropped is invalidated, as `execute` does, so that
             # whoever holds it replaces it (storage/writers.py) rather than reusing it.
             lost = dialect.is_disconnect(error, driver, cursor)
@@ -152,7 +170,8 @@ class Prepared:
                 dialect=dialect,
             ) from error
         finally:
-            cursor.close()
+            if not reuse:
+                cursor.close()
         return rendered, raw
 
     def scalar(self, connection: Connection, values: Mapping[str, Any]) -> Any:

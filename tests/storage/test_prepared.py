@@ -4,6 +4,7 @@ parameters, and stay visible to SQLAlchemy's cursor events; on SQLite and Postgr
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
@@ -212,3 +213,26 @@ def test_many_runs_once_per_set_of_values_in_the_callers_transaction(db):
         assert (
             connection.execute(select(E.c.text).where(E.c.id == ids[2])).scalar() == VALUES["text"]
         )
+
+
+def test_postgresql_runs_them_on_one_cursor_per_connection_and_replaces_one_that_failed(db):
+    """psycopg builds each cursor's adapters anew, so PostgreSQL keeps one per connection;
+    SQLite's cursors are cheap and each one is closed after its statement, as before."""
+    cursors: list[object] = []
+    event.listen(db.write_engine, "before_cursor_execute", lambda *a: cursors.append(a[1]))
+    with db.write() as connection:
+        INSERT.scalar(connection, VALUES)
+        BY_ID.first(connection, {"id": 1})
+    with pytest.raises(IntegrityError), db.write() as connection:
+        PLAIN_INSERT.first(connection, VALUES)  # fails: the same author and key
+    with db.write() as connection:
+        assert BY_ID.first(connection, {"id": 1}) is not None
+    first, second, failed, after = cursors
+    if db.engine.dialect.name == "postgresql":
+        assert first is second is failed  # one cursor for the connection's statements
+        assert after is not failed  # not the one that failed
+        assert not after.closed and failed.closed
+    else:
+        for cursor in cursors:  # each closed once its statement ran: none holds a read open
+            with pytest.raises(sqlite3.ProgrammingError, match="closed cursor"):
+                cursor.execute("SELECT 1")
