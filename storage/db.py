@@ -31,6 +31,7 @@ _MIGRATION_LOCK_ID = 7_242_019
 WRITE_LOCK_TIMEOUT = 30.0
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class SQLiteWriteLock:
@@ -337,6 +338,28 @@ class Database:
                 if reached_commit or attempt == 2 or not error.connection_invalidated:
                     raise
                 logger.warning("a write lost its database connection; trying it again")
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def run_statements(
+        self, read: Callable[[Connection], R], write: Callable[[Connection, R], T]
+    ) -> T:
+        """PostgreSQL: `read`, then `write`, on a held connection in autocommit, so each
+        statement commits by itself: for a write that is one statement, atomic on its own,
+        and a read before it that locks nothing (storage/entry_writes.py). `read` is run once
+        more on a fresh connection when it lost its connection; `write` never is, since its
+        statement may have committed."""
+        if not isinstance(self._writers, HeldWriters):
+            raise TypeError("statements in autocommit are for PostgreSQL's held connections")
+        for attempt in (1, 2):
+            with self._writers.statements() as connection:
+                try:
+                    got = read(connection)
+                except DBAPIError as error:
+                    if attempt == 2 or not error.connection_invalidated:
+                        raise
+                    logger.warning("a read lost its database connection; trying it again")
+                    continue
+                return write(connection, got)
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     @contextmanager

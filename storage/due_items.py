@@ -180,7 +180,7 @@ class Claimed(NamedTuple):
 def _plan_statement(dialect: str) -> Any:
     """The queue's INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect
     (a new statement per call costs building and hashing it: a fifth of a logged decision)."""
-    return insert_or_skip(dialect, T, on=("team_id", "user_id", "kind", "period")).returning(T.c.id)
+    return insert_or_skip(dialect, T, on=KEY_COLUMNS).returning(T.c.id)
 
 
 # One item in a Core transaction (a logged decision's revisit, on the request path): run on
@@ -188,26 +188,42 @@ def _plan_statement(dialect: str) -> Any:
 _PLAN_ONE = Prepared(_plan_statement)
 
 
+# An item's unique key, and the columns a new one is written with (row_of).
+KEY_COLUMNS = ("team_id", "user_id", "kind", "period")
+ROW_COLUMNS = (
+    *KEY_COLUMNS,
+    "status",
+    "due_at",
+    "expires_at",
+    "ready_at",
+    "attempts",
+    "payload",
+    "created_at",
+)
+
+
+def row_of(item: Planned, *, now: datetime) -> dict[str, Any]:
+    """The queue's row for a new item (its columns are ROW_COLUMNS)."""
+    return {
+        "team_id": item.team_id,
+        "user_id": item.user_id,
+        "kind": item.kind,
+        "period": item.period,
+        "status": item.status,
+        "due_at": item.due_at,
+        "expires_at": item.expires_at,
+        "ready_at": item.due_at,
+        "attempts": 0,
+        "payload": item.payload,
+        "created_at": now,
+    }
+
+
 def plan(session: Session | Connection, items: Sequence[Planned], *, now: datetime) -> int:
     """Add items to the queue; an existing key is left as it is. Returns how many were new."""
     if not items:
         return 0
-    rows = [
-        {
-            "team_id": i.team_id,
-            "user_id": i.user_id,
-            "kind": i.kind,
-            "period": i.period,
-            "status": i.status,
-            "due_at": i.due_at,
-            "expires_at": i.expires_at,
-            "ready_at": i.due_at,
-            "attempts": 0,
-            "payload": i.payload,
-            "created_at": now,
-        }
-        for i in items
-    ]
+    rows = [row_of(i, now=now) for i in items]
     if isinstance(session, Connection) and len(rows) == 1:
         return 0 if _PLAN_ONE.first(session, rows[0]) is None else 1
     bind = session.get_bind() if isinstance(session, Session) else session

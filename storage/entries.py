@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
 from datetime import datetime
@@ -48,16 +48,16 @@ class StoredEntry:
 
 _ENTRY: Table = Entry.__table__  # type: ignore[attr-defined]  # set on every table model
 # The unique constraint a replay lands on (uq_entry_team_user_client_key).
-_REPLAY_KEY = ("team_id", "user_id", "client_key")
+REPLAY_KEY = ("team_id", "user_id", "client_key")
 # Built once, run with parameters: see storage/insert_once.py on cache keys.
 _BY_REPLAY_KEY = core_select(_ENTRY).where(
-    *(_ENTRY.c[name] == bindparam(name) for name in _REPLAY_KEY)
+    *(_ENTRY.c[name] == bindparam(name) for name in REPLAY_KEY)
 )
 
 
 @cache
 def _insert_entry(dialect: str) -> Insert:
-    return insert_or_skip(dialect, _ENTRY, on=_REPLAY_KEY).returning(_ENTRY.c.id)
+    return insert_or_skip(dialect, _ENTRY, on=REPLAY_KEY).returning(_ENTRY.c.id)
 
 
 # The request path's INSERT, on the driver's cursor (storage/prepared.py).
@@ -93,17 +93,30 @@ def add_entry(
         "client_key": client_key,
         "created_at": now,
     }
-    key = {"team_id": team_id, "user_id": user_id, "client_key": client_key}
+    return insert_or_replay(connection, values, lambda: _INSERT_ENTRY.scalar(connection, values))
+
+
+_REPLAYED = Prepared(lambda _dialect: _BY_REPLAY_KEY)
+_COLUMNS = tuple(column.name for column in _ENTRY.columns)
+
+
+def insert_or_replay(
+    connection: Connection, values: Mapping[str, Any], insert: Callable[[], int | None]
+) -> tuple[StoredEntry, bool]:
+    """`insert()` the entry with `values` (all its columns but the id): its new id, or None
+    when the author's client_key is taken, and then the author's entry with that key is
+    read back. Returns (entry, created)."""
+    key = {name: values[name] for name in REPLAY_KEY}
     # A second round only when the entry we collided with is deleted before we read it
     # (PostgreSQL; on SQLite this transaction holds the write lock from the INSERT on).
     for _ in range(3):
-        new_id = _INSERT_ENTRY.scalar(connection, values)
+        new_id = insert()
         if new_id is not None:
             return StoredEntry(id=new_id, **values), True
-        found = connection.execute(_BY_REPLAY_KEY, key).mappings().first()
-        if found is not None:
-            return StoredEntry(**found), False
-    raise LookupError(f"entry with client key {client_key!r} neither inserted nor found")
+        earlier = _REPLAYED.first(connection, key)
+        if earlier is not None:
+            return StoredEntry(**dict(zip(_COLUMNS, earlier, strict=True))), False
+    raise LookupError(f"entry with client key {values['client_key']!r} neither inserted nor found")
 
 
 def list_entries(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, bindparam, func, text, update
 from sqlalchemy import select as core_select
@@ -56,7 +56,7 @@ def get_enrolment(connection: Connection, *, team_id: str, user_id: str) -> Enro
 _WORKSPACE: Table = Workspace.__table__  # type: ignore[attr-defined]  # set on table models
 # The workspace's row joined to the member's enrollment, if any: no row at all means the
 # workspace has none yet; a row of NULLs after team_id, that the member has not joined.
-_ENROLMENT_IN_WORKSPACE = (
+ENROLMENT_IN_WORKSPACE = (
     core_select(
         func.coalesce(_PARTICIPANT.c.prompt_hour, _WORKSPACE.c.prompt_hour),
         _WORKSPACE.c.revisit_days,
@@ -76,7 +76,7 @@ _ENROLMENT_IN_WORKSPACE = (
     .where(_WORKSPACE.c.team_id == bindparam("team_id"))
 )
 # Read on every /transition log: run on the driver's cursor (storage/prepared.py).
-_READ_ENROLMENT_IN_WORKSPACE = Prepared(lambda _dialect: _ENROLMENT_IN_WORKSPACE)
+_READ_ENROLMENT_IN_WORKSPACE = Prepared(lambda _dialect: ENROLMENT_IN_WORKSPACE)
 
 
 class EnrolmentInWorkspace(NamedTuple):
@@ -107,7 +107,12 @@ def get_enrolment_noting_workspace(
             _DEFAULT_HOUR,
             _DEFAULT_REVISIT_DAYS,
         )
-    hour, days, start_date, timezone, status = row
+    return in_workspace(row)
+
+
+def in_workspace(row: Sequence[Any]) -> EnrolmentInWorkspace:
+    """A row of ENROLMENT_IN_WORKSPACE (its first five columns) as what it says."""
+    hour, days, start_date, timezone, status = row[:5]
     enrolment = None if start_date is None else Enrolment(start_date, timezone, status)
     return EnrolmentInWorkspace(enrolment, hour, days)
 

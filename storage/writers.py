@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
@@ -95,6 +96,25 @@ class HeldWriters:
         try:
             with _transaction(connection):
                 yield connection
+        finally:
+            self._give_back(connection)
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """A held connection in autocommit: each statement is a transaction of its own, with
+        no BEGIN and COMMIT round trips (storage/entry_writes.py)."""
+        connection = self._take()
+        try:
+            driver: Any = connection.connection.driver_connection
+            driver.autocommit = True
+            try:
+                yield connection
+            finally:
+                if not connection.invalidated:
+                    try:
+                        driver.autocommit = False
+                    except Exception:  # it is unusable then: a new one replaces it
+                        connection.invalidate()
         finally:
             self._give_back(connection)
 

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from bot.kinds import ENTRY_KINDS
 from bot.progress import local_date, program_week
 from bot.services import Services
 from bot.services.checkins import revisit_item
-from storage import due_items, entries, participants
+from storage import entry_writes
+from storage.due_items import Planned
 from storage.entries import StoredEntry
+from storage.entry_writes import EntryDraft
 from storage.models import Entry
+from storage.participants import EnrolmentInWorkspace
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,14 @@ def log_entry(
 ) -> LogOutcome:
     """Store an entry at once, enrolled or not: nothing typed is lost. `week` files it under
     that program week (a reply in a weekly prompt's thread) instead of the current one.
-    A new decision is planned for its revisit in the same transaction."""
+    A new decision and its revisit are written together, or neither is."""
     if kind not in ENTRY_KINDS:
         raise ValueError(f"unknown entry kind {kind!r}")
     if not text.strip():
         raise ValueError("an entry needs text")
     now = services.clock.now()
 
-    # Core statements, no ORM session: one indexed read (the enrolment and its workspace's
-    # settings, noting the workspace when it has no row) and the INSERT (SQLite: under the
-    # in-process write lock, storage/db.py); a new decision adds its revisit to the queue.
-    # Run again on a fresh connection if the database dropped the one it had (run_write).
-    def store(connection: Connection) -> LogOutcome:
-        found = participants.get_enrolment_noting_workspace(
-            connection, team_id=team_id, user_id=user_id, now=now
-        )
+    def draft(found: EnrolmentInWorkspace) -> EntryDraft:
         enrolment = found.enrolment
         filed: int | None = None
         if enrolment is not None and enrolment.status != "left":
@@ -67,23 +61,21 @@ def log_entry(
             if filed is None:
                 filed = program_week(enrolment.start_date, local_date(now, enrolment.timezone))
             filed = filed if filed >= 1 else None  # logged before week 1 starts
-        stored, created = entries.add_entry(
-            connection,
-            team_id=team_id,
-            user_id=user_id,
-            kind=kind,
-            text=text,
-            fields=fields or {},
-            program_week=filed,
-            client_key=client_key,
-            now=now,
-        )
-        if created and kind == "decision":
-            timezone = enrolment.timezone if enrolment is not None else "UTC"
-            item = revisit_item(
-                stored, timezone=timezone, hour=found.prompt_hour, days=found.revisit_days
-            )
-            due_items.plan(connection, [item], now=now)
-        return LogOutcome(stored=stored, created=created, enrolled=enrolment is not None)
+        return EntryDraft(kind, text, fields or {}, filed, client_key)
 
-    return services.db.run_write(store)
+    def revisit(stored: StoredEntry, found: EnrolmentInWorkspace) -> Planned | None:
+        if kind != "decision":
+            return None
+        timezone = found.enrolment.timezone if found.enrolment is not None else "UTC"
+        return revisit_item(
+            stored, timezone=timezone, hour=found.prompt_hour, days=found.revisit_days
+        )
+
+    # No ORM session: the enrolment read, the INSERT and a new decision's revisit, written
+    # in as few round trips as the database allows (storage/entry_writes.py).
+    logged = entry_writes.log_entry(
+        services.db, team_id=team_id, user_id=user_id, now=now, draft=draft, revisit=revisit
+    )
+    return LogOutcome(
+        stored=logged.stored, created=logged.created, enrolled=logged.found.enrolment is not None
+    )
