@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 
 def drop_every_connection(url: str) -> int:
@@ -20,3 +21,10 @@ def drop_every_connection(url: str) -> int:
             )
     finally:
         admin.dispose()
+
+
+def lost_connection() -> OperationalError:
+    """The error SQLAlchemy raises for a statement whose connection the server dropped."""
+    return OperationalError(
+        "SELECT", None, Exception("server closed the connection"), connection_invalidated=True
+    )

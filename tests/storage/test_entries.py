@@ -6,21 +6,12 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import event, func, select
 
 from storage import entries
-from storage.db import Database
 from storage.models import Entry
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def add(connection, *, user_id="U1", text="Chose annual billing", client_key="cmd:1.2.3"):

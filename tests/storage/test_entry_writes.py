@@ -18,17 +18,11 @@ from storage.entries import StoredEntry
 from storage.entry_writes import EntryDraft, Logged
 from storage.models import DueItem, Entry
 from storage.participants import EnrolmentInWorkspace
+from tests.postgres_restart import lost_connection
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 E = Entry.__table__  # type: ignore[attr-defined]
 D = DueItem.__table__  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def log(db: Database, words: str, *, kind: str = "decision", key: str | None = None) -> Logged:
@@ -165,12 +159,6 @@ def test_on_postgresql_an_entry_in_a_known_workspace_is_two_statements_and_no_tr
         raise RuntimeError("the write fails after its INSERT")
     kept, _ = stored_rows(db)
     assert [text_ for _, text_ in kept] == ["the workspace's first", "a decision"]
-
-
-def lost_connection() -> OperationalError:
-    return OperationalError(
-        "SELECT", None, Exception("server closed the connection"), connection_invalidated=True
-    )
 
 
 def test_on_postgresql_a_read_that_lost_its_connection_runs_again_and_a_write_never(db):

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import event, func, select
 
 from storage import participants, workspaces
-from storage.db import Database
 from storage.models import Workspace
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def enroll(db, team_id: str = "T1", user_id: str = "U1") -> None:

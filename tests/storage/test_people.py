@@ -9,17 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from storage import checklists, deliverables, entries, participants
-from storage.db import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PROGRAM = "product-engineer"
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def enroll(db, team_id: str, user_id: str, *, background: str = "backend") -> None:

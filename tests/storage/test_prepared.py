@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from storage.db import Database
 from storage.insert_once import insert_or_skip
 from storage.models import Entry, Participant
 from storage.prepared import Prepared
@@ -35,13 +34,6 @@ PLAIN_INSERT = Prepared(lambda _: E.insert())
 BY_ID = Prepared(
     lambda _: select(E.c.fields, E.c.created_at, E.c.text).where(E.c.id == bindparam("id"))
 )
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def test_a_row_written_and_read_back_matches_what_execute_does(db):

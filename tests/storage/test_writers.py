@@ -10,23 +10,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import entries
 from storage.db import Database
 from storage.models import Entry
 from storage.writers import HeldWriters
-from tests.postgres_restart import drop_every_connection
+from tests.postgres_restart import drop_every_connection, lost_connection
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 E = Entry.__table__  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def postgres_only(db: Database) -> None:
@@ -57,12 +50,6 @@ def checkouts(db: Database) -> list[object]:
     seen: list[object] = []
     event.listen(db.write_engine, "checkout", lambda dbapi, *_: seen.append(dbapi))
     return seen
-
-
-def lost_connection() -> OperationalError:
-    return OperationalError(
-        "SELECT", None, Exception("server closed the connection"), connection_invalidated=True
-    )
 
 
 def test_many_writes_check_one_connection_out_once(db):
