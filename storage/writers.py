@@ -106,7 +106,14 @@ class HeldWriters:
         connection = self._take()
         try:
             driver: Any = connection.connection.driver_connection
-            driver.autocommit = True
+            try:
+                driver.autocommit = True
+            except Exception:  # psycopg refuses on a connection it knows is broken
+                connection.invalidate()
+                connection.close()
+                connection = self._engine.connect()
+                driver = connection.connection.driver_connection
+                driver.autocommit = True
             try:
                 yield connection
             finally:

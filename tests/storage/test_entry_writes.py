@@ -192,3 +192,19 @@ def test_on_sqlite_statements_in_autocommit_are_refused(db):
         pytest.skip("PostgreSQL runs them")
     with pytest.raises(TypeError):
         db.run_statements(lambda _connection: 1, lambda _connection, got: got)
+
+
+def test_on_postgresql_a_held_connection_that_cannot_take_autocommit_is_replaced(db):
+    """psycopg refuses autocommit on a connection it knows is broken, or one left inside a
+    transaction; the entry must still be written, on a new connection."""
+    postgres_only(db)
+    log(db, "the workspace's first", kind="evidence")
+    with db.write() as connection:
+        held = connection
+    driver = held.connection.driver_connection
+    driver.execute("SELECT 1")  # leaves it inside a transaction
+    logged = log(db, "written on a new connection")
+    assert logged.created
+    assert driver.closed  # replaced, not handed back to anyone
+    kept, _ = stored_rows(db)
+    assert [text_ for _, text_ in kept] == ["the workspace's first", "written on a new connection"]
