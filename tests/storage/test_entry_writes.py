@@ -4,6 +4,7 @@ is a read and one statement, with no transaction around them; on SQLite and Post
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -208,3 +209,29 @@ def test_on_postgresql_a_held_connection_that_cannot_take_autocommit_is_replaced
     assert driver.closed  # replaced, not handed back to anyone
     kept, _ = stored_rows(db)
     assert [text_ for _, text_ in kept] == ["the workspace's first", "written on a new connection"]
+
+
+def test_eight_threads_logging_one_request_store_it_and_its_revisit_once(db):
+    log(db, "the workspace's first", kind="evidence")  # so PostgreSQL takes its two round trips
+    barrier = threading.Barrier(8)
+    results: list[Logged] = []
+    lock = threading.Lock()
+
+    def submit(n: int) -> None:
+        barrier.wait()
+        logged = log(db, f"attempt {n}", key="cmd:racing")
+        with lock:
+            results.append(logged)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 8
+    winner = next(logged.stored for logged in results if logged.created)
+    assert all(logged.stored == winner for logged in results)
+    assert [logged.created for logged in results].count(True) == 1
+    kept, planned = stored_rows(db)
+    assert [text_ for _, text_ in kept] == ["the workspace's first", winner.text]
+    assert planned == [(f"entry-{winner.id}", {"entry_id": winner.id})]
