@@ -410,6 +410,19 @@ def active_among(session: Session, people: Iterable[Person]) -> list[Enrolled]:
     return [Enrolled(*row) for row in rows_for(session, _active_sql, people)]
 
 
+def _status_sql(people_join: str, dialect: str) -> str:
+    return (
+        "SELECT p.team_id, p.user_id, p.status FROM " + people_join
+        + joined(str(Participant.__tablename__), "p")
+    )  # fmt: skip
+
+
+def statuses_among(session: Session, people: Iterable[Person]) -> dict[Person, str]:
+    """The enrollment status (active, paused, left...) of those of these people who ever
+    joined; someone who never did is not in the answer."""
+    return {(team, user): status for team, user, status in rows_for(session, _status_sql, people)}
+
+
 def set_rhythm(
     session: Session,
     *,

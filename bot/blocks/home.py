@@ -38,12 +38,13 @@ def home_view(data: HomeData, picture: Shown | None = None) -> Block:
             )
         done = ":white_check_mark: done" if recap.deliverable_done else "not done yet"
         logged = counts_line(recap.total_counts)
-        blocks.append(
-            context(
-                f"This phase's deliverable: {done}  ·  "
-                f"{recap.deliverables_done} of {len(recap.report.program.phases)} done"
+        if recap.report.participant.status != "left":  # no phase is running for them
+            blocks.append(
+                context(
+                    f"This phase's deliverable: {done}  ·  "
+                    f"{recap.deliverables_done} of {len(recap.report.program.phases)} done"
+                )
             )
-        )
         blocks.append(section(f"*Logged so far:* {logged or 'nothing yet'}"))
         blocks.extend(skills_comparison(recap.skills))
         blocks.extend(sharing_blocks(recap.report.participant.share_progress))

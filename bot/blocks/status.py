@@ -20,6 +20,8 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
     """Status for an enrolled participant."""
     program = report.program
     title = safe_text(program.title, 100)
+    if report.participant.status == "left":
+        return _left_blocks(report)
     if report.finished:
         return _finished_blocks(report)
     if report.not_started:
@@ -57,7 +59,13 @@ def status_blocks(report: StatusReport) -> tuple[str, list[Block]]:
         )
         if report.evidence_counts:
             logged = counts_line(report.evidence_counts)
-            blocks.append(context(f"Logged toward it this phase: {logged}"))
+            blocks.append(
+                context(
+                    f"Logged toward it this phase: {logged}"
+                    if logged
+                    else "Nothing logged toward it yet this phase."
+                )
+            )
     blocks.append(context(_tally(report)))
     blocks.append(actions("status_actions", button("Log a decision", ids.OPEN_JOURNAL)))
     return text, blocks
@@ -93,3 +101,22 @@ def _finished_blocks(report: StatusReport) -> tuple[str, list[Block]]:
     blocks.append(context(_tally(report)))
     blocks.append(actions("status_actions", button("Log a decision", ids.OPEN_JOURNAL)))
     return text, blocks
+
+
+def _left_blocks(report: StatusReport) -> tuple[str, list[Block]]:
+    """Status after leaving: no week or deliverable (nothing more is sent), what is kept,
+    and the way back."""
+    title = safe_text(report.program.title, 100)
+    text = (
+        f"You left {report.program.title}. Nothing more is sent; what you logged is kept. "
+        "`/transition join` starts a program again."
+    )
+    return text, [
+        header(f"You left {title}"),
+        section(
+            "Nothing more is sent to you: no prompts, reminders or check-ins. Everything you "
+            "logged is kept, and `/transition join` starts a program again."
+        ),
+        context(_tally(report)),
+        actions("status_join", button("Join a program", ids.OPEN_JOIN)),
+    ]

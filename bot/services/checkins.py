@@ -101,12 +101,18 @@ def render_checkins(
     services: Services, session: Session, items: list[Claimed], now: datetime
 ) -> dict[int, Message | None]:
     """One message per person for the follow-ups and revisits due together (at most
-    PER_MESSAGE in one); an item whose entry is gone is dropped."""
+    PER_MESSAGE in one); an item whose entry is gone is dropped, and so is every item of a
+    member who has paused, is away or has left ("nothing is sent until you resume"). Someone
+    who logs without ever joining still gets their check-ins."""
     out: dict[int, Message | None] = {}
     by_person: dict[tuple[str, str], list[Claimed]] = {}
     for item in items:
         by_person.setdefault((item.team_id, item.user_id), []).append(item)
+    statuses = participants.statuses_among(session, by_person)
     for (team_id, user_id), mine in by_person.items():
+        if statuses.get((team_id, user_id), "active") != "active":
+            out.update((item.id, None) for item in mine)
+            continue
         ids = [i.payload.get("entry_id") for i in mine]
         found = entries.get_entries(
             session, team_id=team_id, entry_ids=[i for i in ids if isinstance(i, int)]

@@ -66,6 +66,8 @@ def log_entry(
     def revisit(stored: StoredEntry, found: EnrolmentInWorkspace) -> Planned | None:
         if kind != "decision":
             return None
+        if found.enrolment is not None and found.enrolment.status == "left":
+            return None  # they asked for nothing more to be sent
         timezone = found.enrolment.timezone if found.enrolment is not None else "UTC"
         return revisit_item(
             stored, timezone=timezone, hour=found.prompt_hour, days=found.revisit_days

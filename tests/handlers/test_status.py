@@ -128,3 +128,31 @@ def test_home_is_refreshed_after_a_new_entry(slack):
     assert "Your latest entries" in home and "Picked the cheaper vendor" in home
     assert "entry_edit" in home
     assert view_problems(publish.params["view"]) == []
+
+
+def test_status_and_home_after_leaving_say_so_not_the_week_and_deliverable(slack):
+    """Found from outside: after leaving, status and Home still showed "Week 3 of 12" and
+    the phase's deliverable "due by the end of the week", as if nothing had changed."""
+    from bot.services.participation import leave
+
+    enroll(slack, date(2026, 11, 9))
+    log_days_ago(slack, 0)
+    leave(slack.services, team_id="T1", user_id="U1")
+    body = slack.command("status").json()
+    assert "You left" in body["text"] and "join" in body["text"]
+    shown = str(body["blocks"])
+    assert "Week 3" not in shown and "Deliverable" not in shown
+    assert "1 entry in all" in shown  # what they logged is kept, and said so
+    assert message_problems(body["text"], body["blocks"]) == []
+    slack.sender.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    view = str(slack.emulator.wait_for("views.publish")[0].params["view"])
+    assert "You left" in view
+    assert "Week 3" not in view and "This phase's deliverable" not in view
+
+
+def test_status_with_nothing_logged_this_phase_says_so_in_words(slack):
+    """Found from outside: "Logged toward it this phase: " with nothing after it."""
+    enroll(slack, date(2026, 11, 9))
+    shown = str(slack.command("status").json()["blocks"])
+    assert "Logged toward it this phase: '" not in shown
+    assert "Nothing logged toward it yet this phase." in shown

@@ -176,3 +176,38 @@ def test_a_follow_up_and_a_revisit_due_together_go_out_as_one_message(slack):
     assert_valid_message(checkins[0].params)
     stamps = {i.message_ts for i in items(slack, "followup") + items(slack, "revisit")}
     assert stamps == {checkins[0].response["ts"]}
+
+
+def test_nothing_is_checked_in_on_while_paused_or_after_leaving(slack):
+    """Found from outside: a paused member got their decision's revisit and their ship
+    post's follow-up ("No prompts or reminders until you resume"), and one who had left
+    got revisits, even for a decision logged after leaving."""
+    from bot.services.participation import leave, pause, resume
+
+    for user in ("U1", "U2"):
+        join(
+            slack.services,
+            team_id="T1",
+            user_id=user,
+            program_id="product-engineer",
+            background="backend",
+            start_date=date(2026, 11, 23),
+            timezone="UTC",
+        )
+    slack.command("log Paused member's decision", user_id="U1")
+    slack.command("log Leaving member's decision", user_id="U2")
+    pause(slack.services, team_id="T1", user_id="U1")
+    leave(slack.services, team_id="T1", user_id="U2")
+    slack.command("log Logged after leaving", user_id="U2")
+    assert len(items(slack, "revisit")) == 2  # nothing planned for the one who left
+    report = run_pass(slack, morning(29))
+    assert sorted(o.result for o in report.outcomes) == ["dropped", "dropped"]
+    assert dms_to(slack, "U1") == [] and dms_to(slack, "U2") == []
+    # A member who resumes gets check-ins again.
+    resume(slack.services, team_id="T1", user_id="U1")
+    slack.command("log A decision after resuming", user_id="U1")
+    report = run_pass(slack, morning(60))
+    assert [o.result for o in report.outcomes if o.kind == "revisit"] == ["sent"]
+    shown = [str(dm.params["blocks"]) for dm in dms_to(slack, "U1")]
+    assert sum("A decision after resuming" in b for b in shown) == 1
+    assert not any("Paused member's decision" in b for b in shown)
