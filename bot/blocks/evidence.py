@@ -157,7 +157,7 @@ def saved_message_blocks(
 ) -> tuple[str, list[Block]]:
     """Confirmation of a Slack message saved with the shortcut: the entry with its kind menu,
     and the link back to the message."""
-    text, blocks = outcome_blocks(outcome.logged.stored.kind, outcome, quick=True)
+    text, blocks = outcome_blocks(outcome, quick=True)
     source = (
         f"<{permalink}|The original message> is linked from your entry."
         if permalink
@@ -272,15 +272,14 @@ def delete_button(value: str) -> Block:
     }
 
 
-def outcome_blocks(
-    kind: str, outcome: EvidenceOutcome, *, quick: bool = False
-) -> tuple[str, list[Block]]:
+def outcome_blocks(outcome: EvidenceOutcome, *, quick: bool = False) -> tuple[str, list[Block]]:
     """The confirmation of a logged entry, with its coaching and scores (`quick`: logged
-    from one line, so it carries the kind menu)."""
+    from one line, so it carries the kind menu). Said of the entry as stored: a replay's is
+    the first one's, whatever kind the repeat asked for."""
     logged = outcome.logged
     return logged_blocks(
         entry_id=logged.stored.id if quick else None,
-        kind=kind,
+        kind=logged.stored.kind,
         text=logged.stored.text,
         week=logged.stored.program_week,
         enrolled=logged.enrolled,

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.coaching import Suggestion, feedback
 from bot.evidence import LOGGABLE, SPECS, quick_fields, summary_text
-from bot.scoring import Score, score_proposal
+from bot.scoring import Score, ScoreError, score_proposal
 from bot.services import Services
 from bot.services.checkins import plan_revisit
 from bot.services.journal import LogOutcome, log_entry
@@ -64,6 +64,15 @@ def log_evidence(
         client_key=client_key,
         week=week,
     )
+    if not logged.created:
+        # A replay: the coaching is about what was stored then (its kind, its fields, any
+        # edit since), not about the request that repeated it.
+        stored = logged.stored
+        try:
+            kept, scores = prepare(stored.kind, dict(stored.fields))
+        except ScoreError:  # scored by rules since changed: say nothing of scores
+            kept, scores = dict(stored.fields), []
+        return EvidenceOutcome(logged, feedback(stored.kind, kept), scores)
     return EvidenceOutcome(logged, feedback(kind, clean), scores)
 
 
@@ -103,6 +112,15 @@ def change_kind(services: Services, *, entry: Entry, kind: str) -> EvidenceOutco
             session, team_id=entry.team_id, user_id=entry.user_id
         )
     logged = LogOutcome(stored=StoredEntry.of(updated), created=True, enrolled=enrolled is not None)
+    if not logged.created:
+        # A replay: the coaching is about what was stored then (its kind, its fields, any
+        # edit since), not about the request that repeated it.
+        stored = logged.stored
+        try:
+            kept, scores = prepare(stored.kind, dict(stored.fields))
+        except ScoreError:  # scored by rules since changed: say nothing of scores
+            kept, scores = dict(stored.fields), []
+        return EvidenceOutcome(logged, feedback(stored.kind, kept), scores)
     return EvidenceOutcome(logged, feedback(kind, clean), scores)
 
 

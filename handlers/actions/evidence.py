@@ -62,7 +62,7 @@ def change_entry_kind(req: Incoming) -> Answer:
     if outcome is None:
         message = "That entry was filled in with its full form since; change it with Edit."
         return Answer.later(_tell(req, message))
-    text, blocks = outcome_blocks(kind, outcome, quick=True)
+    text, blocks = outcome_blocks(outcome, quick=True)
 
     def redraw(slack: Outbound) -> None:
         try:

@@ -42,4 +42,4 @@ def run(req: Incoming, args: str) -> Answer:
     )
     # No Home refresh here: a slash command is typed outside the Home tab, and Slack sends
     # app_home_opened (which publishes it fresh) whenever the user goes back to it.
-    return Answer.reply(*outcome_blocks(kind, outcome, quick=True))
+    return Answer.reply(*outcome_blocks(outcome, quick=True))

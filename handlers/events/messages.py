@@ -62,7 +62,7 @@ def handle_message(req: Incoming) -> Answer | None:
 
 def _answer(req: Incoming, typed: Typed, slack: Outbound) -> tuple[str, list[Any]]:
     if typed.outcome is not None:
-        return outcome_blocks(typed.outcome.logged.stored.kind, typed.outcome, quick=True)
+        return outcome_blocks(typed.outcome, quick=True)
     if typed.form_kind is not None:
         return form_offer(typed.form_kind)
     if typed.too_long:

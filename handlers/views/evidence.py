@@ -79,7 +79,7 @@ def handle_submission(req: Incoming) -> Answer:
         fields=values,
         client_key=f"view:{view.get('id')}",  # a double submit of one modal stores once
     )
-    return Answer.later(_reply(req, channel, *outcome_blocks(kind, outcome)))
+    return Answer.later(_reply(req, channel, *outcome_blocks(outcome)))
 
 
 def handle_ship_submission(req: Incoming) -> Answer:

@@ -250,3 +250,19 @@ def test_a_trigger_id_two_members_share_never_shows_one_the_others_entry(slack):
     again = slack.command("log Sam kept the monthly plan", user_id="U2", trigger_id=shared)
     assert "Already saved" in again.json()["text"]
     assert len(entries(slack)) == 2
+
+
+def test_a_replay_is_answered_about_the_entry_stored_not_the_repeat(slack):
+    """Found from outside: a repeat of a trigger id that asked for another kind was answered
+    "Already saved as a decision" although a problem statement was stored, and the coaching
+    was about the repeat's words."""
+    trigger = slack.emulator.issue_trigger("T1", "U1")
+    first = slack.command("log problem: Exports are slow for big teams", trigger_id=trigger)
+    assert "problem statement" in first.json()["text"]
+    again = slack.command("log We chose annual billing", trigger_id=trigger)
+    body = again.json()
+    assert "Already saved as a problem statement" in body["text"]
+    assert "decision" not in body["text"]
+    assert "Exports are slow for big teams" in str(body["blocks"])
+    assert "annual billing" not in str(body["blocks"])
+    assert len(entries(slack)) == 1
