@@ -227,7 +227,8 @@ class State:
         # What "now" is for scheduling checks: real time unless a test sets a clock.
         self.clock: Callable[[], float] | None = None
         self._seq = 0
-        self._ts_seq = 0
+        self._run = secrets.token_hex(4).upper()
+        self._last_ts = 0
 
     # -- time and ids -------------------------------------------------------------------------
 
@@ -236,14 +237,21 @@ class State:
         return self.clock() if self.clock is not None else time.time()
 
     def next_id(self, prefix: str) -> str:
-        """Next deterministic Slack-looking id such as V0000001."""
+        """Next Slack-looking id such as V00000014F3A9C2E: a counter, then a tag of this
+        emulator's own, so that one started again never hands out an id it gave before (the
+        app keys replays on view ids, and the sandbox keeps its database across restarts)."""
         self._seq += 1
-        return f"{prefix}{self._seq:07d}"
+        return f"{prefix}{self._seq:07d}{self._run}"
 
     def next_ts(self) -> str:
-        """Next unique, increasing message ts: 1700000000.000100, 1700000000.000200, ..."""
-        self._ts_seq += 100
-        return f"{1_700_000_000 + self._ts_seq // 1_000_000}.{self._ts_seq % 1_000_000:06d}"
+        """Next message ts, as Slack makes them: the message's unix time to the microsecond
+        ("1764579600.000100"), on the emulator's clock, and never one it handed out before
+        (one later than the last when the clock has not moved on). So a restarted emulator
+        does not hand out its last run's again, and a DM's replay key (channel and ts) stays
+        unique in a database kept across runs."""
+        micros = max(int(self.now() * 1_000_000), self._last_ts + 1)
+        self._last_ts = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     # -- setup --------------------------------------------------------------------------------
 
