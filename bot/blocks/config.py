@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import Block, context, header, section
+from bot.kinds import plural
 from bot.services.config import WEEKDAYS, WorkspaceSettings
 
 USAGE = "\n".join(
@@ -23,7 +24,7 @@ def settings_blocks(settings: WorkspaceSettings) -> tuple[str, list[Block]]:
         f"*Team channel:* {channel}",
         f"*Weekly prompt:* {WEEKDAYS[settings.prompt_weekday].title()} at "
         f"{settings.prompt_hour:02d}:00 (each participant's local time)",
-        f"*Decision revisit:* after {settings.revisit_days} days",
+        f"*Decision revisit:* after {plural(settings.revisit_days, 'day')}",
         f"*Bot admins:* {admins} (plus Slack workspace admins and owners)",
     ]
     blocks = [header("Transition Coach settings"), section("\n".join(lines)), context(USAGE)]

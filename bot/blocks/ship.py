@@ -17,6 +17,7 @@ from bot.blocks.common import (
     section,
     text_input,
 )
+from bot.kinds import plural
 from bot.text import safe_text
 
 FIELD_CHARS = 1200
@@ -171,7 +172,8 @@ def revisit_dm(*, entry_id: int, decision: str, days: int) -> tuple[str, list[Bl
     quoted = safe_text(" ".join(decision.split()), 500)
     blocks = [
         section(
-            f":hourglass: {days} days ago you noted this decision:\n>{quoted}\nHow did it turn out?"
+            f":hourglass: {plural(days, 'day')} ago you noted this decision:\n>{quoted}\n"
+            "How did it turn out?"
         ),
         actions(
             f"revisit_{entry_id}",

@@ -102,3 +102,18 @@ def test_pause_and_status_dates_read_as_dates():
     )  # fmt: skip
     text, _ = pause_reply(ParticipationChange(person, True, week=0, program_weeks=12))
     assert "week 1 starts Monday 7 December" in text and "week 0" not in text
+
+
+@pytest.mark.parametrize("days", [1, 2, 28])
+def test_a_revisit_and_the_settings_count_days_in_agreement(days):
+    """Found from outside: "1 days ago you noted this decision", "after 1 days"."""
+    from bot.blocks.config import settings_blocks
+    from bot.blocks.ship import revisit_dm
+    from bot.services.config import WorkspaceSettings
+
+    _, revisit = revisit_dm(entry_id=1, decision="We chose annual billing", days=days)
+    _, settings = settings_blocks(WorkspaceSettings(None, 0, 9, days, []))
+    for blocks in (revisit, settings):
+        shown = str(blocks)
+        assert grammar_problems(shown) == [], shown
+        assert re.search(rf"\b{days} days?\b", shown) is not None
