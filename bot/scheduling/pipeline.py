@@ -33,8 +33,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.blocks.common import Block
-from bot.blocks.pictures import image_block, with_image
 from bot.outbound import NotInstalledError, Outbound, Posted, SlackFailure
+from bot.scheduling import pictured as pictured_post
 from bot.scheduling.due import CHECKINS, Policy
 from bot.scheduling.kinds import Message, Renderer, renderers
 from bot.scheduling.plan import PLAN_BATCH, plan_digests, plan_enrollments, plan_returns
@@ -72,9 +72,6 @@ ROUND_SECONDS = 4
 RECOVERY_MESSAGES = 15
 # Slack errors about the team channel that no retry fixes: an admin has to act.
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
-# A picture's image block refused right after its upload is tried once more this much later
-# (Slack processes uploads asynchronously), then the message goes without it.
-PICTURE_SETTLE_SECONDS = 1.0
 
 SlackForTeam = Callable[[str], Outbound]
 
@@ -526,7 +523,7 @@ def _send(tick: Tick, unit: Unit) -> Result:
             found = find_posted(tick, slack, unit)
             if found is not None:
                 return Result(unit, "recovered", f"found ts {found[1]}", *found)
-        pictured = _with_picture(slack, unit)
+        pictured = pictured_post.drawn(slack, unit.message, unit.items[0].kind)
         # The turn was taken before the unit was queued (_when_its_turn); a 429 since holds.
         tick.limiter.wait_out_pause(team_id)
         while True:
@@ -550,52 +547,18 @@ def _send(tick: Tick, unit: Unit) -> Result:
         return _failed(tick, unit, failure)
 
 
-def _with_picture(slack: Outbound, unit: Unit) -> list[Block] | None:
-    """The unit's blocks with its picture drawn, uploaded and shown; None when it has none or
-    it could not be drawn or uploaded (the message then goes text-only: a picture never
-    costs the message)."""
-    draw = unit.message.picture
-    if draw is None:
-        return None
-    try:
-        picture = draw()
-        if picture is None:
-            return None
-        file_id = slack.upload_picture(picture)
-    except SlackFailure:  # logged by Outbound
-        return None
-    except Exception:  # a drawing bug must not cost the message
-        logger.exception("drawing the picture of %s failed", unit.items[0].kind)
-        return None
-    image = image_block(file_id, alt_text=picture.alt_text, title=picture.title)
-    return with_image(unit.message.blocks, unit.message.picture_at, image)
-
-
 def _post_unit(slack: Outbound, unit: Unit, pictured: list[Block] | None) -> Posted:
-    """chat.postMessage the unit, with its picture when there is one. Slack processes an
-    upload asynchronously and may refuse a block naming it for a moment (invalid_blocks):
-    one more try after PICTURE_SETTLE_SECONDS, then the text version alone. A refusal means
-    nothing was posted, so this never posts twice."""
-    message = unit.message
-    metadata = {"event_type": EVENT_TYPE, "event_payload": {"items": unit.ids}}
-    tries = [pictured, pictured] if pictured is not None else []
-    for i, blocks in enumerate(tries):
-        if i:
-            time.sleep(PICTURE_SETTLE_SECONDS)
-        try:
-            return slack.post(
-                message.channel, message.text, blocks, metadata=metadata, unfurl_links=False
-            )
-        except SlackFailure as failure:
-            if failure.error != "invalid_blocks":
-                raise
-    if pictured is not None:
-        logger.warning("%s went without its picture: Slack refused the image block",
-                       unit.items[0].kind)  # fmt: skip
-    return slack.post(
-        message.channel, message.text, unit.encoded or message.blocks, metadata=metadata,
+    """chat.postMessage the unit (with its picture when there is one), tagged with its
+    items' ids for recovery (find_posted)."""
+    return pictured_post.post(
+        slack,
+        unit.message,
+        pictured,
+        what=unit.items[0].kind,
+        plain=unit.encoded,
+        metadata={"event_type": EVENT_TYPE, "event_payload": {"items": unit.ids}},
         unfurl_links=False,
-    )  # fmt: skip
+    )
 
 
 def _failed(tick: Tick, unit: Unit, failure: SlackFailure) -> Result:

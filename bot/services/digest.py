@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import Any
 
 from sqlmodel import Session
 
@@ -234,6 +235,13 @@ def digest_now(services: Services, *, team_id: str) -> tuple[datetime, DigestDat
         )
 
 
+def digest_with_chart(channel: str, text: str, blocks: list[Any], data: DigestData) -> Message:
+    """The digest as a message whose chart goes right under the header, beside the text
+    version, drawn when it is sent (none when no program has members)."""
+    chart = partial(digest_chart_apart, data.programs) if data.programs else None
+    return Message(channel, text, blocks, picture=chart, picture_at=1)
+
+
 def render_digests(
     services: Services, session: Session, items: list[Claimed], now: datetime
 ) -> dict[int, Message | None]:
@@ -258,9 +266,7 @@ def render_digests(
         )
         period = item.period.partition(":")[0]
         text, blocks = digest_message(period=period, data=data, title=title)
-        # The chart goes right under the header, beside the text version; drawn at send.
-        chart = partial(digest_chart_apart, data.programs) if data.programs else None
-        out[item.id] = Message(channel, text, blocks, picture=chart, picture_at=1)
+        out[item.id] = digest_with_chart(channel, text, blocks, data)
     return out
 
 

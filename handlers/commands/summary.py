@@ -9,8 +9,9 @@ from bot.blocks.reminders import digest_message
 from bot.blocks.status import not_joined_blocks
 from bot.blocks.summary import recap_blocks
 from bot.outbound import Outbound, SlackFailure
+from bot.scheduling import pictured
 from bot.services import Services
-from bot.services.digest import digest_now
+from bot.services.digest import digest_now, digest_with_chart
 from bot.services.ship import team_channel
 from bot.services.summary import personal_recap
 from handlers.authz import is_admin
@@ -50,8 +51,10 @@ def post_team_digest(
     channel = team_channel(services, team_id=team_id)
     problem = "No team channel is set: `/transition config channel #channel` sets one."
     if channel:
+        # With its chart, as the weekly one (bot/services/digest.py, render_digests).
+        message = digest_with_chart(channel, text, blocks, data)
         try:
-            slack.post(channel, text, blocks)
+            pictured.post(slack, message, pictured.drawn(slack, message, "digest"), what="digest")
         except SlackFailure as failure:
             logger.warning("team digest for %s not posted: %s", team_id, failure.error)
             problem = (

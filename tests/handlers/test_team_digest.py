@@ -97,3 +97,21 @@ def test_bot_not_in_the_channel_is_explained(slack):
     assert "not_in_channel" in str(body["blocks"]) and "/invite @Transition Coach" in str(
         body["blocks"]
     )
+
+
+def test_the_digest_posted_now_carries_its_chart_like_the_weekly_one(slack):
+    """Found from outside: `/transition summary team` posted the digest as text only,
+    although the README says the digest carries a picture of the same numbers."""
+    seed(slack)
+    make_admin(slack)
+    update(slack.services, team_id="T1", team_channel_id="C1")
+    slack.command("summary team")
+    post = slack.emulator.wait_for(
+        "chat.postMessage", predicate=lambda c: c.params["channel"] == "C1"
+    )[0]
+    [image] = [b for b in post.params["blocks"] if b["type"] == "image"]
+    assert post.params["blocks"].index(image) == 1
+    stored = slack.emulator.files[image["slack_file"]["id"]]
+    assert stored["completed"] and stored["channel_id"] is None  # private to the app
+    assert stored["content"].startswith(b"\x89PNG")
+    assert message_problems(post.params["text"], post.params["blocks"]) == []

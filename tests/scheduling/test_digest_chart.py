@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.blocks.pictures import IMAGE_BLOCK_ID
-from bot.scheduling import pipeline
+from bot.scheduling import pictured
 from slack_emulator import message_problems
 from tests.scheduling.conftest import all_text
 from tests.scheduling.test_digest_truth import DIGEST_AT, SECRET, log, weeks_before
@@ -18,7 +18,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(autouse=True)
 def no_settle_pause(monkeypatch):
-    monkeypatch.setattr(pipeline, "PICTURE_SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(pictured, "PICTURE_SETTLE_SECONDS", 0.0)
 
 
 def team_with_members(sched) -> None:
