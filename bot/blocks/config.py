@@ -31,10 +31,10 @@ def settings_blocks(settings: WorkspaceSettings) -> tuple[str, list[Block]]:
     return "Transition Coach settings", blocks
 
 
-def refusal_blocks() -> tuple[str, list[Block]]:
-    """A polite no for non-admins."""
+def refusal_blocks(what: str = "change these settings") -> tuple[str, list[Block]]:
+    """A polite no for non-admins, saying what only admins may do."""
     text = (
-        "Only workspace admins and the bot admins they name can change these settings. "
+        f"Only workspace admins and the bot admins they name can {what}. "
         "Ask one of them if something should change."
     )
     return text, [section(text)]

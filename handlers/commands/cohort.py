@@ -39,7 +39,7 @@ def run(req: Incoming, args: str) -> Answer:
                 slack, req.services, team_id=req.team_id, user_id=req.user_id, args=args
             )
         else:
-            text, blocks = refusal_blocks()
+            text, blocks = refusal_blocks("run cohorts")
         slack.reply_privately(
             user_id=req.user_id, channel_id=req.channel_id, text=text, blocks=blocks
         )
@@ -62,6 +62,10 @@ def apply(
     exported = EXPORT.match(args)
     if exported:
         return send_export(slack, services, team_id=team_id, user_id=user_id, fmt=exported[1])
+    if args.split()[:1] == ["export"]:  # `export xml`: say what it takes, not the whole usage
+        return _usage(
+            "An export is `csv` (the default) or `json`: `/transition cohort export json`."
+        )
     posted = POST.match(args)
     if posted:
         cohort = find_cohort(services, team_id=team_id, cohort_id=int(posted.group(1)))

@@ -44,7 +44,7 @@ def handle_submission(req: Incoming) -> Answer:
 
     def create(slack: Outbound) -> None:
         if not is_admin(slack, req.services, team_id=req.team_id, user_id=req.user_id):
-            text, blocks = refusal_blocks()
+            text, blocks = refusal_blocks("run cohorts")
         else:
             new = create_cohort(
                 req.services,

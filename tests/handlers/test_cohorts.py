@@ -71,8 +71,12 @@ def test_cohort_commands_are_for_admins_and_bad_input_is_explained(slack):
     slack.emulator.add_channel("T1", "C2", name="pe-cohort")
     refused = slack.command(NEW.format(start="2026-11-30"), user_id="U2").shown()
     assert "Only workspace admins" in refused["text"]
+    # Found from outside: the refusal spoke of "these settings" for cohorts.
+    assert "run cohorts" in refused["text"] and "settings" not in refused["text"]
     make_admin(slack)
     for text, says in [
+        # Found from outside: `export xml` got the whole cohort usage, not what it takes.
+        ("cohort export xml", "csv (the default) or json"),
         ("cohort new Spring product-engineer 2026-11-30 <#C2|x>", "a name in quotes"),
         ('cohort new "Spring" product-manager 2026-11-30 <#C2|x>', "I don't know the program"),
         ('cohort new "Spring" product-engineer 30/11/2026 <#C2|x>', "not a date"),
