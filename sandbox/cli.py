@@ -90,10 +90,15 @@ def send(settings: Settings, text: str, user: str) -> int:
     if answer.get("status") != 200:
         print(f"The bot answered HTTP {answer.get('status')}")
         return 1
-    for message in shown:
-        print(as_text(message))
-    if not shown:
-        print("(acknowledged; a modal or message was opened in the sandbox page)")
+    try:
+        for message in shown:
+            print(as_text(message))
+        if not shown:
+            print("(acknowledged; a modal or message was opened in the sandbox page)")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `send ... | head` stopped reading: what it read is enough
+        # Python flushes stdout once more on its way out; point it at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -132,6 +132,24 @@ def test_run_without_tokens_serves_offline_and_answers_commands(tmp_path):
         assert "Saved" in saved
         assert "We dropped CSV export &lt;b&gt; &amp; more" in saved  # typed text kept whole
 
+        # Found from outside: `send ... | head` left a BrokenPipeError traceback.
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # a reader that has stopped reading, as head does
+        try:
+            piped = subprocess.run(
+                [sys.executable, "-m", "sandbox.cli", "send", "/transition help"],
+                cwd=tmp_path,
+                env=env,
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=60,
+            )
+        finally:
+            os.close(write_end)
+        assert piped.returncode == 0, piped.stderr
+        assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
+
 
 def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell's background job starts
