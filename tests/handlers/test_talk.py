@@ -108,7 +108,7 @@ def test_what_slack_escapes_is_stored_as_typed_and_shown_escaped(slack):
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
 
 
-def test_a_redelivered_event_stores_one_entry_and_confirms_once(slack):
+def test_a_redelivered_event_stores_one_entry_and_answers_each_delivery(slack):
     first = slack.sender.dm_message("We cut the onboarding to three steps", user_id="U1")
     confirmation(slack)
     again = slack.sender.dm_message(
