@@ -112,15 +112,6 @@ def change_kind(services: Services, *, entry: Entry, kind: str) -> EvidenceOutco
             session, team_id=entry.team_id, user_id=entry.user_id
         )
     logged = LogOutcome(stored=StoredEntry.of(updated), created=True, enrolled=enrolled is not None)
-    if not logged.created:
-        # A replay: the coaching is about what was stored then (its kind, its fields, any
-        # edit since), not about the request that repeated it.
-        stored = logged.stored
-        try:
-            kept, scores = prepare(stored.kind, dict(stored.fields))
-        except ScoreError:  # scored by rules since changed: say nothing of scores
-            kept, scores = dict(stored.fields), []
-        return EvidenceOutcome(logged, feedback(stored.kind, kept), scores)
     return EvidenceOutcome(logged, feedback(kind, clean), scores)
 
 
