@@ -13,6 +13,7 @@ from bot.services.enrollment import join
 from slack_emulator.slack_requests import text_value
 from storage.models import DueItem
 from tests.handlers.evidence_helpers import assert_valid_message, entries
+from tests.handlers.prompts_helpers import enroll
 from tests.pipeline_helpers import run_pass
 
 # The harness clock starts Monday 23 November 2026, 09:30 UTC.
@@ -185,15 +186,7 @@ def test_nothing_is_checked_in_on_while_paused_or_after_leaving(slack):
     from bot.services.participation import leave, pause, resume
 
     for user in ("U1", "U2"):
-        join(
-            slack.services,
-            team_id="T1",
-            user_id=user,
-            program_id="product-engineer",
-            background="backend",
-            start_date=date(2026, 11, 23),
-            timezone="UTC",
-        )
+        enroll(slack, user, timezone="UTC", start=date(2026, 11, 23))
     slack.command("log Paused member's decision", user_id="U1")
     slack.command("log Leaving member's decision", user_id="U2")
     pause(slack.services, team_id="T1", user_id="U1")
