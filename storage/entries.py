@@ -93,6 +93,11 @@ def add_entry(
         "client_key": client_key,
         "created_at": now,
     }
+    return store_values(connection, values)
+
+
+def store_values(connection: Connection, values: Mapping[str, Any]) -> tuple[StoredEntry, bool]:
+    """`add_entry` with the entry's columns given as one mapping (all but the id)."""
     return insert_or_replay(connection, values, lambda: _INSERT_ENTRY.scalar(connection, values))
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, Table, bindparam, cast, exists, literal_column
@@ -98,18 +97,8 @@ def log_entry(
         found = participants.get_enrolment_noting_workspace(
             connection, team_id=team_id, user_id=user_id, now=now
         )
-        values = draft(found)
-        stored, created = entries.add_entry(
-            connection,
-            team_id=team_id,
-            user_id=user_id,
-            kind=values.kind,
-            text=values.text,
-            fields=values.fields,
-            program_week=values.program_week,
-            client_key=values.client_key,
-            now=now,
-        )
+        values = _columns(draft(found), team_id=team_id, user_id=user_id, now=now)
+        stored, created = entries.store_values(connection, values)
         item = revisit(stored, found) if created else None
         if item is not None:
             due_items.plan(connection, [item], now=now)
@@ -191,7 +180,6 @@ def _stored_entry() -> Any:
     )
 
 
-@cache
 def _entry_and_revisit() -> Select[Any]:
     """WITH stored AS (INSERT INTO entry ... RETURNING id), planned AS (INSERT INTO
     due_item SELECT ... WHERE EXISTS (SELECT FROM stored)) SELECT id FROM stored: the revisit
