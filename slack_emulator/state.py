@@ -245,7 +245,9 @@ class State:
 
     def next_ts(self) -> str:
         """Next message ts, as Slack makes them: the message's unix time to the microsecond
-        ("1764579600.000100"), on the emulator's clock, and never one it handed out before
+        ("1405894322.002768", a ts "uniquely identifying it within a channel": docs.slack.dev,
+        chat.getPermalink; "the unique (per-channel) timestamp", the message event's page),
+        on the emulator's clock, and never one it handed out before
         (one later than the last when the clock has not moved on). So a restarted emulator
         does not hand out its last run's again, and a DM's replay key (channel and ts) stays
         unique in a database kept across runs."""
